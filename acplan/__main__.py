@@ -1,0 +1,5 @@
+import sys
+
+from acplan.cli import main
+
+sys.exit(main())

@@ -1,0 +1,44 @@
+"""Settings read from the environment: one declarative table, each with a default and a help text."""
+
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    default: str
+    help: str
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("ACPLAN_DATABASE_URL", f"sqlite:///{DATA_DIR / 'acplan.db'}",
+            "SQLAlchemy URL of the store; `DATABASE_URL` is read when this is unset. "
+            "PostgreSQL: `postgresql+psycopg://user@host/db`."),
+    Setting("ACPLAN_PLAN_FILE", str(DATA_DIR / "plan-tt-chiang-muan-2566-2570.yaml"),
+            "Plan data file that `init` loads when the database does not hold it yet."),
+    Setting("ACPLAN_AUTO_INIT", "1",
+            "`1`: the app creates/migrates the database and loads the plan on first start; `0`: it expects `python -m acplan init`."),
+    Setting("ACPLAN_TODAY", "",
+            "Pretend today is this ISO date (e.g. `2024-05-01`) for the current fiscal year; empty means the real date."),
+)
+
+
+def get(name: str) -> str:
+    """Value of a setting: the environment, else its default."""
+    setting = next(s for s in SETTINGS if s.name == name)
+    if name == "ACPLAN_DATABASE_URL":
+        return os.environ.get(name) or os.environ.get("DATABASE_URL") or setting.default
+    return os.environ.get(name) or setting.default
+
+
+def database_url() -> str:
+    return get("ACPLAN_DATABASE_URL")
+
+
+def plan_file() -> Path:
+    return Path(get("ACPLAN_PLAN_FILE"))
