@@ -238,7 +238,7 @@ class SourceNote(SQLModel, table=True):
     id: int | None = Field(default=None, primary_key=True)
     plan_id: int = Field(foreign_key="plan.id", index=True)
     subject_type: str = Field(max_length=16)
-    subject_key: str = Field(max_length=16)
+    subject_key: str = Field(max_length=64)
     seq: int
     topic: str = Field(max_length=64)
     text_th: str

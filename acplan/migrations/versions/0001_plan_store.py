@@ -2,7 +2,7 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 20:15:46.269936
+Create Date: 2026-11-27 20:20:02.081298
 """
 
 import sqlalchemy as sa
@@ -87,7 +87,7 @@ def upgrade() -> None:
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('plan_id', sa.Integer(), nullable=False),
     sa.Column('subject_type', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
-    sa.Column('subject_key', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('subject_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('seq', sa.Integer(), nullable=False),
     sa.Column('topic', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('text_th', sqlmodel.sql.sqltypes.AutoString(), nullable=False),

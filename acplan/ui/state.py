@@ -1,0 +1,81 @@
+"""Cached engine and plan data for pages; the current language."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+import streamlit as st
+from sqlalchemy import Engine
+from sqlmodel import Session
+
+from acplan import config, queries
+from acplan.i18n import LANGS, t
+from acplan.store import init_store
+
+CACHE_TTL_S = 300
+
+
+@st.cache_resource
+def engine() -> Engine:
+    """One Engine per server process; on first start it migrates and loads the shipped plan."""
+    from acplan.db import make_engine
+
+    eng = make_engine()
+    if config.get("ACPLAN_AUTO_INIT") == "1":
+        init_store(eng, config.plan_file())
+    return eng
+
+
+@dataclass(frozen=True)
+class PlanBundle:
+    plan: queries.PlanInfo
+    dimensions: pd.DataFrame
+    missions: pd.DataFrame
+    projects: pd.DataFrame
+    budget: pd.DataFrame
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def plan_bundle() -> PlanBundle | None:
+    """The plan's read-only data, fetched once and shared by every page."""
+    with Session(engine()) as session:
+        plan = queries.get_plan(session=session)
+        if plan is None:
+            return None
+        return PlanBundle(
+            plan=plan,
+            dimensions=queries.list_dimensions(session=session, plan_id=plan.id),
+            missions=queries.list_missions(session=session, plan_id=plan.id),
+            projects=queries.list_projects(session=session, plan_id=plan.id),
+            budget=queries.list_budget_lines(session=session, plan_id=plan.id),
+        )
+
+
+def lang() -> str:
+    """The interface language from `?lang=` (th or en), Thai by default."""
+    value = st.query_params.get("lang", "th")
+    return value if value in LANGS else "th"
+
+
+def _apply_lang_switch() -> None:
+    chosen = st.session_state.get("lang_switch") or "th"
+    if chosen == "th":
+        st.query_params.pop("lang", None)
+    else:
+        st.query_params["lang"] = chosen
+
+
+def language_switch() -> None:
+    """ไทย | English control that keeps the choice in the URL (`?lang=en`), so links carry it."""
+    current = lang()
+    st.segmented_control(
+        t("language", current), options=list(LANGS), default=current, key="lang_switch",
+        format_func=lambda code: {"th": "ไทย", "en": "English"}[code], on_change=_apply_lang_switch)
+
+
+def require_plan() -> PlanBundle:
+    """The plan bundle, or a clear message and a stopped page when the store holds no plan."""
+    bundle = plan_bundle()
+    if bundle is None:
+        st.warning(t("no_plan_loaded", lang()))
+        st.stop()
+    return bundle

@@ -1,0 +1,38 @@
+"""Helpers to run the real app under Streamlit's AppTest against a loaded SQLite store."""
+
+from pathlib import Path
+
+import streamlit as st
+from streamlit.testing.v1 import AppTest
+
+TIMEOUT_S = 60
+APP = Path(__file__).resolve().parent.parent / "app.py"
+
+
+def clear_caches() -> None:
+    st.cache_resource.clear()
+    st.cache_data.clear()
+
+
+def run_page(page: str | None = None, *, lang: str = "th", **params: str) -> AppTest:
+    """Run app.py, optionally switch to `page` (e.g. "pages/projects.py"), with query parameters."""
+    at = AppTest.from_file(str(APP), default_timeout=TIMEOUT_S)
+    if lang != "th":
+        at.query_params["lang"] = lang
+    for key, value in params.items():
+        at.query_params[key] = value
+    at.run()
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def texts(at: AppTest) -> str:
+    """Every text the page shows in markdown, titles, captions, metrics and tables, joined."""
+    parts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.caption,
+                               *at.info, *at.warning, *at.error, *at.success)]
+    parts += [f"{m.label} {m.value}" for m in at.metric]
+    parts += [df.value.to_string() for df in at.dataframe]
+    parts += [tb.value.to_string() for tb in at.table]
+    return "\n".join(str(p) for p in parts)

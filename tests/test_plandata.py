@@ -1,0 +1,104 @@
+"""validate-data: the shipped plan passes; damaged copies fail with a precise message."""
+
+import subprocess
+import sys
+
+import pytest
+
+from acplan import plandata
+from acplan.i18n import t
+from tests.conftest import PLAN_FILE
+
+
+def run_cli(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "acplan", *args], capture_output=True, text=True, timeout=120)
+
+
+def test_shipped_plan_is_valid_and_matches_summary_table(plan_data):
+    report = plandata.validate(plan_data)
+    assert report.problems == []
+    assert report.items == 30
+    assert report.items_by_dimension == {1: 3, 2: 15, 3: 5, 4: 7}
+    assert report.budget_by_year == {y: 220_000 for y in range(2566, 2571)}
+    assert {d: report.budget_by_dimension[d][2568] for d in (1, 2, 3, 4)} == {1: 190_000, 2: 0, 3: 30_000, 4: 0}
+    assert sum(report.budget_by_year.values()) == 1_100_000
+
+
+def test_validate_data_cli_prints_report():
+    result = run_cli("validate-data", str(PLAN_FILE))
+    assert result.returncode == 0, result.stderr
+    assert "จำนวนรายการ: 30" in result.stdout
+    assert "ปีงบประมาณ 2566: 190,000 / 0 / 30,000 / 0 รวม 220,000 บาท" in result.stdout
+    assert "งบประมาณรวม 5 ปี: 1,100,000 บาท" in result.stdout
+
+
+def _drop_item(n):
+    return lambda d: d.__setitem__("projects", [p for p in d["projects"] if p["number"] != n])
+
+
+def _set_budget(n, year, amount):
+    def mutate(d):
+        next(p for p in d["projects"] if p["number"] == n)["budget_thb"][year] = amount
+    return mutate
+
+
+def _duplicate_number(src, dst):
+    def mutate(d):
+        next(p for p in d["projects"] if p["number"] == src)["number"] = dst
+    return mutate
+
+
+def _bad_link(d):
+    d["risks"][0]["measures"][0]["implemented_by"].append({"project": 99, "match": "exact"})
+
+
+def _bad_mission(d):
+    d["projects"][4]["mission"] = "9.9"
+
+
+@pytest.mark.parametrize(("mutate", "expected"), [
+    (_drop_item(8), [("item_missing", {"number": 8, "stated": 30}),
+                     ("dimension_count_mismatch", {"dimension": 2, "found": 14, "stated": 15})]),
+    (_set_budget(1, 2567, 150_000), [
+        ("dimension_budget_mismatch", {"dimension": 1, "year": 2567, "found": 160_000, "stated": 190_000}),
+        ("year_budget_mismatch", {"year": 2567, "found": 190_000, "stated": 220_000})]),
+    (_duplicate_number(2, 1), [("item_duplicated", {"number": 1, "times": 2}), ("item_missing", {"number": 2, "stated": 30})]),
+    (_bad_link, [("risk_link_unknown_item", {"area": 1, "measure": 1, "number": 99})]),
+    (_bad_mission, [("unknown_mission", {"number": 5, "mission": "9.9"})]),
+    (_set_budget(3, 2566, 10_000.5), [
+        ("budget_not_whole_baht", {"number": 3, "year": 2566, "value": 10_000.5}),
+        ("dimension_budget_mismatch", {"dimension": 1, "year": 2566, "found": 180_000, "stated": 190_000}),
+        ("year_budget_mismatch", {"year": 2566, "found": 210_000, "stated": 220_000})]),
+], ids=["missing-item", "wrong-budget", "duplicated-number", "link-to-missing-item", "unknown-mission", "fractional-baht"])
+def test_damaged_copy_is_rejected_with_each_problem(plan_copy, mutate, expected):
+    data, _ = plandata.read_file(plan_copy(mutate))
+    problems = [(p.code, p.params) for p in plandata.validate(data).problems]
+    assert problems == expected
+
+
+def test_validate_data_cli_fails_with_precise_thai_message(plan_copy):
+    path = plan_copy(_set_budget(1, 2567, 150_000))
+    result = run_cli("validate-data", str(path))
+    assert result.returncode == 1
+    assert t("dimension_budget_mismatch", "th", dimension=1, year=2567, found=160_000, stated=190_000) in result.stderr
+    assert "มิติที่ 1 ปี 2567: งบประมาณรวม 160,000 บาท ไม่เท่ากับตารางสรุป 190,000 บาท" in result.stderr
+
+
+def test_validate_data_cli_english_message_for_duplicate(plan_copy):
+    result = run_cli("--lang", "en", "validate-data", str(plan_copy(_duplicate_number(2, 1))))
+    assert result.returncode == 1
+    assert "Item 1 appears 2 times: each number must appear once" in result.stderr
+
+
+def test_unreadable_file_is_reported_not_raised(tmp_path):
+    bad = tmp_path / "bad.yaml"
+    bad.write_text("projects: [unclosed", encoding="utf-8")
+    result = run_cli("validate-data", str(bad))
+    assert result.returncode == 2
+    assert "อ่านไฟล์ไม่ได้" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_missing_section_is_reported(plan_copy):
+    data, _ = plandata.read_file(plan_copy(lambda d: d.pop("risks")))
+    assert [(p.code, p.params) for p in plandata.validate(data).problems] == [("missing_section", {"section": "risks"})]
