@@ -1,0 +1,59 @@
+"""Start the real app with `streamlit run` on a free port, for browser tests."""
+
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from contextlib import contextmanager
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync"]
+
+
+def free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+@contextmanager
+def streamlit_server(env: dict[str, str], log_path: Path):
+    """Yield the base URL of a running `streamlit run app.py`; stop it afterwards."""
+    port = free_port()
+    full_env = {**os.environ, **env}
+    with open(log_path, "w") as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+             "--server.address", "127.0.0.1", "--server.headless", "true"],
+            cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
+        try:
+            _wait_healthy(port, proc)
+            yield f"http://127.0.0.1:{port}"
+        finally:
+            proc.terminate()
+            proc.wait(timeout=20)
+
+
+def _wait_healthy(port: int, proc: subprocess.Popen, timeout_s: float = 60) -> None:
+    deadline = time.monotonic() + timeout_s
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise RuntimeError(f"streamlit exited with {proc.returncode}")
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/_stcore/health", timeout=2) as r:
+                if r.status == 200:
+                    return
+        except OSError:
+            time.sleep(0.3)
+    raise TimeoutError("streamlit did not become healthy")
+
+
+def wait_idle(page, timeout_ms: int = 60_000) -> None:
+    """Wait until the Streamlit script has finished its run and the page has settled."""
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)
+    page.wait_for_timeout(400)
+    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)
