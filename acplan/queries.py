@@ -70,3 +70,143 @@ def list_budget_lines(*, session: Session, plan_id: int) -> pd.DataFrame:
         .join(m.Project, m.Project.id == m.BudgetLine.project_id)
         .where(m.Project.plan_id == plan_id).order_by(m.Project.number, m.BudgetLine.fiscal_year_be)).all()
     return pd.DataFrame(rows, columns=["number", "fiscal_year_be", "amount_thb"])
+
+
+def list_search_text(*, session: Session, plan_id: int) -> pd.DataFrame:
+    """Per item, the text free-text search looks in: name, objectives, method, target group, unit."""
+    rows = session.exec(select(m.Project.number, m.Project.name_th, m.Project.objectives_th, m.Project.method_th,
+                               m.Project.target_group_th, m.Project.responsible_unit)
+                        .where(m.Project.plan_id == plan_id).order_by(m.Project.number)).all()
+    return pd.DataFrame([(n, " ".join([name, *objs, *steps, target, unit])) for n, name, objs, steps, target, unit in rows],
+                        columns=["number", "search_text"])
+
+
+@dataclass(frozen=True)
+class ProjectDetail:
+    number: int
+    kind: str | None
+    name_th: str
+    name_summary_th: str | None
+    dimension: int
+    dimension_name_th: str
+    mission: str
+    mission_name_th: str
+    sub_items: list[tuple[str, str]]
+    rationale_th: list[str]
+    objectives_th: list[str]
+    target_group_th: str
+    target_head_count: int | None
+    method_th: list[str]
+    duration_th: str
+    budget_text_th: str
+    budget: dict[int, int]
+    responsible_unit: str
+    indicators: list[dict]
+    risk_links: list[dict]
+    source_notes: list[dict]
+
+
+def get_project(*, session: Session, plan_id: int, number: int) -> ProjectDetail | None:
+    """Everything the plan says about item `number`, or None if the plan has no such item."""
+    p = session.exec(select(m.Project).where(m.Project.plan_id == plan_id, m.Project.number == number)).first()
+    if p is None:
+        return None
+    dim = session.get(m.Dimension, p.dimension_id)
+    mission = session.get(m.Mission, p.mission_id)
+    subs = session.exec(select(m.SubItem.code, m.SubItem.name_th)
+                        .join(m.ProjectSubItem, m.ProjectSubItem.sub_item_id == m.SubItem.id)
+                        .where(m.ProjectSubItem.project_id == p.id).order_by(m.ProjectSubItem.seq)).all()
+    budget = session.exec(select(m.BudgetLine.fiscal_year_be, m.BudgetLine.amount_thb)
+                          .where(m.BudgetLine.project_id == p.id).order_by(m.BudgetLine.fiscal_year_be)).all()
+    return ProjectDetail(
+        p.number, p.kind, p.name_th, p.name_summary_th, dim.number, dim.name_th, mission.code, mission.name_th,
+        [tuple(s) for s in subs], p.rationale_th, p.objectives_th, p.target_group_th, p.target_head_count,
+        p.method_th, p.duration_th, p.budget_text_th, dict(budget), p.responsible_unit,
+        _indicators(session, p.id), _risk_links(session, p.id), list_notes(session=session, plan_id=plan_id,
+                                                                           subject_type="project", key=str(number)))
+
+
+def _indicators(session: Session, project_id: int) -> list[dict]:
+    out = []
+    for ind in session.exec(select(m.Indicator).where(m.Indicator.project_id == project_id).order_by(m.Indicator.seq)):
+        targets = session.exec(select(m.IndicatorTarget).where(m.IndicatorTarget.indicator_id == ind.id)
+                               .order_by(m.IndicatorTarget.seq)).all()
+        out.append({"id": ind.id, "kind": ind.kind, "text_th": ind.text_th, "measured_by_th": ind.measured_by_th,
+                    "targets": [t.model_dump(exclude={"id", "indicator_id"}) for t in targets]})
+    return out
+
+
+def _risk_links(session: Session, project_id: int) -> list[dict]:
+    rows = session.exec(
+        select(m.RiskArea.number, m.RiskArea.process_th, m.ControlMeasure.number, m.ControlMeasure.text_th,
+               m.ControlMeasureProject.match)
+        .join(m.ControlMeasure, m.ControlMeasure.id == m.ControlMeasureProject.control_measure_id)
+        .join(m.RiskArea, m.RiskArea.id == m.ControlMeasure.risk_area_id)
+        .where(m.ControlMeasureProject.project_id == project_id).order_by(m.RiskArea.number, m.ControlMeasure.number))
+    return [{"area": a, "process_th": pr, "measure": mn, "measure_th": mt, "match": mt2} for a, pr, mn, mt, mt2 in rows]
+
+
+def list_notes(*, session: Session, plan_id: int, subject_type: str, key: str) -> list[dict]:
+    rows = session.exec(select(m.SourceNote).where(m.SourceNote.plan_id == plan_id, m.SourceNote.subject_type == subject_type,
+                                                   m.SourceNote.subject_key == key).order_by(m.SourceNote.seq))
+    return [{"topic": n.topic, "text_th": n.text_th, "readings": n.readings, "kept_th": n.kept_th} for n in rows]
+
+
+def list_risk_register(*, session: Session, plan_id: int) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """The fraud-risk register as three frames: areas, issues, and measures with their item links."""
+    areas = pd.DataFrame(session.exec(select(m.RiskArea.number, m.RiskArea.process_th, m.RiskArea.level_text_th)
+                                      .where(m.RiskArea.plan_id == plan_id).order_by(m.RiskArea.number)).all(),
+                         columns=["area", "process_th", "level_text_th"])
+    issues = pd.DataFrame(session.exec(
+        select(m.RiskArea.number, m.RiskIssue.number, m.RiskIssue.text_th, m.RiskIssue.level)
+        .join(m.RiskArea, m.RiskArea.id == m.RiskIssue.risk_area_id)
+        .where(m.RiskArea.plan_id == plan_id).order_by(m.RiskArea.number, m.RiskIssue.number)).all(),
+        columns=["area", "issue", "text_th", "level"])
+    measures = pd.DataFrame(session.exec(
+        select(m.RiskArea.number, m.ControlMeasure.number, m.ControlMeasure.text_th, m.Project.number,
+               m.ControlMeasureProject.match)
+        .join(m.RiskArea, m.RiskArea.id == m.ControlMeasure.risk_area_id)
+        .outerjoin(m.ControlMeasureProject, m.ControlMeasureProject.control_measure_id == m.ControlMeasure.id)
+        .outerjoin(m.Project, m.Project.id == m.ControlMeasureProject.project_id)
+        .where(m.RiskArea.plan_id == plan_id).order_by(m.RiskArea.number, m.ControlMeasure.number)).all(),
+        columns=["area", "measure", "text_th", "project", "match"])
+    return areas, issues, measures
+
+
+def list_targets(*, session: Session, plan_id: int) -> pd.DataFrame:
+    """Yearly targets with the recorded actual figures (NaN where not yet recorded)."""
+    targets = session.exec(select(m.YearlyTarget).where(m.YearlyTarget.plan_id == plan_id)
+                           .order_by(m.YearlyTarget.fiscal_year_be)).all()
+    results = {r.fiscal_year_be: r for r in session.exec(select(m.YearlyResult).where(m.YearlyResult.plan_id == plan_id))}
+    baseline = targets[0].case_baseline_fy_be if targets else None
+    base_cases = results[baseline].corruption_cases if baseline in results else None
+    rows = []
+    for t in targets:
+        r = results.get(t.fiscal_year_be)
+        rows.append({"fiscal_year_be": t.fiscal_year_be, "ita_target": t.ita_score_target,
+                     "ita_actual": r.ita_score if r else None, "case_reduction_target_pct": t.case_reduction_pct_target,
+                     "cases_actual": r.corruption_cases if r else None, "baseline_fy_be": t.case_baseline_fy_be,
+                     "baseline_cases": base_cases})
+    return pd.DataFrame(rows)
+
+
+def list_actual_spending(*, session: Session, plan_id: int, statuses: tuple[str, ...]) -> pd.DataFrame:
+    """Actual spending per fiscal year, whole baht; SCORING.md §5.
+
+    Per fiscal year the latest round whose status is in `statuses` counts; an item's spending in it is
+    the median of its members' submitted `spent_thb`; a year's spending is the sum over items.
+    """
+    rounds = session.exec(select(m.EvaluationRound).where(m.EvaluationRound.plan_id == plan_id,
+                                                          m.EvaluationRound.status.in_(statuses))).all()
+    latest: dict[int, m.EvaluationRound] = {}
+    for r in rounds:
+        if r.fiscal_year_be not in latest or r.round_no > latest[r.fiscal_year_be].round_no:
+            latest[r.fiscal_year_be] = r
+    rows = []
+    for fy, rnd in sorted(latest.items()):
+        entries = session.exec(select(m.ScoreEntry.project_id, m.ScoreEntry.spent_thb).where(
+            m.ScoreEntry.round_id == rnd.id, m.ScoreEntry.state == "submitted", m.ScoreEntry.spent_thb.is_not(None))).all()
+        if entries:
+            per_item = pd.DataFrame(entries, columns=["project_id", "spent_thb"]).groupby("project_id")["spent_thb"].median()
+            rows.append((fy, int(round(per_item.sum()))))
+    return pd.DataFrame(rows, columns=["fiscal_year_be", "amount_thb"])

@@ -30,7 +30,7 @@ def run_page(page: str | None = None, *, lang: str = "th", **params: str) -> App
 
 def texts(at: AppTest) -> str:
     """Every text the page shows in markdown, titles, captions, metrics and tables, joined."""
-    parts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.caption,
+    parts = [e.value for e in (*at.title, *at.header, *at.subheader, *at.markdown, *at.caption, *at.text,
                                *at.info, *at.warning, *at.error, *at.success)]
     parts += [f"{m.label} {m.value}" for m in at.metric]
     parts += [df.value.to_string() for df in at.dataframe]

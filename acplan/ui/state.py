@@ -1,13 +1,14 @@
 """Cached engine and plan data for pages; the current language."""
 
 from dataclasses import dataclass
+from datetime import date
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from acplan import config, queries
+from acplan import config, format as fmt, queries
 from acplan.i18n import LANGS, t
 from acplan.store import init_store
 
@@ -32,6 +33,11 @@ class PlanBundle:
     missions: pd.DataFrame
     projects: pd.DataFrame
     budget: pd.DataFrame
+    search: pd.DataFrame
+    targets: pd.DataFrame
+    risk_areas: pd.DataFrame
+    risk_issues: pd.DataFrame
+    risk_measures: pd.DataFrame
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
@@ -41,13 +47,41 @@ def plan_bundle() -> PlanBundle | None:
         plan = queries.get_plan(session=session)
         if plan is None:
             return None
+        areas, issues, measures = queries.list_risk_register(session=session, plan_id=plan.id)
         return PlanBundle(
             plan=plan,
             dimensions=queries.list_dimensions(session=session, plan_id=plan.id),
             missions=queries.list_missions(session=session, plan_id=plan.id),
             projects=queries.list_projects(session=session, plan_id=plan.id),
             budget=queries.list_budget_lines(session=session, plan_id=plan.id),
+            search=queries.list_search_text(session=session, plan_id=plan.id),
+            targets=queries.list_targets(session=session, plan_id=plan.id),
+            risk_areas=areas, risk_issues=issues, risk_measures=measures,
         )
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def project_detail(plan_id: int, number: int) -> queries.ProjectDetail | None:
+    with Session(engine()) as session:
+        return queries.get_project(session=session, plan_id=plan_id, number=number)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def actual_spending(plan_id: int, statuses: tuple[str, ...] = ("published",)) -> pd.DataFrame:
+    with Session(engine()) as session:
+        return queries.list_actual_spending(session=session, plan_id=plan_id, statuses=statuses)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def notes(plan_id: int, subject_type: str, key: str) -> list[dict]:
+    with Session(engine()) as session:
+        return queries.list_notes(session=session, plan_id=plan_id, subject_type=subject_type, key=key)
+
+
+def current_fiscal_year() -> int:
+    """Fiscal year (BE) of today, or of ACPLAN_TODAY when set."""
+    today = config.get("ACPLAN_TODAY")
+    return fmt.fiscal_year_of(date.fromisoformat(today) if today else date.today())
 
 
 def lang() -> str:
@@ -68,7 +102,7 @@ def language_switch() -> None:
     """ไทย | English control that keeps the choice in the URL (`?lang=en`), so links carry it."""
     current = lang()
     st.segmented_control(
-        t("language", current), options=list(LANGS), default=current, key="lang_switch",
+        t("language", current), options=list(LANGS), default=current, key="lang_switch", label_visibility="collapsed",
         format_func=lambda code: {"th": "ไทย", "en": "English"}[code], on_change=_apply_lang_switch)
 
 

@@ -1,0 +1,106 @@
+"""Altair chart builders for the dashboard, legible on a projector; each takes a tidy DataFrame."""
+
+import altair as alt
+import pandas as pd
+
+from acplan import format as fmt
+from acplan.i18n import t
+
+FONT = "Sarabun, Noto Sans Thai, sans-serif"
+# Okabe–Ito hues darkened until each has at least 3:1 contrast on white (tests/test_charts.py checks).
+DIMENSION_COLOURS = ("#0072B2", "#C0460A", "#00735A", "#A4487F")
+PLANNED_COLOUR, ACTUAL_COLOUR = "#0072B2", "#C0460A"
+FUNDED_COLOURS = ("#0072B2", "#8A8A8A")
+SIZES = {  # px: (axis labels, axis titles, chart title, legend)
+    False: (16, 18, 22, 16),
+    True: (22, 24, 30, 22),
+}
+CHART_HEIGHT_PX = 340
+
+
+def _finish(chart: alt.Chart, title: str, present: bool) -> alt.Chart:
+    label, axis_title, title_size, legend = SIZES[present]
+    return (chart.properties(title=title, height=CHART_HEIGHT_PX + (80 if present else 0))
+            .configure(font=FONT)
+            .configure_axis(labelFontSize=label, titleFontSize=axis_title, labelFont=FONT, titleFont=FONT,
+                            labelLimit=420, grid=True, gridColor="#DDDDDD")
+            .configure_title(fontSize=title_size, font=FONT, anchor="start", fontWeight=600)
+            .configure_legend(labelFontSize=legend, titleFontSize=legend, labelFont=FONT, titleFont=FONT, labelLimit=420,
+                              orient="bottom")
+            .configure_view(stroke=None))
+
+
+def dimension_scale(lang: str) -> alt.Scale:
+    return alt.Scale(domain=[t("dimension_n", lang, n=n) for n in range(1, 5)], range=list(DIMENSION_COLOURS))
+
+
+def budget_by_dimension_year(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Grouped bars: planned budget (baht) per fiscal year, one bar per dimension."""
+    data = df.assign(dimension_label=[t("dimension_n", lang, n=n) for n in df["dimension"]],
+                     year_label=[fmt.fiscal_year_short(y, lang) for y in df["fiscal_year_be"]],
+                     amount_text=[fmt.baht(a, lang) for a in df["amount_thb"]])
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("year_label:N", title=t("col_fiscal_year", lang), axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("dimension_label:N"),
+        y=alt.Y("amount_thb:Q", title=t("axis_baht", lang), axis=alt.Axis(format=",d")),
+        color=alt.Color("dimension_label:N", title=t("col_dimension", lang), scale=dimension_scale(lang)),
+        tooltip=[alt.Tooltip("dimension_label:N", title=t("col_dimension", lang)),
+                 alt.Tooltip("year_label:N", title=t("col_fiscal_year", lang)),
+                 alt.Tooltip("amount_text:N", title=t("col_budget", lang))])
+    return _finish(chart, t("chart_budget_by_dimension_year", lang), present)
+
+
+def budget_by_unit(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Horizontal bars: five-year planned budget (baht) per responsible unit, largest first."""
+    data = df.assign(amount_text=[fmt.baht(a, lang) for a in df["amount_thb"]])
+    chart = alt.Chart(data).mark_bar(color=PLANNED_COLOUR).encode(
+        y=alt.Y("responsible_unit:N", title=t("col_unit", lang), sort="-x"),
+        x=alt.X("amount_thb:Q", title=t("axis_baht", lang), axis=alt.Axis(format=",d")),
+        tooltip=[alt.Tooltip("responsible_unit:N", title=t("col_unit", lang)),
+                 alt.Tooltip("amount_text:N", title=t("col_budget", lang)),
+                 alt.Tooltip("items:Q", title=t("col_items", lang))])
+    return _finish(chart, t("chart_budget_by_unit", lang), present)
+
+
+def funded_vs_unfunded(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Stacked bars per dimension: items with a budget and items that need none."""
+    data = df.assign(dimension_label=[t("dimension_n", lang, n=n) for n in df["dimension"]],
+                     funding=[t("funded" if f else "unfunded", lang) for f in df["funded"]])
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("dimension_label:N", title=t("col_dimension", lang), axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("items:Q", title=t("col_items", lang), axis=alt.Axis(format="d", tickMinStep=1)),
+        color=alt.Color("funding:N", title=t("col_funding", lang),
+                        scale=alt.Scale(domain=[t("funded", lang), t("unfunded", lang)], range=list(FUNDED_COLOURS))),
+        tooltip=[alt.Tooltip("dimension_label:N", title=t("col_dimension", lang)),
+                 alt.Tooltip("funding:N", title=t("col_funding", lang)), alt.Tooltip("items:Q", title=t("col_items", lang))])
+    return _finish(chart, t("chart_funded_vs_unfunded", lang), present)
+
+
+def planned_vs_actual(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Side-by-side bars per fiscal year: planned budget and actual spending (never stacked or summed)."""
+    data = df.assign(year_label=[fmt.fiscal_year_short(y, lang) for y in df["fiscal_year_be"]],
+                     series_label=[t(f"series_{s}", lang) for s in df["series"]],
+                     amount_text=[fmt.baht(a, lang) for a in df["amount_thb"]])
+    chart = alt.Chart(data).mark_bar().encode(
+        x=alt.X("year_label:N", title=t("col_fiscal_year", lang), axis=alt.Axis(labelAngle=0)),
+        xOffset=alt.XOffset("series_label:N"),
+        y=alt.Y("amount_thb:Q", title=t("axis_baht", lang), axis=alt.Axis(format=",d"), stack=None),
+        color=alt.Color("series_label:N", title="", scale=alt.Scale(
+            domain=[t("series_planned", lang), t("series_actual", lang)], range=[PLANNED_COLOUR, ACTUAL_COLOUR])),
+        tooltip=[alt.Tooltip("year_label:N", title=t("col_fiscal_year", lang)),
+                 alt.Tooltip("series_label:N", title=""), alt.Tooltip("amount_text:N", title=t("col_amount", lang))])
+    return _finish(chart, t("chart_planned_vs_actual", lang), present)
+
+
+def ita_target_vs_actual(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """ITA score per fiscal year: the plan's target as bars, the recorded score as points."""
+    data = df.assign(year_label=[fmt.fiscal_year_short(y, lang) for y in df["fiscal_year_be"]])
+    base = alt.Chart(data).encode(x=alt.X("year_label:N", title=t("col_fiscal_year", lang), axis=alt.Axis(labelAngle=0)))
+    target = base.mark_bar(color="#9CC3E6").encode(
+        y=alt.Y("ita_target:Q", title=t("axis_ita_score", lang), scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("year_label:N", title=t("col_fiscal_year", lang)),
+                 alt.Tooltip("ita_target:Q", title=t("col_ita_target", lang))])
+    actual = base.mark_point(size=260, filled=True, color=ACTUAL_COLOUR, shape="diamond").encode(
+        y="ita_actual:Q", tooltip=[alt.Tooltip("year_label:N", title=t("col_fiscal_year", lang)),
+                                   alt.Tooltip("ita_actual:Q", title=t("col_ita_actual", lang), format=".2f")])
+    return _finish(alt.layer(target, actual), t("chart_ita", lang), present)

@@ -1,0 +1,50 @@
+"""Page frame shared by every page: heading row with the language switch, links that keep ?lang=."""
+
+import streamlit as st
+
+from acplan.i18n import t
+from acplan.ui import state
+
+BASE_CSS = """
+<style>
+[data-testid="stMainBlockContainer"] { padding-top: 3.6rem; padding-left: 2rem; padding-right: 2rem; }
+[data-testid="stMetricValue"] { font-size: 1.9rem; }
+</style>
+"""
+PRESENT_CSS = """
+<style>
+header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
+[data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
+[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+html { font-size: 24px; }
+[data-testid="stMetricValue"] { font-size: 2.6rem; }
+</style>
+"""
+
+
+def lang_params(**params: object) -> dict[str, str]:
+    """Query parameters for a link, keeping the current language."""
+    out = {k: str(v) for k, v in params.items() if v is not None}
+    if state.lang() != "th":
+        out["lang"] = state.lang()
+    return out
+
+
+def header(title: str, caption: str | None = None) -> None:
+    """Page title at the left; language switch and presentation toggle at the right (constant CSS tightens the frame)."""
+    st.html(BASE_CSS)
+    left, switch, present = st.columns([6, 1.6, 1.4], vertical_alignment="center")
+    with left:
+        st.header(title)
+    with switch:
+        state.language_switch()
+    with present:
+        if st.button(t("present_toggle", state.lang()), icon=":material/slideshow:", key="present_on", width="stretch"):
+            st.switch_page("pages/present.py", query_params=lang_params(present=1))
+    if caption:
+        st.caption(caption)
+
+
+def presentation_chrome() -> None:
+    """Hide the app chrome and enlarge type for the room (constant CSS; no user text is rendered as HTML)."""
+    st.html(PRESENT_CSS)

@@ -1,0 +1,72 @@
+"""Reusable view blocks: dimension cards, target metrics, chart with its table and CSV."""
+
+import altair as alt
+import pandas as pd
+import streamlit as st
+
+from acplan import format as fmt, summary
+from acplan.i18n import t
+from acplan.ui.frame import lang_params
+
+
+def short_name(name: str, limit: int = 48) -> str:
+    return name if len(name) <= limit else name[: limit - 1] + "…"
+
+
+def dimension_cards(bundle, lang: str) -> None:
+    """Four cards, one per dimension: name, item count, five-year budget, a link to its items."""
+    counts = summary.items_by_dimension(bundle.projects).set_index("dimension")["items"]
+    money = summary.budget_by_dimension_year(bundle.projects, bundle.budget).groupby("dimension")["amount_thb"].sum()
+    for col, row in zip(st.columns(len(bundle.dimensions)), bundle.dimensions.itertuples(), strict=True):
+        with col.container(border=True):
+            st.markdown(f"**{t('dimension_n', lang, n=row.dimension)}**")
+            st.caption(row.dimension_name_th)
+            st.markdown(t("dimension_card_items", lang, n=int(counts.get(row.dimension, 0)),
+                          budget=fmt.baht(int(money.get(row.dimension, 0)), lang)))
+            st.page_link("pages/projects.py", label=t("dimension_card_open", lang, n=row.dimension),
+                         icon=":material/arrow_forward:", query_params=lang_params(dim=row.dimension))
+
+
+def items_line(bundle, lang: str) -> str:
+    """'**30 รายการ**: โครงการ 11 · กิจกรรม 7 · … · ไม่ใช้งบประมาณ 27 รายการ' (labels and counts only)."""
+    kinds = summary.items_by_kind(bundle.projects)
+    parts = [f"{t(f'kind_{k}', lang)} {n}" for k, n in zip(kinds["kind"], kinds["items"], strict=True)]
+    parts.append(f"{t('metric_unfunded', lang)} {summary.unfunded_items(bundle.budget)}")
+    return f"**{t('count_items', lang, n=len(bundle.projects))}**: " + " · ".join(parts)
+
+
+def latest_round(lang: str) -> None:
+    """The latest evaluation round's status and results, or a note that none exists yet."""
+    st.caption(t("overview_no_rounds", lang))
+
+
+def target_metrics(targets: pd.DataFrame, fy: int, lang: str, cols) -> None:
+    """This fiscal year's ITA and case-reduction targets, with the actual figures once recorded."""
+    row = targets[targets["fiscal_year_be"] == fy]
+    if row.empty:
+        return
+    r = row.iloc[0]
+    ita_actual = t("metric_actual", lang, value=fmt.number(r["ita_actual"])) if pd.notna(r["ita_actual"]) \
+        else t("not_recorded", lang)
+    reduction = summary.case_reduction_pct(_int(r["baseline_cases"]), _int(r["cases_actual"]))
+    case_actual = t("metric_actual", lang, value=t("percent_value", lang, value=fmt.number(reduction))) \
+        if reduction is not None else t("not_recorded", lang)
+    c1, c2 = cols
+    c1.metric(t("metric_ita_target", lang, fy=fmt.fiscal_year_short(fy, lang)),
+              t("points_value", lang, value=int(r["ita_target"])), ita_actual, delta_color="off", delta_arrow="off", border=True)
+    c2.metric(t("metric_case_target", lang, fy=fmt.fiscal_year_short(fy, lang)),
+              t("percent_value", lang, value=int(r["case_reduction_target_pct"])), case_actual, delta_color="off", delta_arrow="off",
+              border=True)
+
+
+def _int(value) -> int | None:
+    return None if pd.isna(value) else int(value)
+
+
+def chart_with_table(chart: alt.Chart, table: pd.DataFrame, *, key: str, lang: str) -> None:
+    """The chart, its figures in a table beneath it, and the table as a CSV download."""
+    st.altair_chart(chart, width="stretch")
+    st.caption(t("table_of_chart", lang))
+    st.dataframe(table, hide_index=True, width="stretch")
+    st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"), file_name=f"{key}.csv",
+                       mime="text/csv", key=f"csv_{key}", icon=":material/download:")

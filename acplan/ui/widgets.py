@@ -1,0 +1,29 @@
+"""Widgets whose value lives in the URL query string, so a filtered view can be bookmarked and shared."""
+
+from collections.abc import Callable, Sequence
+
+import streamlit as st
+
+
+def _sync(key: str) -> None:
+    value = st.session_state[f"url_{key}"]
+    if value in (None, ""):
+        st.query_params.pop(key, None)
+    else:
+        st.query_params[key] = str(value)
+
+
+def url_select(key: str, label: str, options: Sequence, format_func: Callable, all_label: str):
+    """A selectbox bound to ?key=; None (shown as `all_label`) means "no filter"."""
+    values = [None, *options]
+    as_text = [None if v is None else str(v) for v in values]
+    current = st.query_params.get(key)
+    index = as_text.index(current) if current in as_text else 0
+    return st.selectbox(label, values, index=index, key=f"url_{key}", on_change=_sync, args=(key,),
+                        format_func=lambda v: all_label if v is None else format_func(v))
+
+
+def url_text(key: str, label: str, help_text: str) -> str:
+    """A text input bound to ?key=."""
+    return st.text_input(label, value=st.query_params.get(key, ""), key=f"url_{key}", on_change=_sync, args=(key,),
+                         placeholder=help_text, max_chars=200)

@@ -1,0 +1,103 @@
+"""Chart builders, tested through chart.to_dict(): fields, types, translated titles, font sizes."""
+
+import pandas as pd
+import pytest
+
+from acplan import charts, summary
+from acplan.db import make_engine
+from acplan.queries import get_plan, list_budget_lines, list_projects
+from acplan.store import init_store
+from sqlmodel import Session
+from tests.conftest import PLAN_FILE
+
+
+@pytest.fixture(scope="module")
+def frames(tmp_path_factory):
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('charts') / 'c.db'}")
+    init_store(engine, PLAN_FILE)
+    with Session(engine) as session:
+        plan = get_plan(session=session)
+        return list_projects(session=session, plan_id=plan.id), list_budget_lines(session=session, plan_id=plan.id)
+
+
+def relative_luminance(hex_colour: str) -> float:
+    def channel(c: int) -> float:
+        c = c / 255
+        return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+    r, g, b = (int(hex_colour[i:i + 2], 16) for i in (1, 3, 5))
+    return 0.2126 * channel(r) + 0.7152 * channel(g) + 0.0722 * channel(b)
+
+
+@pytest.mark.parametrize("colour", charts.DIMENSION_COLOURS)
+def test_dimension_palette_has_3_to_1_contrast_on_white(colour):
+    assert (1.05) / (relative_luminance(colour) + 0.05) >= 3.0
+
+
+def test_budget_by_dimension_year_thai(frames):
+    projects, budget = frames
+    spec = charts.budget_by_dimension_year(summary.budget_by_dimension_year(projects, budget), lang="th").to_dict()
+    assert spec["mark"]["type"] == "bar"
+    enc = spec["encoding"]
+    assert (enc["x"]["field"], enc["x"]["type"]) == ("year_label", "nominal")
+    assert (enc["y"]["field"], enc["y"]["type"]) == ("amount_thb", "quantitative")
+    assert enc["xOffset"]["field"] == "dimension_label"
+    assert enc["color"]["scale"]["domain"] == ["มิติที่ 1", "มิติที่ 2", "มิติที่ 3", "มิติที่ 4"]
+    assert enc["color"]["scale"]["range"] == list(charts.DIMENSION_COLOURS)
+    assert spec["title"] == "งบประมาณตามมิติและปีงบประมาณ"
+    assert enc["y"]["title"] == "บาท" and enc["y"]["axis"]["format"] == ",d"
+    assert spec["config"]["axis"]["labelFontSize"] >= 16
+    assert spec["config"]["title"]["fontSize"] >= 20
+    rows = spec["datasets"][spec["data"]["name"]]
+    assert {(r["dimension"], r["year_label"], r["amount_thb"]) for r in rows if r["year_label"] == "ปีงบ 2566"} == {
+        (1, "ปีงบ 2566", 190000), (2, "ปีงบ 2566", 0), (3, "ปีงบ 2566", 30000), (4, "ปีงบ 2566", 0)}
+
+
+def test_budget_by_dimension_year_english_and_presentation_sizes(frames):
+    projects, budget = frames
+    spec = charts.budget_by_dimension_year(summary.budget_by_dimension_year(projects, budget), lang="en",
+                                           present=True).to_dict()
+    assert spec["title"] == "Budget by dimension and fiscal year"
+    assert spec["encoding"]["color"]["scale"]["domain"][0] == "Dimension 1"
+    assert spec["config"]["axis"]["labelFontSize"] > 16
+    assert spec["config"]["title"]["fontSize"] > 20
+
+
+def test_budget_by_unit(frames):
+    projects, budget = frames
+    df = summary.budget_by_unit(projects, budget)
+    assert df.iloc[0].tolist() == ["สำนักปลัด", 1_100_000, 12]
+    spec = charts.budget_by_unit(df, lang="th").to_dict()
+    assert spec["encoding"]["y"]["field"] == "responsible_unit" and spec["encoding"]["y"]["sort"] == "-x"
+    assert spec["encoding"]["x"]["type"] == "quantitative"
+    assert spec["title"] == "งบประมาณ 5 ปีตามผู้รับผิดชอบ"
+
+
+def test_funded_vs_unfunded(frames):
+    projects, budget = frames
+    df = summary.funded_by_dimension(projects, budget)
+    assert set(map(tuple, df.values.tolist())) == {(1, False, 1), (1, True, 2), (2, False, 15), (3, False, 4),
+                                                    (3, True, 1), (4, False, 7)}
+    spec = charts.funded_vs_unfunded(df, lang="en").to_dict()
+    assert spec["encoding"]["color"]["scale"]["domain"] == ["Funded", "No budget needed"]
+    assert spec["encoding"]["y"]["field"] == "items"
+
+
+def test_planned_vs_actual_is_side_by_side_not_stacked(frames):
+    _, budget = frames
+    actual = pd.DataFrame({"fiscal_year_be": [2566], "amount_thb": [150000]})
+    df = summary.planned_vs_actual(budget, actual)
+    assert df[df["fiscal_year_be"] == 2566].set_index("series")["amount_thb"].to_dict() == {"planned": 220000,
+                                                                                            "actual": 150000}
+    spec = charts.planned_vs_actual(df, lang="th").to_dict()
+    assert spec["encoding"]["xOffset"]["field"] == "series_label"
+    assert spec["encoding"]["y"]["stack"] is None
+    assert spec["title"] == "งบประมาณตามแผนเทียบกับการใช้จ่ายจริง"
+
+
+def test_ita_chart_layers_target_and_actual():
+    df = pd.DataFrame({"fiscal_year_be": [2566, 2567], "ita_target": [65, 70], "ita_actual": [61.5, None]})
+    spec = charts.ita_target_vs_actual(df, lang="th").to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "point"]
+    assert spec["layer"][0]["encoding"]["y"]["field"] == "ita_target"
+    assert spec["layer"][1]["encoding"]["y"]["field"] == "ita_actual"
+    assert spec["title"] == "คะแนน ITA: เป้าหมายและผลจริง"
