@@ -3,11 +3,12 @@
 import streamlit as st
 
 from acplan.i18n import t
-from acplan.ui import state
+from acplan.ui import frame, state
 
 st.set_page_config(page_title="acplan", page_icon=":material/balance:", layout="wide",
                    initial_sidebar_state="collapsed")
 
+frame.base_css()
 lang = state.lang()
 present = st.Page("pages/present.py", title=t("nav_present", lang), icon=":material/slideshow:", url_path="present",
                   visibility="hidden")

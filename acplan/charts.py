@@ -16,6 +16,7 @@ SIZES = {  # px: (axis labels, axis titles, chart title, legend)
     True: (22, 24, 30, 22),
 }
 CHART_HEIGHT_PX = 340
+TEXT_COLOUR = "#1A1A1A"
 
 
 def _finish(chart: alt.Chart, title: str, present: bool) -> alt.Chart:
@@ -23,10 +24,10 @@ def _finish(chart: alt.Chart, title: str, present: bool) -> alt.Chart:
     return (chart.properties(title=title, height=CHART_HEIGHT_PX + (80 if present else 0))
             .configure(font=FONT)
             .configure_axis(labelFontSize=label, titleFontSize=axis_title, labelFont=FONT, titleFont=FONT,
-                            labelLimit=420, grid=True, gridColor="#DDDDDD")
-            .configure_title(fontSize=title_size, font=FONT, anchor="start", fontWeight=600)
+                            labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelLimit=420, grid=True, gridColor="#DDDDDD")
+            .configure_title(fontSize=title_size, font=FONT, anchor="start", fontWeight=600, color=TEXT_COLOUR)
             .configure_legend(labelFontSize=legend, titleFontSize=legend, labelFont=FONT, titleFont=FONT, labelLimit=420,
-                              orient="bottom")
+                              labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, orient="top")
             .configure_view(stroke=None))
 
 

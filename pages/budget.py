@@ -4,7 +4,7 @@ import streamlit as st
 
 from acplan import charts, format as fmt, summary
 from acplan.i18n import t
-from acplan.ui import frame, state
+from acplan.ui import frame, state, views
 from acplan.ui.views import chart_with_table
 
 lang = state.lang()
@@ -14,8 +14,8 @@ frame.header(t("budget_page_title", lang))
 by_dim_year = summary.budget_by_dimension_year(bundle.projects, bundle.budget)
 chart_with_table(
     charts.budget_by_dimension_year(by_dim_year, lang=lang),
-    by_dim_year.pivot(index="fiscal_year_be", columns="dimension", values="amount_thb").reset_index()
-    .rename(columns={"fiscal_year_be": t("col_fiscal_year", lang)} | {d: t("dimension_n", lang, n=d) for d in range(1, 5)}),
+    views.by_year_table(by_dim_year.pivot(index="fiscal_year_be", columns="dimension", values="amount_thb"), lang,
+                        {d: t("dimension_n", lang, n=d) for d in range(1, 5)}),
     key="budget_by_dimension_year", lang=lang)
 
 left, right = st.columns(2)
@@ -40,8 +40,7 @@ if actual.empty:
 else:
     series = summary.planned_vs_actual(bundle.budget, actual)
     chart_with_table(charts.planned_vs_actual(series, lang=lang),
-                     series.pivot(index="fiscal_year_be", columns="series", values="amount_thb").reset_index()
-                     .rename(columns={"fiscal_year_be": t("col_fiscal_year", lang), "planned": t("series_planned", lang),
-                                      "actual": t("series_actual", lang)}),
+                     views.by_year_table(series.pivot(index="fiscal_year_be", columns="series", values="amount_thb"), lang,
+                                         {"planned": t("series_planned", lang), "actual": t("series_actual", lang)}),
                      key="planned_vs_actual", lang=lang)
-st.caption(" · ".join(f"{fmt.fiscal_year_label(y, lang)}" for y in sorted(bundle.budget["fiscal_year_be"].unique())))
+st.caption(" · ".join(fmt.fiscal_year_label(y, lang) for y in sorted(bundle.budget["fiscal_year_be"].unique())))

@@ -19,7 +19,7 @@ def go(to: int) -> None:
     st.query_params["screen"] = str(to)
 
 
-nav_prev, nav_label, nav_next, nav_exit = st.columns([1, 2, 1, 1], vertical_alignment="center")
+nav_prev, nav_label, nav_next, nav_exit = st.columns([1.1, 1.6, 1.1, 1.6], vertical_alignment="center")
 nav_prev.button(t("present_prev", lang), icon=":material/arrow_back:", disabled=screen == 0, on_click=go,
                 args=(screen - 1,), key="present_prev", width="stretch")
 nav_label.caption(t("present_screen", lang, n=screen + 1, total=len(screens)))

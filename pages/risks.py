@@ -14,8 +14,9 @@ coverage = register.area_coverage(bundle.risk_areas, bundle.risk_issues, bundle.
 
 st.dataframe({
     t("col_number", lang): coverage["area"].tolist(),
-    t("risk_issues", lang): coverage["process_th"].tolist(),
+    t("col_process", lang): coverage["process_th"].tolist(),
     t("col_level", lang): [t(f"level_{lv}", lang) for lv in coverage["top_level"]],
+    t("col_attention", lang): [t("attention_flag", lang) if a else "" for a in coverage["attention"]],
     t("col_measures", lang): coverage["measures"].tolist(),
     t("col_linked", lang): coverage["linked"].tolist(),
     t("col_gaps", lang): coverage["gaps"].tolist(),

@@ -15,9 +15,9 @@ PRESENT_CSS = """
 <style>
 header[data-testid="stHeader"], [data-testid="stSidebar"], [data-testid="stSidebarCollapsedControl"],
 [data-testid="stToolbar"], [data-testid="stDecoration"], [data-testid="stStatusWidget"] { display: none !important; }
-[data-testid="stMainBlockContainer"] { padding-top: 1.2rem; max-width: 100%; }
+[data-testid="stMainBlockContainer"] { padding: 1rem 2.5rem; max-width: 100%; }
 html { font-size: 24px; }
-[data-testid="stMetricValue"] { font-size: 2.6rem; }
+[data-testid="stMetricValue"] { font-size: 2.1rem; }
 </style>
 """
 
@@ -31,8 +31,7 @@ def lang_params(**params: object) -> dict[str, str]:
 
 
 def header(title: str, caption: str | None = None) -> None:
-    """Page title at the left; language switch and presentation toggle at the right (constant CSS tightens the frame)."""
-    st.html(BASE_CSS)
+    """Page title at the left; language switch and presentation toggle at the right."""
     left, switch, present = st.columns([6, 1.6, 1.4], vertical_alignment="center")
     with left:
         st.header(title)
@@ -43,6 +42,11 @@ def header(title: str, caption: str | None = None) -> None:
             st.switch_page("pages/present.py", query_params=lang_params(present=1))
     if caption:
         st.caption(caption)
+
+
+def base_css() -> None:
+    """Tighten the frame so the overview fits a 1280×720 projector (constant CSS; no user text)."""
+    st.html(BASE_CSS)
 
 
 def presentation_chrome() -> None:

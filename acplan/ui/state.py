@@ -106,8 +106,23 @@ def language_switch() -> None:
         format_func=lambda code: {"th": "ไทย", "en": "English"}[code], on_change=_apply_lang_switch)
 
 
+def ensure_router() -> None:
+    """Make sure app.py (frame, navigation, page config) runs, even for a fresh server's first deep link.
+
+    Streamlit runs the first request of a new server process through its legacy `pages/` folder mode
+    when that folder exists, executing the page without app.py; it leaves that mode only once
+    `st.navigation` has run. Switching the flag off and rerunning sends the request through app.py.
+    """
+    from streamlit.runtime.pages_manager import PagesManager
+
+    if PagesManager.uses_pages_directory:
+        PagesManager.uses_pages_directory = False
+        st.rerun()
+
+
 def require_plan() -> PlanBundle:
     """The plan bundle, or a clear message and a stopped page when the store holds no plan."""
+    ensure_router()
     bundle = plan_bundle()
     if bundle is None:
         st.warning(t("no_plan_loaded", lang()))

@@ -4,7 +4,7 @@ import altair as alt
 import pandas as pd
 import streamlit as st
 
-from acplan import format as fmt, summary
+from acplan import charts, format as fmt, summary
 from acplan.i18n import t
 from acplan.ui.frame import lang_params
 
@@ -65,8 +65,18 @@ def _int(value) -> int | None:
 
 def chart_with_table(chart: alt.Chart, table: pd.DataFrame, *, key: str, lang: str) -> None:
     """The chart, its figures in a table beneath it, and the table as a CSV download."""
-    st.altair_chart(chart, width="stretch")
+    st.altair_chart(chart, width="stretch", height=charts.CHART_HEIGHT_PX + 160)
     st.caption(t("table_of_chart", lang))
-    st.dataframe(table, hide_index=True, width="stretch")
+    numeric = {c: st.column_config.NumberColumn(format="localized") for c in table.columns
+               if pd.api.types.is_numeric_dtype(table[c])}
+    st.dataframe(table, hide_index=True, width="stretch", column_config=numeric)
     st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"), file_name=f"{key}.csv",
                        mime="text/csv", key=f"csv_{key}", icon=":material/download:")
+
+
+def by_year_table(pivot: pd.DataFrame, lang: str, columns: dict) -> pd.DataFrame:
+    """A year-indexed pivot as a table: fiscal-year labels first, then the renamed value columns."""
+    table = pivot.rename(columns=columns).reset_index()
+    years = [fmt.fiscal_year_short(int(y), lang) for y in table["fiscal_year_be"]]
+    return table.drop(columns="fiscal_year_be").assign(**{t("col_fiscal_year", lang): years})[
+        [t("col_fiscal_year", lang), *[c for c in table.columns if c != "fiscal_year_be"]]]
