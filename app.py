@@ -7,22 +7,25 @@ from acplan.ui import frame, state
 
 st.set_page_config(page_title="acplan", page_icon=":material/balance:", layout="wide",
                    initial_sidebar_state="collapsed")
-
 frame.base_css()
 lang = state.lang()
-present = st.Page("pages/present.py", title=t("nav_present", lang), icon=":material/slideshow:", url_path="present",
-                  visibility="hidden")
-if st.query_params.get("present") == "1":
-    st.navigation([present], position="hidden").run()
-else:
-    pages = [
-        st.Page("pages/overview.py", title=t("nav_overview", lang), icon=":material/dashboard:", default=True),
-        st.Page("pages/projects.py", title=t("nav_projects", lang), icon=":material/list:", url_path="projects"),
-        st.Page("pages/project.py", title=t("nav_project", lang), icon=":material/article:", url_path="project",
-                visibility="hidden"),
-        st.Page("pages/budget.py", title=t("nav_budget", lang), icon=":material/payments:", url_path="budget"),
-        st.Page("pages/risks.py", title=t("nav_risks", lang), icon=":material/warning:", url_path="risks"),
-        st.Page("pages/targets.py", title=t("nav_targets", lang), icon=":material/flag:", url_path="targets"),
-        present,
-    ]
-    st.navigation(pages, position="top").run()
+presenting = st.query_params.get("present") == "1"
+
+
+def page(path: str, title_key: str, icon: str, url_path: str, *, hidden: bool = False) -> st.Page:
+    """A page; while presenting, every page but the presentation is hidden (still reachable to leave it)."""
+    return st.Page(path, title=t(title_key, lang), icon=icon, url_path=url_path or None,
+                   default=url_path == ("present" if presenting else ""),
+                   visibility="hidden" if hidden or presenting else "visible")
+
+
+pages = [
+    page("pages/overview.py", "nav_overview", ":material/dashboard:", ""),
+    page("pages/projects.py", "nav_projects", ":material/list:", "projects"),
+    page("pages/project.py", "nav_project", ":material/article:", "project", hidden=True),
+    page("pages/budget.py", "nav_budget", ":material/payments:", "budget"),
+    page("pages/risks.py", "nav_risks", ":material/warning:", "risks"),
+    page("pages/targets.py", "nav_targets", ":material/flag:", "targets"),
+    page("pages/present.py", "nav_present", ":material/slideshow:", "present", hidden=True),
+]
+st.navigation(pages, position="hidden" if presenting else "top").run()

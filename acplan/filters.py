@@ -56,8 +56,16 @@ def _int(value: str | None) -> int | None:
         return None
 
 
+def search_index(search: pd.DataFrame) -> pd.DataFrame:
+    """Add `search_key`, the normalised search text, computed once rather than on every query."""
+    return search.assign(search_key=search["search_text"].map(normalise))
+
+
 def apply_filter(projects: pd.DataFrame, budget: pd.DataFrame, search: pd.DataFrame, flt: ProjectFilter) -> pd.DataFrame:
-    """Items matching every set filter, with `budget_thb`: that fiscal year's budget, or the five-year total."""
+    """Items matching every set filter, with `budget_thb`: that fiscal year's budget, or the five-year total.
+
+    `search` comes from `search_index`.
+    """
     df = projects
     if flt.dim is not None:
         df = df[df["dimension"] == flt.dim]
@@ -71,7 +79,7 @@ def apply_filter(projects: pd.DataFrame, budget: pd.DataFrame, search: pd.DataFr
     df = df[df["number"].isin(lines["number"])]
     if flt.q:
         needle = normalise(flt.q)
-        hits = search[search["search_text"].map(normalise).str.contains(needle, regex=False)]["number"]
+        hits = search[search["search_key"].str.contains(needle, regex=False)]["number"]
         df = df[df["number"].isin(hits) | (df["number"].astype(str) == flt.q)]
     totals = lines.groupby("number")["amount_thb"].sum().rename("budget_thb")
     return df.merge(totals, left_on="number", right_index=True, how="left").reset_index(drop=True)

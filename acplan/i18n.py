@@ -273,7 +273,7 @@ EN: dict[str, str] = {
     "nav_risks": "Fraud risks",
     "nav_targets": "Targets",
     "nav_present": "Present",
-    "present_toggle": "Presentation mode",
+    "present_toggle": "Present",
     "present_exit": "Leave presentation mode",
     "present_prev": "Previous",
     "present_next": "Next",

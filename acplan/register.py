@@ -18,3 +18,24 @@ def area_coverage(areas: pd.DataFrame, issues: pd.DataFrame, measures: pd.DataFr
     out["gaps"] = (out["measures"] - out["linked"]).astype(int)
     out["attention"] = (out["top_level"] == "high") & (out["linked"] * 2 <= out["measures"])
     return out.astype({"measures": int, "linked": int})
+
+
+def register_view(areas: pd.DataFrame, issues: pd.DataFrame, measures: pd.DataFrame, names: dict[int, str],
+                  notes: dict[int, list[dict]]) -> list[dict]:
+    """The register as plain data for display: per area its coverage, issues, measures (with items) and notes."""
+    coverage = area_coverage(areas, issues, measures)
+    out = []
+    for area in coverage.to_dict("records"):
+        n = area["area"]
+        area_measures: dict[int, dict] = {}
+        for row in measures[measures["area"] == n].to_dict("records"):
+            entry = area_measures.setdefault(row["measure"], {"number": row["measure"], "text_th": row["text_th"], "items": []})
+            if pd.notna(row["project"]):
+                number = int(row["project"])
+                entry["items"].append({"number": number, "name_th": names[number], "match": row["match"]})
+        out.append(area | {
+            "issues": issues[issues["area"] == n][["issue", "text_th", "level"]].to_dict("records"),
+            "measures": list(area_measures.values()),
+            "notes": notes.get(n, []),
+        })
+    return out

@@ -2,9 +2,9 @@
 
 import streamlit as st
 
-from acplan import charts, format as fmt, summary
+from acplan import format as fmt, summary
 from acplan.i18n import t
-from acplan.ui import frame, state
+from acplan.ui import blocks, frame, state, views
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -34,8 +34,7 @@ if screens[screen] is None:
     c1.metric(t("metric_items", lang), t("count_items", lang, n=len(bundle.projects)))
     c2.metric(t("metric_budget_total", lang), fmt.baht(summary.total_budget_thb(bundle.budget), lang))
     c3.metric(t("metric_unfunded", lang), t("count_items", lang, n=summary.unfunded_items(bundle.budget)))
-    by_dim_year = summary.budget_by_dimension_year(bundle.projects, bundle.budget)
-    st.altair_chart(charts.budget_by_dimension_year(by_dim_year, lang=lang, present=True), width="stretch")
+    views.show_chart(blocks.present_summary_block(bundle.plan.id, lang))
 else:
     dim = screens[screen]
     name = bundle.dimensions.set_index("dimension").loc[dim, "dimension_name_th"]

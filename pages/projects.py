@@ -31,7 +31,7 @@ with c3:
 
 flt = filters.parse_filter(dict(st.query_params), dimensions=set(bundle.dimensions["dimension"]), missions=set(missions),
                            units=set(units), years=set(years))
-shown = filters.apply_filter(bundle.projects, bundle.budget, bundle.search, flt)
+shown = state.filtered_projects(bundle.plan.id, flt)
 st.subheader(t("projects_count", lang, n=len(shown), total=len(bundle.projects)))
 if shown.empty:
     st.info(t("projects_none", lang))

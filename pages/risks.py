@@ -2,48 +2,41 @@
 
 import streamlit as st
 
-from acplan import register
 from acplan.i18n import t
 from acplan.ui import frame, state
 
 lang = state.lang()
 bundle = state.require_plan()
 frame.header(t("risks_page_title", lang), t("risks_intro", lang))
-names = dict(zip(bundle.projects["number"], bundle.projects["name_th"], strict=True))
-coverage = register.area_coverage(bundle.risk_areas, bundle.risk_issues, bundle.risk_measures)
+areas = state.risk_view(bundle.plan.id)
 
 st.dataframe({
-    t("col_number", lang): coverage["area"].tolist(),
-    t("col_process", lang): coverage["process_th"].tolist(),
-    t("col_level", lang): [t(f"level_{lv}", lang) for lv in coverage["top_level"]],
-    t("col_attention", lang): [t("attention_flag", lang) if a else "" for a in coverage["attention"]],
-    t("col_measures", lang): coverage["measures"].tolist(),
-    t("col_linked", lang): coverage["linked"].tolist(),
-    t("col_gaps", lang): coverage["gaps"].tolist(),
+    t("col_number", lang): [a["area"] for a in areas],
+    t("col_process", lang): [a["process_th"] for a in areas],
+    t("col_level", lang): [t(f"level_{a['top_level']}", lang) for a in areas],
+    t("col_attention", lang): [t("attention_flag", lang) if a["attention"] else "" for a in areas],
+    t("col_measures", lang): [a["measures"] for a in areas],
+    t("col_linked", lang): [a["linked"] for a in areas],
+    t("col_gaps", lang): [a["gaps"] for a in areas],
 }, hide_index=True, width="stretch")
 
-for area in coverage.itertuples():
+for area in areas:
     with st.container(border=True):
-        st.subheader(t("risk_area_heading", lang, n=area.area, process=area.process_th))
-        if area.attention:
+        st.subheader(t("risk_area_heading", lang, n=area["area"], process=area["process_th"]))
+        if area["attention"]:
             st.error(t("risk_attention", lang), icon=":material/priority_high:")
-        st.caption(t("risk_level_printed", lang, text=area.level_text_th) + " · "
-                   + t("risk_coverage", lang, linked=area.linked, measures=area.measures))
-        issues = bundle.risk_issues[bundle.risk_issues["area"] == area.area]
-        st.table({t("risk_issues", lang): [f"{i.issue}. {i.text_th}" for i in issues.itertuples()],
-                  t("col_level", lang): [t(f"level_{i.level}", lang) for i in issues.itertuples()]}, hide_index=True)
-        measures = bundle.risk_measures[bundle.risk_measures["area"] == area.area]
-        for measure, links in measures.groupby("measure", sort=True):
-            text = links["text_th"].iloc[0]
-            linked = links.dropna(subset=["project"])
-            if linked.empty:
-                st.warning(f"{measure}. {text} — {t('risk_gap', lang)}", icon=":material/block:")
-                continue
-            st.text(f"{measure}. {text}")
-            for link in linked.itertuples():
-                st.page_link("pages/project.py", icon=":material/subdirectory_arrow_right:",
-                             label=f"{t('project_heading', lang, no=int(link.project))}: {names[int(link.project)]} "
-                                   f"({t(f'match_{link.match}', lang)})",
-                             query_params=frame.lang_params(no=int(link.project)))
-        for note in state.notes(bundle.plan.id, "risk_area", str(area.area)):
+        st.caption(t("risk_level_printed", lang, text=area["level_text_th"]) + " · "
+                   + t("risk_coverage", lang, linked=area["linked"], measures=area["measures"]))
+        st.text("\n".join(f"{i['issue']}. {i['text_th']} — {t('col_level', lang)}: {t('level_' + i['level'], lang)}"
+                          for i in area["issues"]))
+        gaps = [m for m in area["measures"] if not m["items"]]
+        if gaps:
+            st.warning("  \n".join(f"{m['number']}. {m['text_th']} — {t('risk_gap', lang)}" for m in gaps),
+                       icon=":material/block:")
+        for measure in (m for m in area["measures"] if m["items"]):
+            for item in measure["items"]:
+                st.page_link("pages/project.py", icon=":material/task_alt:", query_params=frame.lang_params(no=item["number"]),
+                             label=f"{measure['number']}. {measure['text_th']} → {t('project_heading', lang, no=item['number'])} "
+                                   f"({t('match_' + item['match'], lang)})")
+        for note in area["notes"]:
             st.caption(f"{t('section_notes', lang)}: {note['text_th']}")

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from acplan.filters import ProjectFilter, apply_filter, normalise, parse_filter
+from acplan.filters import ProjectFilter, apply_filter, normalise, parse_filter, search_index
 
 PROJECTS = pd.DataFrame({
     "number": [1, 2, 3], "kind": ["project", None, "measure"],
@@ -11,8 +11,8 @@ PROJECTS = pd.DataFrame({
     "dimension": [1, 3, 4], "mission": ["1.1", "3.1", "4.3"], "responsible_unit": ["สำนักปลัด", "สำนักปลัด", "กองคลัง"]})
 BUDGET = pd.DataFrame({"number": [1, 1, 2, 2, 3, 3], "fiscal_year_be": [2566, 2567] * 3,
                        "amount_thb": [100, 200, 0, 0, 0, 0]})
-SEARCH = pd.DataFrame({"number": [1, 2, 3], "search_text": ["โครงการอบรม กฎหมาย สำนักปลัด", "ส่งเสริม การมีส่วนร่วม",
-                                                             "ร้องเรียน การทุจริต"]})
+SEARCH = search_index(pd.DataFrame({"number": [1, 2, 3], "search_text": [
+    "โครงการอบรม กฎหมาย สำนักปลัด", "ส่งเสริม การมีส่วนร่วม", "ร้องเรียน การทุจริต"]}))
 KNOWN = {"dimensions": {1, 3, 4}, "missions": {"1.1", "3.1", "4.3"}, "units": {"สำนักปลัด", "กองคลัง"},
          "years": {2566, 2567}}
 

@@ -62,6 +62,6 @@ def test_no_user_visible_text_names_the_wrong_municipality():
 
 def test_pages_are_registered_once():
     app = (ROOT / "app.py").read_text(encoding="utf-8")
-    registered = re.findall(r'st\.Page\("(pages/\w+\.py)"', app)
+    registered = re.findall(r'page\("(pages/\w+\.py)"', app)
     assert sorted(registered) == sorted(f"pages/{p.name}" for p in ROOT.glob("pages/*.py"))
     assert len(registered) == len(set(registered))

@@ -123,9 +123,11 @@ def test_budget_page_has_charts_tables_and_csv():
 def test_risks_page_shows_gaps_and_attention():
     at = run_page("pages/risks.py")
     assert not at.exception
-    gaps = [w.value for w in at.warning]
-    assert len(gaps) == 11
-    assert any("มาตรการป้องกันผลประโยชน์ทับซ้อนของหน่วยงาน — ไม่มีรายการในแผน" in g for g in gaps)
+    gaps = "\n".join(w.value for w in at.warning)
+    assert gaps.count("— ไม่มีรายการในแผน") == 11
+    assert "3. มาตรการป้องกันผลประโยชน์ทับซ้อนของหน่วยงาน — ไม่มีรายการในแผน" in gaps
+    links = [link.proto.label for link in at.get("page_link")]
+    assert "6. มาตรการจัดให้มีระบบและช่องทางการรับเรื่องร้องเรียนเกี่ยวกับการทุจริตของหน่วยงาน → ลำดับที่ 30 (ตรงกัน)" in links
     assert [e.value for e in at.error] == ["ความเสี่ยงสูง แต่มาตรการส่วนใหญ่ไม่มีรายการในแผนรองรับ"] * 2
 
 

@@ -9,6 +9,7 @@ from sqlalchemy import Engine
 from sqlmodel import Session
 
 from acplan import config, format as fmt, queries
+from acplan.filters import ProjectFilter, apply_filter, search_index
 from acplan.i18n import LANGS, t
 from acplan.store import init_store
 
@@ -54,7 +55,7 @@ def plan_bundle() -> PlanBundle | None:
             missions=queries.list_missions(session=session, plan_id=plan.id),
             projects=queries.list_projects(session=session, plan_id=plan.id),
             budget=queries.list_budget_lines(session=session, plan_id=plan.id),
-            search=queries.list_search_text(session=session, plan_id=plan.id),
+            search=search_index(queries.list_search_text(session=session, plan_id=plan.id)),
             targets=queries.list_targets(session=session, plan_id=plan.id),
             risk_areas=areas, risk_issues=issues, risk_measures=measures,
         )
@@ -76,6 +77,37 @@ def actual_spending(plan_id: int, statuses: tuple[str, ...] = ("published",)) ->
 def notes(plan_id: int, subject_type: str, key: str) -> list[dict]:
     with Session(engine()) as session:
         return queries.list_notes(session=session, plan_id=plan_id, subject_type=subject_type, key=key)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def risk_view(plan_id: int) -> list[dict]:
+    """The fraud-risk register page's data, computed once per plan."""
+    from acplan.register import register_view
+
+    bundle = plan_bundle()
+    names = dict(zip(bundle.projects["number"], bundle.projects["name_th"], strict=True))
+    with Session(engine()) as session:
+        notes = {int(a): queries.list_notes(session=session, plan_id=plan_id, subject_type="risk_area", key=str(a))
+                 for a in bundle.risk_areas["area"]}
+    return register_view(bundle.risk_areas, bundle.risk_issues, bundle.risk_measures, names, notes)
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def budget_frames(plan_id: int) -> dict[str, pd.DataFrame]:
+    """The budget page's tidy frames (by dimension and year, by unit, funded or not), computed once per plan."""
+    from acplan import summary
+
+    bundle = plan_bundle()
+    return {"by_dim_year": summary.budget_by_dimension_year(bundle.projects, bundle.budget),
+            "by_unit": summary.budget_by_unit(bundle.projects, bundle.budget),
+            "funded": summary.funded_by_dimension(bundle.projects, bundle.budget)}
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+def filtered_projects(plan_id: int, flt: ProjectFilter) -> pd.DataFrame:
+    """The projects list for one filter state (cached: a filtered view is often reopened from a link)."""
+    bundle = plan_bundle()
+    return apply_filter(bundle.projects, bundle.budget, bundle.search, flt)
 
 
 def current_fiscal_year() -> int:

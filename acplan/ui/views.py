@@ -1,6 +1,5 @@
 """Reusable view blocks: dimension cards, target metrics, chart with its table and CSV."""
 
-import altair as alt
 import pandas as pd
 import streamlit as st
 
@@ -27,12 +26,22 @@ def dimension_cards(bundle, lang: str) -> None:
                          icon=":material/arrow_forward:", query_params=lang_params(dim=row.dimension))
 
 
-def items_line(bundle, lang: str) -> str:
-    """'**30 รายการ**: โครงการ 11 · กิจกรรม 7 · … · ไม่ใช้งบประมาณ 27 รายการ' (labels and counts only)."""
-    kinds = summary.items_by_kind(bundle.projects)
-    parts = [f"{t(f'kind_{k}', lang)} {n}" for k, n in zip(kinds["kind"], kinds["items"], strict=True)]
-    parts.append(f"{t('metric_unfunded', lang)} {summary.unfunded_items(bundle.budget)}")
-    return f"**{t('count_items', lang, n=len(bundle.projects))}**: " + " · ".join(parts)
+def items_line(view: dict, lang: str) -> str:
+    """'**30 รายการ**: มาตรการ 12 · โครงการ 11 · … · รายการที่ไม่ใช้งบประมาณ 27' (labels and counts only)."""
+    parts = [f"{t(f'kind_{k}', lang)} {n}" for k, n in view["kinds"]]
+    parts.append(f"{t('metric_unfunded', lang)} {view['unfunded']}")
+    return f"**{t('count_items', lang, n=view['items'])}**: " + " · ".join(parts)
+
+
+def dimension_cards(cards: list[dict], lang: str) -> None:
+    """Four cards, one per dimension: name, item count, five-year budget, a link to its items."""
+    for col, card in zip(st.columns(len(cards)), cards, strict=True):
+        with col.container(border=True):
+            st.markdown(f"**{t('dimension_n', lang, n=card['dimension'])}**")
+            st.caption(card["name_th"])
+            st.markdown(t("dimension_card_items", lang, n=card["items"], budget=fmt.baht(card["budget"], lang)))
+            st.page_link("pages/projects.py", label=t("dimension_card_open", lang, n=card["dimension"]),
+                         icon=":material/arrow_forward:", query_params=lang_params(dim=card["dimension"]))
 
 
 def latest_round(lang: str) -> None:
@@ -40,38 +49,49 @@ def latest_round(lang: str) -> None:
     st.caption(t("overview_no_rounds", lang))
 
 
-def target_metrics(targets: pd.DataFrame, fy: int, lang: str, cols) -> None:
+def target_metrics(target: dict | None, fy: int, lang: str, cols) -> None:
     """This fiscal year's ITA and case-reduction targets, with the actual figures once recorded."""
-    row = targets[targets["fiscal_year_be"] == fy]
-    if row.empty:
+    if target is None:
         return
-    r = row.iloc[0]
-    ita_actual = t("metric_actual", lang, value=fmt.number(r["ita_actual"])) if pd.notna(r["ita_actual"]) \
+    ita_actual = t("metric_actual", lang, value=fmt.number(target["ita_actual"])) if pd.notna(target["ita_actual"]) \
         else t("not_recorded", lang)
-    reduction = summary.case_reduction_pct(_int(r["baseline_cases"]), _int(r["cases_actual"]))
+    reduction = summary.case_reduction_pct(_int(target["baseline_cases"]), _int(target["cases_actual"]))
     case_actual = t("metric_actual", lang, value=t("percent_value", lang, value=fmt.number(reduction))) \
         if reduction is not None else t("not_recorded", lang)
     c1, c2 = cols
     c1.metric(t("metric_ita_target", lang, fy=fmt.fiscal_year_short(fy, lang)),
-              t("points_value", lang, value=int(r["ita_target"])), ita_actual, delta_color="off", delta_arrow="off", border=True)
+              t("points_value", lang, value=int(target["ita_target"])), ita_actual, delta_color="off",
+              delta_arrow="off", border=True)
     c2.metric(t("metric_case_target", lang, fy=fmt.fiscal_year_short(fy, lang)),
-              t("percent_value", lang, value=int(r["case_reduction_target_pct"])), case_actual, delta_color="off", delta_arrow="off",
-              border=True)
+              t("percent_value", lang, value=int(target["case_reduction_target_pct"])), case_actual, delta_color="off",
+              delta_arrow="off", border=True)
 
 
 def _int(value) -> int | None:
     return None if pd.isna(value) else int(value)
 
 
-def chart_with_table(chart: alt.Chart, table: pd.DataFrame, *, key: str, lang: str) -> None:
+def chart_block(builder: str, data: pd.DataFrame, table: pd.DataFrame, *, key: str, lang: str,
+                present: bool = False) -> dict:
+    """A chart of acplan.charts built and validated once, with its table and the table's CSV (UTF-8 with BOM)."""
+    numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
+    return {"spec": getattr(charts, builder)(data, lang=lang, present=present).to_dict(), "table": table,
+            "numeric": numeric, "csv": table.to_csv(index=False).encode("utf-8-sig"), "key": key, "present": present}
+
+
+def show_chart(block: dict) -> None:
+    st.vega_lite_chart(block["spec"], width="stretch",
+                       height=charts.CHART_HEIGHT_PX + (240 if block["present"] else 160))
+
+
+def show_block(block: dict, lang: str) -> None:
     """The chart, its figures in a table beneath it, and the table as a CSV download."""
-    st.altair_chart(chart, width="stretch", height=charts.CHART_HEIGHT_PX + 160)
+    show_chart(block)
     st.caption(t("table_of_chart", lang))
-    numeric = {c: st.column_config.NumberColumn(format="localized") for c in table.columns
-               if pd.api.types.is_numeric_dtype(table[c])}
-    st.dataframe(table, hide_index=True, width="stretch", column_config=numeric)
-    st.download_button(t("download_csv", lang), table.to_csv(index=False).encode("utf-8-sig"), file_name=f"{key}.csv",
-                       mime="text/csv", key=f"csv_{key}", icon=":material/download:")
+    st.dataframe(block["table"], hide_index=True, width="stretch",
+                 column_config={c: st.column_config.NumberColumn(format="localized") for c in block["numeric"]})
+    st.download_button(t("download_csv", lang), block["csv"], file_name=f"{block['key']}.csv", mime="text/csv",
+                       key=f"csv_{block['key']}", icon=":material/download:")
 
 
 def by_year_table(pivot: pd.DataFrame, lang: str, columns: dict) -> pd.DataFrame:

@@ -1,0 +1,89 @@
+"""Chart blocks of the dashboard pages, built once per plan and language (cached; cleared after every write)."""
+
+import pandas as pd
+import streamlit as st
+
+from acplan import format as fmt, summary
+from acplan.i18n import t
+from acplan.ui import state
+from acplan.ui.views import by_year_table, chart_block
+
+
+@st.cache_data(ttl=state.CACHE_TTL_S, show_spinner=False)
+def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
+    """The budget page's four charts with their tables; planned-versus-actual only once actuals exist."""
+    bundle = state.plan_bundle()
+    frames = state.budget_frames(plan_id)
+    by_dim_year, by_unit, funded = frames["by_dim_year"], frames["by_unit"], frames["funded"]
+    blocks = {
+        "by_dim_year": chart_block("budget_by_dimension_year", by_dim_year, by_year_table(
+            by_dim_year.pivot(index="fiscal_year_be", columns="dimension", values="amount_thb"), lang,
+            {d: t("dimension_n", lang, n=d) for d in range(1, 5)}), key="budget_by_dimension_year", lang=lang),
+        "by_unit": chart_block("budget_by_unit", by_unit, by_unit.rename(columns={
+            "responsible_unit": t("col_unit", lang), "amount_thb": t("col_budget", lang), "items": t("col_items", lang)}),
+            key="budget_by_unit", lang=lang),
+        "funded": chart_block("funded_vs_unfunded", funded, funded.assign(
+            funded=[t("funded" if f else "unfunded", lang) for f in funded["funded"]]).rename(columns={
+                "dimension": t("col_dimension", lang), "funded": t("col_funding", lang), "items": t("col_items", lang)}),
+            key="funded_vs_unfunded", lang=lang),
+    }
+    actual = state.actual_spending(plan_id)
+    if not actual.empty:
+        series = summary.planned_vs_actual(bundle.budget, actual)
+        blocks["planned_vs_actual"] = chart_block("planned_vs_actual", series, by_year_table(
+            series.pivot(index="fiscal_year_be", columns="series", values="amount_thb"), lang,
+            {"planned": t("series_planned", lang), "actual": t("series_actual", lang)}), key="planned_vs_actual", lang=lang)
+    return blocks
+
+
+@st.cache_data(ttl=state.CACHE_TTL_S, show_spinner=False)
+def present_summary_block(plan_id: int, lang: str) -> dict:
+    frames = state.budget_frames(plan_id)
+    return chart_block("budget_by_dimension_year", frames["by_dim_year"], frames["by_dim_year"], key="present",
+                       lang=lang, present=True)
+
+
+def _shown(value, template: str, lang: str) -> str:
+    return t("not_recorded", lang) if value is None or pd.isna(value) else t(template, lang, value=fmt.number(value))
+
+
+@st.cache_data(ttl=state.CACHE_TTL_S, show_spinner=False)
+def targets_view(plan_id: int, lang: str) -> dict:
+    """The targets page: baseline line, the target-versus-actual table, and the ITA chart block."""
+    targets = state.plan_bundle().targets
+    base_cases = targets["baseline_cases"].iloc[0]
+    reductions = [summary.case_reduction_pct(None if pd.isna(base_cases) else int(base_cases),
+                                             None if pd.isna(c) else int(c)) for c in targets["cases_actual"]]
+    table = pd.DataFrame({
+        t("col_fiscal_year", lang): [fmt.fiscal_year_label(y, lang) for y in targets["fiscal_year_be"]],
+        t("col_ita_target", lang): [t("points_value", lang, value=v) for v in targets["ita_target"]],
+        t("col_ita_actual", lang): [_shown(v, "points_value", lang) for v in targets["ita_actual"]],
+        t("col_cases_target", lang): [t("percent_value", lang, value=v) for v in targets["case_reduction_target_pct"]],
+        t("col_cases_actual", lang): [_shown(v, "cases_value", lang) for v in targets["cases_actual"]],
+        t("col_cases_reduction", lang): [_shown(r, "percent_value", lang) for r in reductions],
+    })
+    baseline = int(targets["baseline_fy_be"].iloc[0])
+    return {"baseline": baseline, "baseline_text": t("targets_baseline", lang, baseline=baseline,
+                                                      value=_shown(base_cases, "cases_value", lang)),
+            "table": table, "block": chart_block("ita_target_vs_actual", targets, table, key="ita_targets", lang=lang)}
+
+
+@st.cache_data(ttl=state.CACHE_TTL_S, show_spinner=False)
+def overview_view(plan_id: int, lang: str, fy: int) -> dict:
+    """Headline figures of the overview for fiscal year `fy`: money, this year's targets, items, dimension cards."""
+    bundle = state.plan_bundle()
+    money = summary.budget_by_dimension_year(bundle.projects, bundle.budget).groupby("dimension")["amount_thb"].sum()
+    counts = summary.items_by_dimension(bundle.projects).set_index("dimension")["items"]
+    kinds = summary.items_by_kind(bundle.projects)
+    by_year = summary.budget_by_year(bundle.budget)
+    target = bundle.targets[bundle.targets["fiscal_year_be"] == fy]
+    return {
+        "total": summary.total_budget_thb(bundle.budget),
+        "year": summary.total_budget_thb(bundle.budget[bundle.budget["fiscal_year_be"] == fy]),
+        "target": None if target.empty else target.iloc[0].to_dict(),
+        "items": len(bundle.projects), "unfunded": summary.unfunded_items(bundle.budget),
+        "kinds": list(zip(kinds["kind"], kinds["items"].astype(int), strict=True)),
+        "cards": [{"dimension": int(d), "name_th": name, "items": int(counts.get(d, 0)), "budget": int(money.get(d, 0))}
+                  for d, name in zip(bundle.dimensions["dimension"], bundle.dimensions["dimension_name_th"], strict=True)],
+        "by_year": list(zip(by_year["fiscal_year_be"].astype(int), by_year["amount_thb"].astype(int), strict=True)),
+    }

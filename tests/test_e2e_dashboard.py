@@ -1,0 +1,114 @@
+"""End to end: the real app under `streamlit run`, driven in Debian's Chromium through Playwright."""
+
+from pathlib import Path
+
+import pytest
+
+from tests.server import CHROMIUM_ARGS, ROOT, streamlit_server, wait_idle
+
+SHOTS = ROOT / "artifacts" / "screenshots"
+PAGES = {"overview": "/", "projects": "/projects", "projects-dim2": "/projects?dim=2", "project-19": "/project?no=19",
+         "project-99": "/project?no=99", "budget": "/budget", "risks": "/risks", "targets": "/targets",
+         "present": "/?present=1", "overview-en": "/?lang=en", "project-30-en": "/project?no=30&lang=en"}
+VIEWPORTS = [(1280, 720), (1920, 1080)]
+
+
+@pytest.fixture(scope="module")
+def app_url(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e")
+    env = {"ACPLAN_DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}", "ACPLAN_TODAY": "2026-11-27"}
+    with streamlit_server(env, tmp / "streamlit.log") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser(chromium_path_module):
+    from playwright.sync_api import sync_playwright
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=chromium_path_module, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture(scope="module")
+def chromium_path_module():
+    import shutil
+
+    from tests.conftest import need
+    path = shutil.which("chromium") or "/usr/bin/chromium"
+    if not Path(path).exists():
+        need("Debian's chromium is not installed; run: apt-get install -y chromium")
+    return path
+
+
+def assert_healthy(page) -> None:
+    """No Streamlit exception box, no traceback, and nothing wider than the window."""
+    assert page.locator("[data-testid='stException']").count() == 0
+    assert "Traceback" not in page.content()
+    overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
+    assert overflow <= 0, f"horizontal overflow of {overflow}px"
+
+
+@pytest.mark.parametrize(("width", "height"), VIEWPORTS, ids=lambda v: str(v))
+def test_every_page_renders_and_is_saved_as_screenshot(app_url, browser, width, height):
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    page = browser.new_page(viewport={"width": width, "height": height})
+    for name, path in PAGES.items():
+        page.goto(app_url + path)
+        wait_idle(page)
+        assert_healthy(page)
+        page.screenshot(path=str(SHOTS / f"{name}-{width}x{height}.png"))
+    page.close()
+
+
+def test_overview_headline_is_above_the_fold(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url + "/")
+    wait_idle(page)
+    for text in ("1,100,000 บาท", "220,000 บาท", "85 คะแนน", "ร้อยละ 50", "มิติที่ 4"):
+        box = page.get_by_text(text, exact=True).first.bounding_box()
+        assert box is not None and box["y"] + box["height"] <= 720, text
+    page.close()
+
+
+def test_filter_changes_url_and_count_then_a_row_opens_the_project(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url + "/projects?dim=2")
+    wait_idle(page)
+    assert page.get_by_text("พบ 15 จาก 30 รายการ").is_visible()
+    page.locator("[data-testid='stSelectbox']").first.click()
+    page.get_by_role("option", name="มิติที่ 1 การสร้างวัฒนธรรมสุจริต").click()
+    wait_idle(page)
+    assert "dim=1" in page.url
+    assert page.get_by_text("พบ 3 จาก 30 รายการ").is_visible()
+    grid = page.locator("[data-testid='stDataFrame']").first
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 16, box["y"] + 44 + 22)  # selection checkbox of the first row (item 1)
+    page.wait_for_url("**/project?no=1*", timeout=30_000)
+    wait_idle(page)
+    assert page.get_by_role("heading", name="โครงการพัฒนาความรู้ด้านกฎหมาย").first.is_visible() or \
+        "โครงการพัฒนาความรู้ด้านกฎหมายและระเบียบ" in page.content()
+    assert_healthy(page)
+    page.close()
+
+
+def test_presentation_mode_toggle_and_steps(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url + "/")
+    wait_idle(page)
+    page.get_by_role("button", name="โหมดนำเสนอ").click()
+    page.wait_for_url("**present=1*", timeout=30_000)
+    wait_idle(page)
+    assert page.locator("header[data-testid='stHeader']").is_hidden()
+    assert page.get_by_text("ภาพรวมแผน").is_visible()
+    page.get_by_role("button", name="ถัดไป").click()
+    wait_idle(page)
+    assert "screen=1" in page.url
+    assert page.get_by_text("มิติที่ 1 การสร้างวัฒนธรรมสุจริต").is_visible()
+    assert_healthy(page)
+    page.screenshot(path=str(SHOTS / "present-dimension1-1280x720.png"))
+    page.get_by_role("button", name="ออกจากโหมดนำเสนอ").click()
+    wait_idle(page)
+    assert "present" not in page.url
+    page.close()
