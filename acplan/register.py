@@ -34,8 +34,8 @@ def register_view(areas: pd.DataFrame, issues: pd.DataFrame, measures: pd.DataFr
                 number = int(row["project"])
                 entry["items"].append({"number": number, "name_th": names[number], "match": row["match"]})
         out.append(area | {
-            "issues": issues[issues["area"] == n][["issue", "text_th", "level"]].to_dict("records"),
-            "measures": list(area_measures.values()),
+            "issue_list": issues[issues["area"] == n][["issue", "text_th", "level"]].to_dict("records"),
+            "measure_list": list(area_measures.values()),
             "notes": notes.get(n, []),
         })
     return out

@@ -123,6 +123,10 @@ def test_budget_page_has_charts_tables_and_csv():
 def test_risks_page_shows_gaps_and_attention():
     at = run_page("pages/risks.py")
     assert not at.exception
+    summary_table = at.dataframe[0].value
+    assert summary_table.iloc[:, 3:6].values.tolist() == [[7, 4, 3], [4, 3, 1], [6, 2, 4], [6, 3, 3]]
+    assert summary_table.iloc[:, 2].tolist() == ["", "", "⚠ ต้องติดตาม", "⚠ ต้องติดตาม"]
+    assert "มาตรการ 4 จาก 7 มีรายการในแผนรองรับ" in texts(at)
     gaps = "\n".join(w.value for w in at.warning)
     assert gaps.count("— ไม่มีรายการในแผน") == 11
     assert "3. มาตรการป้องกันผลประโยชน์ทับซ้อนของหน่วยงาน — ไม่มีรายการในแผน" in gaps
