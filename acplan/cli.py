@@ -1,4 +1,4 @@
-"""Operator command line: `python -m acplan init | validate-data | export-plan`."""
+"""Operator command line: `python -m acplan init | validate-data | export-plan | user | round | scores | result`."""
 
 import argparse
 import json
@@ -7,7 +7,7 @@ from pathlib import Path
 
 from sqlmodel import Session, select
 
-from acplan import config, db, format as fmt, plandata
+from acplan import cli_monitor, config, db, format as fmt, plandata
 from acplan.export import export_plan
 from acplan.i18n import t
 from acplan.models import Plan
@@ -22,8 +22,9 @@ def main(argv: list[str] | None = None) -> int:
     val = sub.add_parser("validate-data", help="check a plan data file and print a report")
     val.add_argument("path", nargs="?", type=Path, help="plan data file (default: the shipped plan)")
     sub.add_parser("export-plan", help="print the loaded plan as JSON")
+    cli_monitor.register(sub)
     args = parser.parse_args(argv)
-    handler = {"init": cmd_init, "validate-data": cmd_validate, "export-plan": cmd_export}[args.command]
+    handler = {"init": cmd_init, "validate-data": cmd_validate, "export-plan": cmd_export}.get(args.command, cli_monitor.run)
     return handler(args)
 
 

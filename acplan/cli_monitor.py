@@ -1,0 +1,177 @@
+"""Operator commands for the monitoring workflow: `user …`, `round …`, `scores …`, `result set`."""
+
+import argparse
+import sys
+from datetime import date
+from pathlib import Path
+
+from sqlmodel import Session
+
+from acplan import db, format as fmt, rounds, scoresheet, users
+from acplan.errors import AcplanError, Issue, InvalidInput
+from acplan.i18n import describe, t
+from acplan.queries import get_plan
+from acplan.results import set_yearly_result
+
+ACTOR = "cli"
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    user = sub.add_parser("user", help="manage accounts").add_subparsers(dest="action", required=True)
+    add = user.add_parser("add", help="create an account (password read from standard input)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=("admin", "secretary", "committee", "council"))
+    add.add_argument("--name", required=True, help="display name, e.g. in Thai")
+    add.add_argument("--password-stdin", action="store_true", required=True)
+    user.add_parser("list", help="list accounts")
+    role = user.add_parser("set-role")
+    role.add_argument("username")
+    role.add_argument("role", choices=("admin", "secretary", "committee", "council"))
+    user.add_parser("disable").add_argument("username")
+    reset = user.add_parser("reset-password")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", required=True)
+
+    rnd = sub.add_parser("round", help="evaluation rounds").add_subparsers(dest="action", required=True)
+    create = rnd.add_parser("create", help="create a draft round, e.g. round create 2567 1")
+    create.add_argument("fiscal_year", type=int)
+    create.add_argument("round_no", type=int)
+    create.add_argument("--no-prefill", action="store_true", help="do not carry status and progress forward")
+    for action in ("open", "close", "publish"):
+        rnd.add_parser(action).add_argument("code", help="e.g. 2567-1")
+    reopen = rnd.add_parser("reopen")
+    reopen.add_argument("code")
+    reopen.add_argument("--reason", required=True)
+    rnd.add_parser("list")
+
+    scores = sub.add_parser("scores", help="score sheets").add_subparsers(dest="action", required=True)
+    tpl = scores.add_parser("template")
+    imp = scores.add_parser("import")
+    imp.add_argument("path", type=Path)
+    for p in (tpl, imp):
+        p.add_argument("--round", required=True)
+        p.add_argument("--member", required=True)
+    tpl.add_argument("-o", "--output", required=True, type=Path)
+    exp = scores.add_parser("export")
+    exp.add_argument("--round", required=True)
+    exp.add_argument("-o", "--output", required=True, type=Path)
+
+    result = sub.add_parser("result", help="yearly results").add_subparsers(dest="action", required=True)
+    rset = result.add_parser("set", help="record a fiscal year's ITA score and corruption cases")
+    rset.add_argument("fiscal_year", type=int)
+    rset.add_argument("--ita", type=float)
+    rset.add_argument("--cases", type=int)
+    rset.add_argument("--note", default="")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Run one monitoring command in one transaction; a refused input prints what to fix and writes nothing."""
+    engine = db.make_engine()
+    db.migrate(engine)
+    try:
+        with Session(engine) as session:
+            out = HANDLERS[(args.command, args.action)](session, args)
+            session.commit()
+    except AcplanError as exc:
+        for issue in exc.issues:
+            sys.stderr.write(describe(issue, args.lang) + "\n")
+        return 1
+    if out:
+        sys.stdout.write(out + "\n")
+    return 0
+
+
+def _password() -> str:
+    return sys.stdin.readline().rstrip("\n")
+
+
+def _plan_id(session: Session) -> int:
+    plan = get_plan(session=session)
+    if plan is None:
+        raise InvalidInput(Issue("no_plan_loaded"))
+    return plan.id
+
+
+def _user_add(session, args):
+    user = users.add_user(session=session, actor=ACTOR, username=args.username, display_name=args.name,
+                          role=args.role, password=_password())
+    return t("cli_user_added", args.lang, username=user.username, role=t(f"role_{user.role}", args.lang))
+
+
+def _user_list(session, args):
+    return "\n".join(f"{u.username}\t{u.role}\t{'active' if u.is_active else 'disabled'}\t{u.display_name}"
+                     for u in users.list_users(session=session))
+
+
+def _user_set_role(session, args):
+    users.set_role(session=session, actor=ACTOR, username=args.username, role=args.role)
+    return t("cli_done", args.lang)
+
+
+def _user_disable(session, args):
+    users.disable_user(session=session, actor=ACTOR, username=args.username)
+    return t("cli_done", args.lang)
+
+
+def _user_reset(session, args):
+    users.reset_password(session=session, actor=ACTOR, username=args.username, password=_password())
+    return t("cli_done", args.lang)
+
+
+def _round_create(session, args):
+    rnd = rounds.create_round(session=session, actor=ACTOR, plan_id=_plan_id(session), fiscal_year_be=args.fiscal_year,
+                              round_no=args.round_no, today=date.today(), prefill=not args.no_prefill)
+    return t("cli_round_created", args.lang, code=rounds.round_code(rnd))
+
+
+def _round_transition(action):
+    def handler(session, args):
+        rnd = rounds.transition(session=session, actor=ACTOR, plan_id=_plan_id(session), code=args.code, action=action,
+                                reason=getattr(args, "reason", None))
+        return t("cli_round_status", args.lang, code=args.code, status=t(f"round_status_{rnd.status}", args.lang))
+    return handler
+
+
+def _round_list(session, args):
+    return "\n".join(f"{rounds.round_code(r)}\t{t('round_status_' + r.status, args.lang)}\t"
+                     f"{fmt.date_long(r.period_start, args.lang)} – {fmt.date_long(r.period_end, args.lang)}"
+                     f"{chr(9) + t('after_the_fact', args.lang) if r.recorded_after_fact else ''}"
+                     for r in rounds.list_rounds(session=session, plan_id=_plan_id(session)))
+
+
+def _scores_template(session, args):
+    rnd = rounds.get_round(session=session, plan_id=_plan_id(session), code=args.round)
+    member = users.get_user(session=session, username=args.member)
+    args.output.write_bytes(scoresheet.member_template(session=session, rnd=rnd, member=member))
+    return t("cli_written", args.lang, path=args.output)
+
+
+def _scores_import(session, args):
+    rnd = rounds.get_round(session=session, plan_id=_plan_id(session), code=args.round)
+    member = users.get_user(session=session, username=args.member)
+    count = scoresheet.import_sheet(session=session, rnd=rnd, member=member, data=args.path.read_bytes())
+    return t("cli_imported", args.lang, count=count, member=member.username, code=args.round)
+
+
+def _scores_export(session, args):
+    rnd = rounds.get_round(session=session, plan_id=_plan_id(session), code=args.round)
+    fmt = "csv" if args.output.suffix.lower() == ".csv" else "xlsx"
+    args.output.write_bytes(scoresheet.export_round(session=session, rnd=rnd, fmt=fmt))
+    return t("cli_written", args.lang, path=args.output)
+
+
+def _result_set(session, args):
+    set_yearly_result(session=session, actor=ACTOR, plan_id=_plan_id(session), fiscal_year_be=args.fiscal_year,
+                      ita_score=args.ita, corruption_cases=args.cases, note=args.note)
+    return t("cli_done", args.lang)
+
+
+HANDLERS = {
+    ("user", "add"): _user_add, ("user", "list"): _user_list, ("user", "set-role"): _user_set_role,
+    ("user", "disable"): _user_disable, ("user", "reset-password"): _user_reset,
+    ("round", "create"): _round_create, ("round", "open"): _round_transition("open"),
+    ("round", "close"): _round_transition("close"), ("round", "publish"): _round_transition("publish"),
+    ("round", "reopen"): _round_transition("reopen"), ("round", "list"): _round_list,
+    ("scores", "template"): _scores_template, ("scores", "import"): _scores_import,
+    ("scores", "export"): _scores_export, ("result", "set"): _result_set,
+}

@@ -1,0 +1,91 @@
+"""User accounts: add, list, change role, disable, reset password, sign in. Every change is audited."""
+
+import re
+from datetime import UTC, datetime
+
+from sqlmodel import Session, select
+
+from acplan import audit
+from acplan.auth import ROLES, hash_password, needs_rehash, verify_password
+from acplan.errors import Conflict, Issue, InvalidInput, NotFound
+from acplan.models import AppUser
+
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+
+
+def _now() -> datetime:
+    return datetime.now(UTC)
+
+
+def get_user(*, session: Session, username: str) -> AppUser:
+    user = session.exec(select(AppUser).where(AppUser.username == username)).first()
+    if user is None:
+        raise NotFound(Issue("user_not_found", {"username": username}))
+    return user
+
+
+def add_user(*, session: Session, actor: str, username: str, display_name: str, role: str, password: str,
+             organisation_id: int | None = None) -> AppUser:
+    """Create an account; the password is stored only as an Argon2 hash."""
+    issues = []
+    if not USERNAME.match(username or ""):
+        issues.append(Issue("username_invalid", {"username": username}))
+    if role not in ROLES:
+        issues.append(Issue("role_invalid", {"role": role, "roles": ", ".join(ROLES)}))
+    if not (display_name or "").strip():
+        issues.append(Issue("display_name_required"))
+    if issues:
+        raise InvalidInput(*issues)
+    if session.exec(select(AppUser).where(AppUser.username == username)).first():
+        raise Conflict(Issue("username_taken", {"username": username}))
+    now = _now()
+    user = AppUser(username=username, display_name=display_name.strip(), role=role, password_hash=hash_password(password),
+                   organisation_id=organisation_id, created_at=now, updated_at=now)
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor, action="user.add", entity="user", entity_id=username, after=audit.snapshot(user))
+    return user
+
+
+def list_users(*, session: Session) -> list[AppUser]:
+    return list(session.exec(select(AppUser).order_by(AppUser.username)))
+
+
+def _change(session: Session, actor: str, username: str, action: str, reason: str | None = None, **values) -> AppUser:
+    user = get_user(session=session, username=username)
+    before = audit.snapshot(user)
+    for key, value in values.items():
+        setattr(user, key, value)
+    user.updated_at = _now()
+    user.version += 1
+    session.add(user)
+    session.flush()
+    audit.record(session, actor=actor, action=action, entity="user", entity_id=username, before=before,
+                 after=audit.snapshot(user), reason=reason)
+    return user
+
+
+def set_role(*, session: Session, actor: str, username: str, role: str) -> AppUser:
+    if role not in ROLES:
+        raise InvalidInput(Issue("role_invalid", {"role": role, "roles": ", ".join(ROLES)}))
+    return _change(session, actor, username, "user.set_role", role=role)
+
+
+def disable_user(*, session: Session, actor: str, username: str) -> AppUser:
+    return _change(session, actor, username, "user.disable", is_active=False)
+
+
+def reset_password(*, session: Session, actor: str, username: str, password: str) -> AppUser:
+    return _change(session, actor, username, "user.reset_password", password_hash=hash_password(password),
+                   failed_logins=0, locked_until=None)
+
+
+def authenticate(*, session: Session, username: str, password: str) -> AppUser | None:
+    """The active user with this username and password, or None; the caller records the attempt."""
+    user = session.exec(select(AppUser).where(AppUser.username == username)).first()
+    if user is None or not user.is_active or not verify_password(user.password_hash, password):
+        return None
+    if needs_rehash(user.password_hash):
+        user.password_hash = hash_password(password)
+        session.add(user)
+    return user
