@@ -1,0 +1,95 @@
+"""A whole round through the command line: accounts, round, Excel import (bad sheet first), close, reopen, publish."""
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+from openpyxl import load_workbook
+from sqlmodel import Session, select
+
+from acplan.db import make_engine
+from acplan.models import AuditLog, ScoreEntry
+
+
+@pytest.fixture
+def cli(tmp_path):
+    env = {"ACPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PATH": "/usr/bin:/bin"}
+
+    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "acplan", *args], input=stdin, capture_output=True, text=True,
+                              env=env, timeout=120)
+    run.url = env["ACPLAN_DATABASE_URL"]
+    assert run("init").returncode == 0
+    return run
+
+
+def fill(template: Path, out: Path, rows: dict[int, tuple]) -> None:
+    wb = load_workbook(template)
+    ws = wb.active
+    for number, (status, progress, score, spent) in rows.items():
+        r = number + 1
+        ws.cell(r, 3).value, ws.cell(r, 5).value, ws.cell(r, 6).value, ws.cell(r, 7).value = status, progress, score, spent
+    wb.save(out)
+
+
+def test_whole_round_through_the_cli(cli, tmp_path):
+    for name, role in (("admin", "admin"), ("sec", "secretary"), ("m1", "committee"), ("m2", "committee")):
+        r = cli("user", "add", name, "--role", role, "--name", f"คุณ {name}", "--password-stdin", stdin=f"{name}-pass-word\n")
+        assert r.returncode == 0, r.stderr
+    assert cli("round", "create", "2567", "1").stdout.strip() == "สร้างรอบ 2567-1 (ร่าง) แล้ว"
+    assert cli("round", "open", "2567-1").returncode == 0
+
+    template = tmp_path / "m1.xlsx"
+    assert cli("scores", "template", "--round", "2567-1", "--member", "m1", "-o", str(template)).returncode == 0
+    headers = [c.value for c in load_workbook(template).active[1]]
+    assert [h.rsplit("(", 1)[1].rstrip(")") for h in headers] == [
+        "project_no", "name", "status", "not_possible_reason", "progress_pct", "score", "spent_thb", "comment"]
+
+    bad = tmp_path / "bad.xlsx"
+    fill(template, bad, {1: ("ดำเนินการแล้วเสร็จ", 100, 5, 180000), 2: ("in_progress", 150, 9, -1), 3: ("??", 10, 2, 0)})
+    r = cli("scores", "import", str(bad), "--round", "2567-1", "--member", "m1")
+    assert r.returncode == 1
+    assert r.stderr.splitlines() == [
+        "แถว 3 คอลัมน์ ความก้าวหน้า (progress_pct): ความก้าวหน้า “150” ต้องเป็นจำนวนเต็ม 0–100",
+        "แถว 3 คอลัมน์ คะแนน (score): คะแนน “9” ต้องเป็นเลขจำนวนเต็ม 1–5",
+        "แถว 3 คอลัมน์ ใช้จ่ายจริง (spent_thb): ค่าใช้จ่าย “-1” ต้องเป็นจำนวนเต็มบาท ไม่ติดลบ",
+        "แถว 4 คอลัมน์ สถานะ (status): สถานะ “??” ไม่รู้จัก: เลือก ยังไม่ดำเนินการ / อยู่ระหว่างดำเนินการ / "
+        "ดำเนินการแล้วเสร็จ / ไม่สามารถดำเนินการได้"]
+    engine = make_engine(cli.url)
+    with Session(engine) as s:
+        assert s.exec(select(ScoreEntry)).all() == []
+
+    good = tmp_path / "good.xlsx"
+    fill(template, good, {n: ("in_progress", 50, 4, 0) for n in range(1, 31)} | {1: ("completed", 100, 5, 180000)})
+    r = cli("scores", "import", str(good), "--round", "2567-1", "--member", "m1")
+    assert r.returncode == 0, r.stderr
+    good2 = tmp_path / "good2.xlsx"
+    fill(template, good2, {n: ("in_progress", 40, 2, 0) for n in range(1, 31)} | {1: ("completed", 100, 3, 170000)})
+    assert cli("scores", "import", str(good2), "--round", "2567-1", "--member", "m2").returncode == 0
+
+    export = tmp_path / "results.xlsx"
+    assert cli("scores", "export", "--round", "2567-1", "-o", str(export)).returncode == 0
+    agg = load_workbook(export)["รายรายการ"]
+    first = [c.value for c in agg[2]]
+    assert first == [1, 4.0, 4.0, 3, 5, 2]  # (5 + 3) / 2 = 4.00, SCORING.md §3
+    second = [c.value for c in agg[3]]
+    assert second == [2, 3.0, 3.0, 2, 4, 2]
+    assert len(list(load_workbook(export)["รายกรรมการ"].iter_rows(min_row=2))) == 60
+
+    assert cli("round", "close", "2567-1").returncode == 0
+    r = cli("scores", "import", str(good), "--round", "2567-1", "--member", "m1")
+    assert r.returncode == 1 and "ไม่ได้เปิดรับการประเมิน" in r.stderr
+    assert cli("round", "reopen", "2567-1", "--reason", "x").returncode == 1
+    assert cli("round", "reopen", "2567-1", "--reason", "กรรมการขอแก้ไขคะแนนรายการที่ 1").returncode == 0
+    assert cli("round", "close", "2567-1").returncode == 0
+    assert cli("round", "publish", "2567-1").stdout.strip() == "รอบ 2567-1: เผยแพร่แล้ว"
+
+    with Session(engine) as s:
+        actions = [a.action for a in s.exec(select(AuditLog))]
+        assert actions.count("user.add") == 4 and actions.count("entry.save") == 60
+        assert [a for a in actions if a.startswith("round.")] == [
+            "round.create", "round.open", "round.close", "round.reopen", "round.close", "round.publish"]
+        assert not any("password_hash" in json.dumps(a.after or {}) for a in s.exec(select(AuditLog)))
+    engine.dispose()

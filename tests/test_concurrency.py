@@ -1,0 +1,79 @@
+"""Two people saving the same record at once: the later save is refused; no lost update (SQLite and PostgreSQL)."""
+
+import threading
+
+import pytest
+from sqlmodel import Session
+
+from acplan import entries
+from acplan.models import AppUser, EvaluationRound
+from sqlmodel import select
+from acplan.db import make_engine
+from acplan.errors import Conflict
+from acplan.store import init_store
+from tests.conftest import PLAN_FILE
+from tests.factories import entry_values, open_round, project_id, user
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request):
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    eng = make_engine(url)
+    init_store(eng, PLAN_FILE)
+    with Session(eng) as s:
+        open_round(s)
+        user(s, "member1")
+        entries.save_entry(session=s, member=s.exec(select(AppUser)).one(),
+                           rnd=s.exec(select(EvaluationRound)).one(), project_id=project_id(s, 7),
+                           values=entry_values(score=3), expected_version=None)
+        s.commit()
+    yield eng
+    eng.dispose()
+
+
+def save(engine, score: int, version: int, results: list, barrier: threading.Barrier) -> None:
+    with Session(engine) as s:
+        member = s.exec(select(AppUser)).one()
+        rnd = s.exec(select(EvaluationRound)).one()
+        barrier.wait()
+        try:
+            entries.save_entry(session=s, member=member, rnd=rnd, project_id=project_id(s, 7),
+                               values=entry_values(score=score), expected_version=version)
+            s.commit()
+            results.append(("saved", score))
+        except Conflict:
+            s.rollback()
+            results.append(("refused", score))
+        except Exception as exc:  # noqa: BLE001  (a lock timeout is also a refusal, never a lost update)
+            s.rollback()
+            results.append(("refused", type(exc).__name__))
+
+
+def test_concurrent_saves_one_wins_one_is_refused(engine):
+    results: list = []
+    barrier = threading.Barrier(2)
+    threads = [threading.Thread(target=save, args=(engine, score, 1, results, barrier)) for score in (4, 5)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join(timeout=60)
+    outcomes = sorted(r[0] for r in results)
+    assert outcomes == ["refused", "saved"]
+    winner = next(score for outcome, score in results if outcome == "saved")
+    with Session(engine) as s:
+        member = s.exec(select(AppUser)).one()
+        rnd = s.exec(select(EvaluationRound)).one()
+        row = entries.get_entry(session=s, round_id=rnd.id, project_id=project_id(s, 7), member_id=member.id)
+        assert (row.score, row.version) == (winner, 2)
+
+
+def test_sequential_stale_save_is_refused(engine):
+    with Session(engine) as a, Session(engine) as b:
+        member_a, rnd_a = a.exec(select(AppUser)).one(), a.exec(select(EvaluationRound)).one()
+        member_b, rnd_b = b.exec(select(AppUser)).one(), b.exec(select(EvaluationRound)).one()
+        entries.save_entry(session=a, member=member_a, rnd=rnd_a, project_id=project_id(a, 7),
+                           values=entry_values(score=5), expected_version=1)
+        a.commit()
+        with pytest.raises(Conflict):
+            entries.save_entry(session=b, member=member_b, rnd=rnd_b, project_id=project_id(b, 7),
+                               values=entry_values(score=1), expected_version=1)
