@@ -1,15 +1,17 @@
-"""acplan entry point: page config, the page list, presentation mode, run."""
+"""acplan entry point: page config, the page list for the signed-in role, presentation mode, run."""
 
 import streamlit as st
 
+from acplan.auth import can
 from acplan.i18n import t
-from acplan.ui import frame, state
+from acplan.ui import frame, session, state
 
 st.set_page_config(page_title="acplan", page_icon=":material/balance:", layout="wide",
                    initial_sidebar_state="collapsed")
 frame.base_css()
 lang = state.lang()
 presenting = st.query_params.get("present") == "1"
+role = session.role()
 
 
 def page(path: str, title_key: str, icon: str, url_path: str, *, hidden: bool = False) -> st.Page:
@@ -19,6 +21,7 @@ def page(path: str, title_key: str, icon: str, url_path: str, *, hidden: bool = 
                    visibility="hidden" if hidden or presenting else "visible")
 
 
+# Pages a role may not use are not offered; each of them also refuses by itself when reached by URL.
 pages = [
     page("pages/overview.py", "nav_overview", ":material/dashboard:", ""),
     page("pages/projects.py", "nav_projects", ":material/list:", "projects"),
@@ -26,6 +29,11 @@ pages = [
     page("pages/budget.py", "nav_budget", ":material/payments:", "budget"),
     page("pages/risks.py", "nav_risks", ":material/warning:", "risks"),
     page("pages/targets.py", "nav_targets", ":material/flag:", "targets"),
+    page("pages/results.py", "nav_results", ":material/insights:", "results"),
+    page("pages/findings.py", "nav_findings", ":material/fact_check:", "findings"),
+    page("pages/score.py", "nav_score", ":material/edit_note:", "score", hidden=not can(role, "score")),
+    page("pages/rounds.py", "nav_rounds", ":material/event_repeat:", "rounds", hidden=not can(role, "manage_rounds")),
+    page("pages/login.py", "nav_account" if role else "nav_login", ":material/person:", "login"),
     page("pages/present.py", "nav_present", ":material/slideshow:", "present", hidden=True),
 ]
 st.navigation(pages, position="hidden" if presenting else "top").run()

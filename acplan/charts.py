@@ -21,7 +21,8 @@ TEXT_COLOUR = "#1A1A1A"
 
 def _finish(chart: alt.Chart, title: str, present: bool) -> alt.Chart:
     label, axis_title, title_size, legend = SIZES[present]
-    return (chart.properties(title=title, height=CHART_HEIGHT_PX + (80 if present else 0))
+    height = chart.height if isinstance(chart.height, int) else CHART_HEIGHT_PX + (80 if present else 0)
+    return (chart.properties(title=title, height=height)
             .configure(font=FONT)
             .configure_axis(labelFontSize=label, titleFontSize=axis_title, labelFont=FONT, titleFont=FONT,
                             labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, labelLimit=420, grid=True, gridColor="#DDDDDD")
@@ -105,3 +106,35 @@ def ita_target_vs_actual(df: pd.DataFrame, *, lang: str, present: bool = False) 
         y="ita_actual:Q", tooltip=[alt.Tooltip("year_label:N", title=t("col_fiscal_year", lang)),
                                    alt.Tooltip("ita_actual:Q", title=t("col_ita_actual", lang), format=".2f")])
     return _finish(alt.layer(target, actual), t("chart_ita", lang), present)
+
+
+def score_heatmap(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Items × rounds, coloured by the members' mean score 1–5 (SCORING.md §3); blank where not scored."""
+    data = df.dropna(subset=["mean"]).assign(item_label=[t("project_heading", lang, no=n) for n in
+                                                         df.dropna(subset=["mean"])["number"]])
+    base = alt.Chart(data).encode(
+        x=alt.X("round:O", title=t("col_round", lang), sort=sorted(df["round"].unique().tolist()),
+                axis=alt.Axis(labelAngle=0)),
+        y=alt.Y("item_label:N", title=t("col_item", lang),
+                sort=[t("project_heading", lang, no=n) for n in sorted(df["number"].unique())]))
+    cells = base.mark_rect().encode(
+        color=alt.Color("mean:Q", title=t("col_score_mean", lang), scale=alt.Scale(domain=[1, 5], scheme="blues")),
+        tooltip=[alt.Tooltip("item_label:N", title=t("col_item", lang)), alt.Tooltip("round:O", title=t("col_round", lang)),
+                 alt.Tooltip("mean:Q", title=t("col_score_mean", lang), format=".2f"),
+                 alt.Tooltip("n:Q", title=t("col_n_scored", lang))])
+    labels = base.mark_text(fontSize=SIZES[present][0] - 2).encode(
+        text=alt.Text("mean:Q", format=".1f"),
+        color=alt.condition("datum.mean >= 3.5", alt.value("white"), alt.value(TEXT_COLOUR)))
+    chart = alt.layer(cells, labels).properties(height=max(CHART_HEIGHT_PX, 26 * df["number"].nunique()))
+    return _finish(chart, t("chart_heatmap", lang), present)
+
+
+def status_distribution(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Horizontal bars: how many items have each implementation status in the round."""
+    data = df.assign(status_label=[t(f"status_{s}", lang) for s in df["status"]])
+    chart = alt.Chart(data).mark_bar(color=PLANNED_COLOUR).encode(
+        y=alt.Y("status_label:N", title=t("col_status", lang), sort="-x"),
+        x=alt.X("items:Q", title=t("col_items", lang), axis=alt.Axis(format="d", tickMinStep=1)),
+        tooltip=[alt.Tooltip("status_label:N", title=t("col_status", lang)),
+                 alt.Tooltip("items:Q", title=t("col_items", lang))])
+    return _finish(chart, t("chart_status_distribution", lang), present)

@@ -23,6 +23,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Plan data file that `init` loads when the database does not hold it yet."),
     Setting("ACPLAN_AUTO_INIT", "1",
             "`1`: the app creates/migrates the database and loads the plan on first start; `0`: it expects `python -m acplan init`."),
+    Setting("ACPLAN_SESSION_IDLE_MIN", "30",
+            "Minutes of inactivity after which a signed-in session ends and asks to sign in again."),
     Setting("ACPLAN_TODAY", "",
             "Pretend today is this ISO date (e.g. `2024-05-01`) for the current fiscal year; empty means the real date."),
 )

@@ -84,7 +84,8 @@ def save_entry(*, session: Session, member: AppUser, rnd: EvaluationRound, proje
     else:
         # Compare-and-set on the version: a concurrent save in another process changes nothing here.
         result = session.execute(update(ScoreEntry).where(ScoreEntry.id == entry.id, ScoreEntry.version == current)
-                                 .values(**fields, state=state, updated_at=now, version=current + 1))
+                                 .values(**fields, state=state, updated_at=now, version=current + 1,
+                                         carried_forward=False))
         if result.rowcount != 1:
             raise Conflict(Issue("entry_conflict", {"number": _number(session, project_id)}))
         session.refresh(entry)
@@ -159,3 +160,12 @@ def entries_frame(*, session: Session, round_id: int, member_id: int | None = No
 
 def indicator_ids(*, session: Session, project_id: int) -> list[int]:
     return list(session.exec(select(Indicator.id).where(Indicator.project_id == project_id).order_by(Indicator.seq)))
+
+
+def indicator_results(*, session: Session, round_id: int, project_id: int, member_id: int) -> dict[int, dict]:
+    """The member's recorded indicator results for one item: indicator id -> actual_value, achieved, note."""
+    entry = get_entry(session=session, round_id=round_id, project_id=project_id, member_id=member_id)
+    if entry is None:
+        return {}
+    rows = session.exec(select(IndicatorResult).where(IndicatorResult.score_entry_id == entry.id))
+    return {r.indicator_id: {"actual_value": r.actual_value, "achieved": r.achieved, "note": r.note} for r in rows}

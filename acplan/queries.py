@@ -210,3 +210,15 @@ def list_actual_spending(*, session: Session, plan_id: int, statuses: tuple[str,
             per_item = pd.DataFrame(entries, columns=["project_id", "spent_thb"]).groupby("project_id")["spent_thb"].median()
             rows.append((fy, int(round(per_item.sum()))))
     return pd.DataFrame(rows, columns=["fiscal_year_be", "amount_thb"])
+
+
+def get_project_id(*, session: Session, plan_id: int, number: int | None) -> int | None:
+    if number is None:
+        return None
+    return session.exec(select(m.Project.id).where(m.Project.plan_id == plan_id, m.Project.number == number)).first()
+
+
+def get_risk_area_id(*, session: Session, plan_id: int, number: int | None) -> int | None:
+    if number is None:
+        return None
+    return session.exec(select(m.RiskArea.id).where(m.RiskArea.plan_id == plan_id, m.RiskArea.number == number)).first()

@@ -1,7 +1,8 @@
 """User accounts: add, list, change role, disable, reset password, sign in. Every change is audited."""
 
 import re
-from datetime import UTC, datetime
+from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 
 from sqlmodel import Session, select
 
@@ -89,3 +90,44 @@ def authenticate(*, session: Session, username: str, password: str) -> AppUser |
         user.password_hash = hash_password(password)
         session.add(user)
     return user
+
+
+FREE_ATTEMPTS = 5
+MAX_DELAY_S = 15 * 60
+
+
+def throttle_delay_s(failures: int) -> int:
+    """Seconds to wait after `failures` failed attempts: none for the first 5, then 5 s doubling, at most 15 min."""
+    if failures < FREE_ATTEMPTS:
+        return 0
+    return min(5 * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_S)
+
+
+@dataclass(frozen=True)
+class LoginResult:
+    user: AppUser | None
+    retry_after_s: int
+
+
+def login(*, session: Session, username: str, password: str, now: datetime) -> LoginResult:
+    """Check a sign-in, throttling repeated failures per user; every attempt goes to the audit log."""
+    user = session.exec(select(AppUser).where(AppUser.username == username)).first()
+    locked = user.locked_until if user else None
+    if locked is not None and locked.replace(tzinfo=locked.tzinfo or UTC) > now:
+        wait = int((locked.replace(tzinfo=locked.tzinfo or UTC) - now).total_seconds()) + 1
+        audit.record(session, actor=username[:64], action="login.throttled", entity="user", entity_id=username[:64])
+        return LoginResult(None, wait)
+    ok = authenticate(session=session, username=username, password=password)
+    if ok is not None:
+        ok.failed_logins, ok.locked_until = 0, None
+        session.add(ok)
+        audit.record(session, actor=ok.username, action="login.success", entity="user", entity_id=ok.username)
+        return LoginResult(ok, 0)
+    wait = 0
+    if user is not None:
+        user.failed_logins += 1
+        wait = throttle_delay_s(user.failed_logins)
+        user.locked_until = now + timedelta(seconds=wait) if wait else None
+        session.add(user)
+    audit.record(session, actor=username[:64] or "?", action="login.failed", entity="user", entity_id=username[:64] or "?")
+    return LoginResult(None, wait)

@@ -69,6 +69,7 @@ def project_detail(plan_id: int, number: int) -> queries.ProjectDetail | None:
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def actual_spending(plan_id: int, statuses: tuple[str, ...] = ("published",)) -> pd.DataFrame:
+    """Actual spending per fiscal year from the rounds with these statuses (SCORING.md §5)."""
     with Session(engine()) as session:
         return queries.list_actual_spending(session=session, plan_id=plan_id, statuses=statuses)
 
@@ -110,6 +111,25 @@ def filtered_projects(plan_id: int, flt: ProjectFilter) -> pd.DataFrame:
     return apply_filter(bundle.projects, bundle.budget, bundle.search, flt)
 
 
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def evaluation(plan_id: int, role: str | None) -> tuple[list, pd.DataFrame]:
+    """Rounds the role may see and every item's results in them, with round-over-round and year-over-year changes."""
+    from acplan import evaluation as ev
+
+    with Session(engine()) as session:
+        visible = ev.list_visible_rounds(session=session, plan_id=plan_id, role=role)
+        results = ev.results_over_rounds(session=session, plan_id=plan_id, rounds=visible)
+    return visible, ev.with_changes(results, visible) if visible else results
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def member_entries(round_id: int) -> pd.DataFrame:
+    from acplan import evaluation as ev
+
+    with Session(engine()) as session:
+        return ev.member_entries(session=session, round_id=round_id)
+
+
 def current_fiscal_year() -> int:
     """Fiscal year (BE) of today, or of ACPLAN_TODAY when set."""
     today = config.get("ACPLAN_TODAY")
@@ -144,12 +164,17 @@ def ensure_router() -> None:
     Streamlit runs the first request of a new server process through its legacy `pages/` folder mode
     when that folder exists, executing the page without app.py; it leaves that mode only once
     `st.navigation` has run. Switching the flag off and rerunning sends the request through app.py.
+    Only a session's first run reruns: a later run may carry a button press or form submission that a
+    rerun would drop (Streamlit's test harness re-enters the legacy mode on every run).
     """
     from streamlit.runtime.pages_manager import PagesManager
 
     if PagesManager.uses_pages_directory:
         PagesManager.uses_pages_directory = False
-        st.rerun()
+        if not st.session_state.get("_acplan_routed"):
+            st.session_state["_acplan_routed"] = True
+            st.rerun()
+    st.session_state["_acplan_routed"] = True
 
 
 def require_plan() -> PlanBundle:

@@ -100,3 +100,39 @@ def by_year_table(pivot: pd.DataFrame, lang: str, columns: dict) -> pd.DataFrame
     years = [fmt.fiscal_year_short(int(y), lang) for y in table["fiscal_year_be"]]
     return table.drop(columns="fiscal_year_be").assign(**{t("col_fiscal_year", lang): years})[
         [t("col_fiscal_year", lang), *[c for c in table.columns if c != "fiscal_year_be"]]]
+
+
+def _num(value, digits: int = 2) -> str:
+    return "—" if value is None or pd.isna(value) else f"{value:.{digits}f}"
+
+
+def item_results_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The per-item results of a round with Thai headers; changes signed (+0.50 / −0.25)."""
+    def signed(v) -> str:
+        return "" if v is None or pd.isna(v) else f"{v:+.2f}"
+    return pd.DataFrame({
+        t("col_number", lang): items["number"], t("col_name", lang): items["name_th"],
+        t("col_score_mean", lang): [_num(v) for v in items["mean"]],
+        t("col_score_median", lang): [_num(v, 1) for v in items["median"]],
+        t("col_spread", lang): [_num(v, 0) for v in items["spread"]],
+        t("col_n_scored", lang): items["n"],
+        t("col_flag", lang): ["⚠" if f else "" for f in items["flag"]],
+        t("col_status", lang): [t(f"status_{s}", lang) if isinstance(s, str) else t("status_not_scored", lang)
+                                for s in items["status"]],
+        t("col_progress", lang): [_num(v, 0) for v in items["progress_pct"]],
+        t("col_spent", lang): ["—" if v is None or pd.isna(v) else fmt.number(v) for v in items["spent_thb"]],
+        t("col_change_prev", lang): [signed(v) for v in items["change_prev"]],
+        t("col_change_year", lang): [signed(v) for v in items["change_year"]],
+    })
+
+
+def member_table(entries: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Every member's submitted entries (internal roles only), as text so nothing typed is rendered as markup."""
+    return pd.DataFrame({
+        t("col_member", lang): entries["member"], t("col_number", lang): entries["number"],
+        t("col_status", lang): [t(f"status_{s}", lang) if isinstance(s, str) else "" for s in entries["status"]],
+        t("col_progress", lang): [_num(v, 0) for v in entries["progress_pct"]],
+        t("colname_score", lang): [_num(v, 0) for v in entries["score"]],
+        t("col_spent", lang): ["—" if v is None or pd.isna(v) else fmt.number(v) for v in entries["spent_thb"]],
+        t("col_comment", lang): entries["comment"],
+    })

@@ -1,0 +1,122 @@
+"""The committee's entry grid: the member's 30 items as an editable table whose edits are saved as drafts at once."""
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session, select
+
+from acplan import entries
+from acplan.errors import AcplanError
+from acplan.i18n import describe, t
+from acplan.models import AppUser, EvaluationRound, Project
+from acplan.ui import state
+
+MESSAGES_KEY = "grid_messages"
+
+
+def member_frame(session: Session, rnd: EvaluationRound, member: AppUser, lang: str) -> pd.DataFrame:
+    """One row per item (index = item number) with the member's current entry and its version."""
+    items = pd.DataFrame(session.exec(select(Project.number, Project.name_th, Project.id).where(Project.plan_id == rnd.plan_id)
+                                      .order_by(Project.number)).all(), columns=["number", "name_th", "project_id"])
+    mine = entries.entries_frame(session=session, round_id=rnd.id, member_id=member.id)
+    df = items.merge(mine.drop(columns=["member"]), on="number", how="left").set_index("number")
+    return df.assign(
+        status_label=[t(f"status_{s}", lang) if isinstance(s, str) else None for s in df["status"]],
+        reason_label=[t(f"reason_{r}", lang) if isinstance(r, str) else None for r in df["not_possible_reason"]],
+        state_label=[t(f"entry_state_{s}", lang) if isinstance(s, str) else t("entry_state_none", lang) for s in df["state"]],
+        carried_label=["↻" if c is True else "" for c in df["carried_forward"]])
+
+
+def editor_columns(lang: str) -> dict:
+    statuses = [t(f"status_{s}", lang) for s in entries.STATUSES]
+    reasons = [t(f"reason_{r}", lang) for r in entries.REASONS]
+    return {
+        "name_th": st.column_config.TextColumn(t("col_name", lang), disabled=True, width="large"),
+        "status_label": st.column_config.SelectboxColumn(t("col_status", lang), options=statuses, width="medium"),
+        "reason_label": st.column_config.SelectboxColumn(t("colname_not_possible_reason", lang), options=reasons),
+        "progress_pct": st.column_config.NumberColumn(t("col_progress", lang), min_value=0, max_value=100, step=1),
+        "score": st.column_config.NumberColumn(t("colname_score", lang), min_value=1, max_value=5, step=1),
+        "spent_thb": st.column_config.NumberColumn(t("col_spent", lang), min_value=0, step=1, format="localized"),
+        "comment": st.column_config.TextColumn(t("col_comment", lang), max_chars=entries.MAX_COMMENT_CHARS, width="large"),
+        "state_label": st.column_config.TextColumn(t("col_entry_state", lang), disabled=True),
+        "carried_label": st.column_config.TextColumn("↻", disabled=True, help=t("carried_help", lang), width="small"),
+    }
+
+
+EDITABLE = ["status_label", "reason_label", "progress_pct", "score", "spent_thb", "comment"]
+
+
+def _values(row: pd.Series, lang: str) -> dict:
+    statuses = {t(f"status_{s}", lang): s for s in entries.STATUSES}
+    reasons = {t(f"reason_{r}", lang): r for r in entries.REASONS}
+
+    def whole(v):
+        return None if v is None or pd.isna(v) else int(v)
+    return {"status": statuses.get(row["status_label"]), "not_possible_reason": reasons.get(row["reason_label"]),
+            "progress_pct": whole(row["progress_pct"]), "score": whole(row["score"]), "spent_thb": whole(row["spent_thb"]),
+            "comment": row["comment"] if isinstance(row["comment"], str) else ""}
+
+
+def save_edits(key: str, frame: pd.DataFrame, round_id: int, user_id: int, lang: str) -> None:
+    """on_change of the grid: save each edited row as the member's draft, one transaction per row."""
+    edited = st.session_state[key]["edited_rows"]
+    messages = []
+    for position, changes in edited.items():
+        row = frame.iloc[int(position)].copy()
+        for column, value in changes.items():
+            row[column] = value
+        number = int(frame.index[int(position)])
+        version = None if pd.isna(row["version"]) else int(row["version"])
+        try:
+            with Session(state.engine()) as s:
+                member, rnd = s.get(AppUser, user_id), s.get(EvaluationRound, round_id)
+                entries.save_entry(session=s, member=member, rnd=rnd, project_id=int(row["project_id"]),
+                                   values=_values(row, lang), expected_version=version)
+                s.commit()
+            messages.append(("success", t("grid_saved", lang, number=number)))
+        except AcplanError as exc:
+            messages += [("error", f"{t('project_heading', lang, no=number)}: {describe(i, lang)}") for i in exc.issues]
+    st.session_state[MESSAGES_KEY] = messages
+    st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
+    st.cache_data.clear()
+
+
+def detail_form(df: pd.DataFrame, rnd: EvaluationRound, user: AppUser, lang: str) -> None:
+    """One item's entry in full: each indicator's actual value and whether it was achieved, and the evidence."""
+    number = st.selectbox(t("detail_item", lang), df.index.tolist(), key="detail_item",
+                          format_func=lambda n: f"{n}. {df.loc[n, 'name_th'][:70]}")
+    row = df.loc[number]
+    with Session(state.engine()) as s:
+        indicators = queries_indicators(s, int(row["project_id"]))
+        saved = entries.indicator_results(session=s, round_id=rnd.id, project_id=int(row["project_id"]), member_id=user.id)
+    with st.form(f"detail_{number}", enter_to_submit=False):
+        results = {}
+        for ind_id, text in indicators:
+            st.text(text)
+            left, right = st.columns([1, 2])
+            prior = saved.get(ind_id, {})
+            achieved = left.checkbox(t("indicator_achieved", lang), value=bool(prior.get("achieved")), key=f"ach_{number}_{ind_id}")
+            actual = right.number_input(t("indicator_actual", lang), value=prior.get("actual_value"), key=f"act_{number}_{ind_id}")
+            results[ind_id] = {"achieved": achieved, "actual_value": actual}
+        comment = st.text_area(t("col_comment", lang), value=row["comment"] if isinstance(row["comment"], str) else "",
+                               max_chars=entries.MAX_COMMENT_CHARS, key=f"comment_{number}")
+        if st.form_submit_button(t("save_detail", lang)):
+            values = _values(row, lang) | {"comment": comment, "indicators": results}
+            version = None if pd.isna(row["version"]) else int(row["version"])
+            try:
+                with Session(state.engine()) as s:
+                    entries.save_entry(session=s, member=s.merge(user), rnd=s.merge(rnd), project_id=int(row["project_id"]),
+                                       values=values, expected_version=version)
+                    s.commit()
+                st.session_state[MESSAGES_KEY] = [("success", t("grid_saved", lang, number=number))]
+                st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
+                st.rerun()
+            except AcplanError as exc:
+                for issue in exc.issues:
+                    st.error(describe(issue, lang))
+
+
+def queries_indicators(session: Session, project_id: int) -> list[tuple[int, str]]:
+    from acplan.models import Indicator
+    rows = session.exec(select(Indicator.id, Indicator.text_th).where(Indicator.project_id == project_id)
+                        .order_by(Indicator.seq))
+    return [tuple(r) for r in rows]

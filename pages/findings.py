@@ -1,0 +1,91 @@
+"""Findings: what did the committee find, who must act by when, and has it been resolved?"""
+
+from datetime import date
+
+import streamlit as st
+from sqlmodel import Session
+
+from acplan import findings, queries, rounds
+from acplan.auth import can
+from acplan.i18n import t
+from acplan.ui import actions, frame, session, state
+
+lang = state.lang()
+bundle = state.require_plan()
+user = session.current_user()
+role = user.role if user else None
+visible, _ = state.evaluation(bundle.plan.id, role)
+frame.header(t("findings_page_title", lang))
+with Session(state.engine()) as s:
+    table = findings.findings_frame(session=s, round_ids=[r.id for r in visible],
+                                    public_only=not can(role, "read_unpublished"))
+names = dict(zip(bundle.projects["number"], bundle.projects["name_th"], strict=True))
+
+c1, c2, c3 = st.columns(3)
+f_round = c1.selectbox(t("col_round", lang), [None, *[r.code for r in visible]], key="f_round",
+                       format_func=lambda v: t("all", lang) if v is None else v)
+f_status = c2.selectbox(t("filter_status", lang), [None, *findings.STATUSES], key="f_status",
+                        format_func=lambda v: t("all", lang) if v is None else t(f"finding_status_{v}", lang))
+f_severity = c3.selectbox(t("filter_severity", lang), [None, *findings.SEVERITIES], key="f_severity",
+                          format_func=lambda v: t("all", lang) if v is None else t(f"severity_{v}", lang))
+shown = table
+for column, value in (("round", f_round), ("status", f_status), ("severity", f_severity)):
+    if value is not None:
+        shown = shown[shown[column] == value]
+if shown.empty:
+    st.info(t("findings_none", lang))
+else:
+    st.dataframe({
+        "#": shown["id"], t("col_round", lang): shown["round"],
+        t("col_item", lang): [f"{int(n)}. {names[int(n)][:40]}" if n == n and n is not None else "" for n in shown["number"]],
+        t("col_finding", lang): shown["text"], t("col_severity", lang): [t(f"severity_{v}", lang) for v in shown["severity"]],
+        t("colname_responsible_unit", lang): shown["responsible_unit"], t("col_due", lang): shown["due_date"],
+        t("col_finding_status", lang): [t(f"finding_status_{v}", lang) for v in shown["status"]],
+        t("colname_unit_response", lang): shown["unit_response"],
+        t("col_visibility", lang): [t(f"visibility_{v}", lang) for v in shown["visibility"]],
+    }, hide_index=True, width="stretch")
+
+if not can(role, "manage_findings"):
+    st.stop()
+writable = [r for r in visible if r.status != "published"]
+left, right = st.columns(2)
+with left.form("finding_add", enter_to_submit=False, border=True):
+    st.subheader(t("finding_add", lang))
+    code = st.selectbox(t("finding_round", lang), [r.code for r in writable], key="fa_round")
+    number = st.selectbox(t("finding_item", lang), [None, *names], key="fa_item",
+                          format_func=lambda n: t("finding_none_choice", lang) if n is None else f"{n}. {names[n][:60]}")
+    area = st.selectbox(t("finding_area", lang), [None, *bundle.risk_areas["area"].tolist()], key="fa_area",
+                        format_func=lambda a: t("finding_none_choice", lang) if a is None else str(a))
+    text = st.text_area(t("col_finding", lang), key="fa_text", max_chars=findings.MAX_TEXT_CHARS)
+    severity = st.radio(t("col_severity", lang), findings.SEVERITIES, horizontal=True, key="fa_severity",
+                        format_func=lambda v: t(f"severity_{v}", lang))
+    recommendation = st.text_area(t("colname_recommendation", lang), key="fa_rec", max_chars=findings.MAX_TEXT_CHARS)
+    unit = st.text_input(t("colname_responsible_unit", lang), key="fa_unit", max_chars=200)
+    due = st.date_input(t("col_due", lang), value=None, key="fa_due", min_value=date(2022, 10, 1))
+    visibility = st.radio(t("col_visibility", lang), findings.VISIBILITIES, horizontal=True, key="fa_vis",
+                          format_func=lambda v: t(f"visibility_{v}", lang))
+    if st.form_submit_button(t("finding_save", lang), type="primary") and code:
+        def add(s):
+            rnd = rounds.get_round(session=s, plan_id=bundle.plan.id, code=code)
+            return findings.add_finding(session=s, user=s.merge(user), rnd=rnd, values={
+                "project_id": queries.get_project_id(session=s, plan_id=bundle.plan.id, number=number),
+                "risk_area_id": queries.get_risk_area_id(session=s, plan_id=bundle.plan.id, number=area), "text": text,
+                "severity": severity, "recommendation": recommendation, "responsible_unit": unit, "due_date": due,
+                "visibility": visibility})
+        if actions.run(add, lang):
+            st.success(t("finding_saved", lang))
+
+with right.form("finding_update", enter_to_submit=False, border=True):
+    st.subheader(t("finding_update", lang))
+    pick = st.selectbox(t("finding_pick", lang), table["id"].tolist(), key="fu_id",
+                        format_func=lambda i: f"#{i} {table.set_index('id').loc[i, 'text'][:50]}")
+    status = st.selectbox(t("col_finding_status", lang), findings.STATUSES, key="fu_status",
+                          format_func=lambda v: t(f"finding_status_{v}", lang))
+    response = st.text_area(t("colname_unit_response", lang), key="fu_resp", max_chars=findings.MAX_TEXT_CHARS)
+    vis = st.radio(t("col_visibility", lang), findings.VISIBILITIES, horizontal=True, key="fu_vis",
+                   format_func=lambda v: t(f"visibility_{v}", lang))
+    if st.form_submit_button(t("finding_save", lang)) and pick is not None:
+        version = int(table.set_index("id").loc[pick, "version"])
+        if actions.run(lambda s: findings.update_finding(session=s, user=s.merge(user), finding_id=int(pick), values={
+                "status": status, "unit_response": response, "visibility": vis}, expected_version=version), lang):
+            st.success(t("finding_saved", lang))

@@ -1,0 +1,54 @@
+"""Results: how did the committee rate each item and dimension in a round, and how does that change over time?"""
+
+import streamlit as st
+
+from acplan import charts, evaluation, format as fmt, scoring
+from acplan.auth import can
+from acplan.i18n import t
+from acplan.ui import frame, session, state, views
+
+lang = state.lang()
+bundle = state.require_plan()
+role = session.role()
+visible, results = state.evaluation(bundle.plan.id, role)
+frame.header(t("results_page_title", lang))
+if not visible:
+    st.info(t("results_none", lang))
+    st.stop()
+codes = [r.code for r in visible]
+code = st.query_params.get("round") if st.query_params.get("round") in codes else codes[-1]
+st.selectbox(t("round_select", lang), codes, index=codes.index(code), key="results_round",
+             on_change=lambda: st.query_params.__setitem__("round", st.session_state["results_round"]))
+rnd = visible[codes.index(code)]
+items = results[results["round"] == code].merge(bundle.projects[["number", "name_th", "dimension"]], on="number")
+st.caption(t("results_round_banner", lang, code=code, status=t(f"round_status_{rnd.status}", lang),
+             period=f"{fmt.date_long(rnd.period_start, lang)} – {fmt.date_long(rnd.period_end, lang)}")
+           + (f" · {t('after_the_fact', lang)}" if rnd.recorded_after_fact else ""))
+
+overall = scoring.round_result(items)
+c1, c2, c3 = st.columns(3)
+c1.metric(t("metric_round_result", lang), t("no_score", lang) if overall is None else f"{overall:.2f}", border=True)
+c2.metric(t("metric_scored", lang), f"{int((items['n'] > 0).sum())} / {len(items)}", border=True)
+c3.metric(t("metric_flagged", lang), int(items["flag"].sum()), border=True)
+
+st.subheader(t("dimension_results", lang))
+dims = scoring.dimension_results(items, bundle.projects)
+st.dataframe({t("col_dimension", lang): [t("dimension_n", lang, n=d) for d in dims["dimension"]],
+              t("col_result", lang): [t("no_score", lang) if v is None else f"{v:.2f}" for v in dims["result"]],
+              t("col_scored", lang): [f"{a} / {b}" for a, b in zip(dims["scored"], dims["items"], strict=True)]},
+             hide_index=True, width="stretch")
+
+st.subheader(t("item_results", lang))
+st.dataframe(views.item_results_table(items, lang), hide_index=True, width="stretch",
+             column_config={t("col_name", lang): st.column_config.TextColumn(width="large")})
+
+left, right = st.columns(2)
+with left:
+    st.vega_lite_chart(charts.score_heatmap(results, lang=lang).to_dict(), width="stretch")
+with right:
+    st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(items), lang=lang).to_dict(),
+                       width="stretch", height=charts.CHART_HEIGHT_PX + 120)
+
+if can(role, "read_member_scores"):
+    st.subheader(t("member_scores", lang))
+    st.dataframe(views.member_table(state.member_entries(rnd.id), lang), hide_index=True, width="stretch")

@@ -1,0 +1,73 @@
+"""Rounds: the secretary creates, opens, closes, reopens and publishes rounds, and records yearly results."""
+
+from datetime import date
+
+import streamlit as st
+from sqlmodel import Session
+
+from acplan import findings, format as fmt, results, rounds
+from acplan.i18n import t
+from acplan.ui import actions, frame, session, state
+
+lang = state.lang()
+bundle = state.require_plan()
+user = session.require("manage_rounds")
+plan = bundle.plan
+frame.header(t("rounds_page_title", lang))
+with Session(state.engine()) as s:
+    all_rounds = rounds.list_rounds(session=s, plan_id=plan.id)
+codes = [rounds.round_code(r) for r in all_rounds]
+if all_rounds:
+    st.dataframe({t("col_round", lang): codes,
+                  t("col_status", lang): [t(f"round_status_{r.status}", lang) for r in all_rounds],
+                  t("col_period", lang): [f"{fmt.date_long(r.period_start, lang)} – {fmt.date_long(r.period_end, lang)}"
+                                          for r in all_rounds],
+                  t("col_after_fact", lang): [t("yes", lang) if r.recorded_after_fact else "" for r in all_rounds]},
+                 hide_index=True, width="stretch")
+else:
+    st.info(t("rounds_none", lang))
+
+create, change = st.columns(2)
+with create.form("round_create", enter_to_submit=False, border=True):
+    st.subheader(t("round_create", lang))
+    fy = st.selectbox(t("round_fy", lang), list(range(plan.start_fy_be, plan.end_fy_be + 1)), key="new_fy",
+                      index=plan.end_fy_be - plan.start_fy_be)
+    no = st.radio(t("round_no", lang), [1, 2], horizontal=True, key="new_no")
+    prefill = st.checkbox(t("round_prefill", lang), value=True, key="new_prefill")
+    carry = st.checkbox(t("round_bring_forward", lang), value=True, key="new_carry")
+    if st.form_submit_button(t("round_create_button", lang), type="primary"):
+        def create_round(s):
+            rnd = rounds.create_round(session=s, actor=user.username, plan_id=plan.id, fiscal_year_be=fy, round_no=no,
+                                      today=date.today(), prefill=prefill)
+            prev = rounds.previous_round(session=s, rnd=rnd)
+            if carry and prev is not None:
+                findings.bring_forward(session=s, actor=user.username, source=prev, target=rnd)
+            return rounds.round_code(rnd)
+        if code := actions.run(create_round, lang):
+            st.success(t("round_created", lang, code=code))
+            st.rerun()
+
+with change.container(border=True):
+    st.subheader(t("round_actions", lang))
+    if codes:
+        code = st.selectbox(t("round_select", lang), codes, index=len(codes) - 1, key="act_round")
+        reason = st.text_area(t("reopen_reason", lang), key="reopen_reason", max_chars=1000)
+        buttons = st.columns(4)
+        for col, action in zip(buttons, ("open", "close", "publish", "reopen"), strict=True):
+            if col.button(t(f"action_{action}", lang), key=f"round_{action}", width="stretch"):
+                done = actions.run(lambda s, a=action: rounds.transition(session=s, actor=user.username, plan_id=plan.id,
+                                                                         code=code, action=a, reason=reason), lang)
+                if done:
+                    st.rerun()
+
+st.subheader(t("yearly_results", lang))
+with st.form("yearly", enter_to_submit=False, border=True):
+    c1, c2, c3 = st.columns(3)
+    year = c1.selectbox(t("yearly_fy", lang), list(range(plan.start_fy_be - 1, plan.end_fy_be + 1)), key="res_fy")
+    ita = c2.number_input(t("yearly_ita", lang), min_value=0.0, max_value=100.0, value=None, step=0.01, key="res_ita")
+    cases = c3.number_input(t("yearly_cases", lang), min_value=0, value=None, step=1, key="res_cases")
+    note = st.text_input(t("yearly_note", lang), key="res_note", max_chars=500)
+    if st.form_submit_button(t("yearly_save", lang)):
+        if actions.run(lambda s: results.set_yearly_result(session=s, actor=s.merge(user), plan_id=plan.id, fiscal_year_be=year,
+                                                           ita_score=ita, corruption_cases=cases, note=note), lang):
+            st.success(t("yearly_saved", lang, fy=year))

@@ -1,0 +1,113 @@
+"""The committee workflow in the real Streamlit runtime (AppTest): sign-in, roles, grid entry, rounds, results."""
+
+import pytest
+from sqlmodel import Session, select
+
+from acplan import entries, rounds
+from acplan.db import make_engine
+from acplan.models import AppUser, EvaluationRound
+from acplan.store import init_store
+from tests.apptest import clear_caches, run_page, texts
+from tests.conftest import PLAN_FILE
+from tests.factories import TODAY, entry_values, plan_id, project_id, user
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    mp = pytest.MonkeyPatch()
+    url = f"sqlite:///{tmp_path_factory.mktemp('mon') / 'acplan.db'}"
+    mp.setenv("ACPLAN_DATABASE_URL", url)
+    engine = make_engine(url)
+    init_store(engine, PLAN_FILE)
+    with Session(engine) as s:
+        for name, role in (("sec", "secretary"), ("m1", "committee"), ("m2", "committee"), ("council1", "council")):
+            user(s, name, role)
+        rounds.create_round(session=s, actor="test", plan_id=plan_id(s), fiscal_year_be=2567, round_no=1, today=TODAY)
+        rounds.transition(session=s, actor="test", plan_id=plan_id(s), code="2567-1", action="open")
+        s.commit()
+    clear_caches()
+    yield engine
+    clear_caches()
+    engine.dispose()
+    mp.undo()
+
+
+def signed_in(username: str, page: str | None = None, **params):
+    at = run_page("pages/login.py")
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(f"{username}-password-1")
+    next(b for b in at.button if b.label == "เข้าสู่ระบบ").click().run()
+    assert "เข้าสู่ระบบแล้ว" in at.success[0].value
+    for k, v in params.items():
+        at.query_params[k] = v
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at
+
+
+def test_wrong_password_is_refused_without_detail(store):
+    at = run_page("pages/login.py")
+    at.text_input(key="login_username").input("m1")
+    at.text_input(key="login_password").input("wrong-password")
+    next(b for b in at.button if b.label == "เข้าสู่ระบบ").click().run()
+    assert at.error[0].value == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+
+
+@pytest.mark.parametrize(("page", "message"), [
+    ("pages/score.py", "หน้านี้สำหรับผู้ที่ได้รับสิทธิ์: กรุณาเข้าสู่ระบบ"),
+    ("pages/rounds.py", "หน้านี้สำหรับผู้ที่ได้รับสิทธิ์: กรุณาเข้าสู่ระบบ")])
+def test_anonymous_reaching_a_private_page_by_url_gets_a_message(store, page, message):
+    at = run_page(page)
+    assert not at.exception
+    assert at.warning[0].value == message
+    assert at.get("data_editor") == [] and not [b for b in at.button if b.key and b.key.startswith("round_")]
+
+
+@pytest.mark.parametrize(("username", "page"), [("council1", "pages/rounds.py"), ("council1", "pages/score.py"),
+                                                ("sec", "pages/score.py"), ("m1", "pages/rounds.py")])
+def test_role_without_permission_is_refused(store, username, page):
+    at = signed_in(username, page)
+    assert not at.exception
+    assert at.warning[0].value.startswith("บทบาทของคุณ")
+
+
+def test_member_scores_in_the_grid_and_submits(store):
+    at = signed_in("m1", "pages/score.py")
+    assert not at.exception
+    assert at.subheader[0].value == "ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)"
+    editor = at.get("data_editor")[0]
+    assert editor is not None
+    with Session(store) as s:  # the grid's on_change calls this same service; drive it as the widget would
+        member = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
+        rnd = s.exec(select(EvaluationRound)).one()
+        for n in range(1, 31):
+            entries.save_entry(session=s, member=member, rnd=rnd, project_id=project_id(s, n),
+                               values=entry_values(score=4 if n % 2 else 3), expected_version=None)
+        s.commit()
+    clear_caches()
+    at.run()
+    assert at.subheader[0].value == "ให้คะแนนแล้ว 30 จาก 30 รายการ (ส่งแล้ว 0)"
+    at.button(key="submit_entries").click().run()
+    assert at.subheader[0].value == "ให้คะแนนแล้ว 30 จาก 30 รายการ (ส่งแล้ว 30)"
+    assert "ส่งแล้ว 30 รายการ" in texts(at)
+
+
+def test_results_internal_before_publishing_and_public_after(store):
+    clear_caches()
+    anon = run_page("pages/results.py")
+    assert anon.info[0].value == "ยังไม่มีรอบที่เผยแพร่ผล"
+    council = signed_in("council1", "pages/results.py")
+    assert not council.exception
+    shown = texts(council)
+    assert "คะแนนรายกรรมการ (ภายใน ไม่เผยแพร่)" in shown
+    with Session(store) as s:
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor="sec", plan_id=plan_id(s), code="2567-1", action=action)
+        s.commit()
+    clear_caches()
+    anon = run_page("pages/results.py")
+    assert not anon.exception
+    shown = texts(anon)
+    assert "ผลประเมินภาพรวม (1–5) 3.50" in shown  # 15 items scored 4 and 15 scored 3 by one member
+    assert "m1" not in shown and "คะแนนรายกรรมการ" not in shown
