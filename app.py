@@ -24,6 +24,8 @@ def page(path: str, title_key: str, icon: str, url_path: str, *, hidden: bool = 
 # Pages a role may not use are not offered; each of them also refuses by itself when reached by URL.
 pages = [
     page("pages/overview.py", "nav_overview", ":material/dashboard:", ""),
+    page("pages/score.py", "nav_score", ":material/edit_note:", "score", hidden=not can(role, "score")),
+    page("pages/rounds.py", "nav_rounds", ":material/event_repeat:", "rounds", hidden=not can(role, "manage_rounds")),
     page("pages/projects.py", "nav_projects", ":material/list:", "projects"),
     page("pages/project.py", "nav_project", ":material/article:", "project", hidden=True),
     page("pages/budget.py", "nav_budget", ":material/payments:", "budget"),
@@ -31,8 +33,6 @@ pages = [
     page("pages/targets.py", "nav_targets", ":material/flag:", "targets"),
     page("pages/results.py", "nav_results", ":material/insights:", "results"),
     page("pages/findings.py", "nav_findings", ":material/fact_check:", "findings"),
-    page("pages/score.py", "nav_score", ":material/edit_note:", "score", hidden=not can(role, "score")),
-    page("pages/rounds.py", "nav_rounds", ":material/event_repeat:", "rounds", hidden=not can(role, "manage_rounds")),
     page("pages/login.py", "nav_account" if role else "nav_login", ":material/person:", "login"),
     page("pages/present.py", "nav_present", ":material/slideshow:", "present", hidden=True),
 ]

@@ -34,7 +34,7 @@ for level, message in st.session_state.pop(grid.MESSAGES_KEY, []):
     (st.success if level == "success" else st.error)(message)
 st.caption(t("grid_help", lang))
 key = f"grid_{code}_{st.session_state.get('grid_generation', 0)}"
-st.data_editor(df[["name_th", *grid.EDITABLE, "state_label", "carried_label"]], key=key, width="stretch",
+st.data_editor(grid.editor_frame(df, lang), key=key, width="stretch", placeholder="—",
                column_config=grid.editor_columns(lang), num_rows="fixed", height=min(44 * (len(df) + 1), 720),
                on_change=grid.save_edits, args=(key, df, rnd.id, user.id, lang))
 

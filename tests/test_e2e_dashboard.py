@@ -112,3 +112,67 @@ def test_presentation_mode_toggle_and_steps(app_url, browser):
     wait_idle(page)
     assert "present" not in page.url
     page.close()
+
+
+@pytest.fixture(scope="module")
+def scoring_app(tmp_path_factory):
+    """A running app whose store has a committee member and an open round 2570-1."""
+    from sqlmodel import Session
+
+    from acplan.db import make_engine
+    from acplan.store import init_store
+    from tests.conftest import PLAN_FILE
+    from tests.factories import open_round, user
+
+    tmp = tmp_path_factory.mktemp("e2e-score")
+    url = f"sqlite:///{tmp / 'score.db'}"
+    engine = make_engine(url)
+    init_store(engine, PLAN_FILE)
+    with Session(engine) as s:
+        user(s, "m1", "committee")
+        open_round(s, "2570-1")
+        s.commit()
+    engine.dispose()
+    with streamlit_server({"ACPLAN_DATABASE_URL": url}, tmp / "streamlit.log") as app:
+        yield app, url
+
+
+def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_app, browser):
+    app, url = scoring_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app + "/login")
+    wait_idle(page)
+    page.get_by_label("ชื่อผู้ใช้").fill("m1")
+    page.get_by_label("รหัสผ่าน").fill("m1-password-1")
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    wait_idle(page)
+    page.get_by_role("link", name="ให้คะแนน").click()
+    wait_idle(page)
+    assert page.get_by_text("ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)").is_visible()
+    page.screenshot(path=str(SHOTS / "score-entry-1280x720.png"))
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 250, box["y"] + 44 + 22)  # the name cell of the first row (item 1)
+    for _ in range(4):  # name -> status -> reason -> progress -> score
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")  # open the cell editor
+    page.wait_for_timeout(300)
+    page.keyboard.type("4")
+    page.keyboard.press("Enter")  # commit
+    wait_idle(page)
+    page.screenshot(path=str(SHOTS / "score-after-edit-1280x720.png"))
+    assert page.get_by_text("บันทึกร่างลำดับที่ 1 แล้ว").is_visible()
+    assert page.get_by_text("ให้คะแนนแล้ว 1 จาก 30 รายการ (ส่งแล้ว 0)").is_visible()
+    assert_healthy(page)
+    page.screenshot(path=str(SHOTS / "score-saved-1280x720.png"))
+    page.close()
+
+    from sqlmodel import Session, select
+
+    from acplan.db import make_engine
+    from acplan.models import ScoreEntry
+    engine = make_engine(url)
+    with Session(engine) as s:
+        saved = s.exec(select(ScoreEntry)).all()
+        assert [(e.score, e.state) for e in saved] == [(4, "draft")]
+    engine.dispose()

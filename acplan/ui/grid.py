@@ -30,7 +30,7 @@ def editor_columns(lang: str) -> dict:
     statuses = [t(f"status_{s}", lang) for s in entries.STATUSES]
     reasons = [t(f"reason_{r}", lang) for r in entries.REASONS]
     return {
-        "name_th": st.column_config.TextColumn(t("col_name", lang), disabled=True, width="large"),
+        "name_th": st.column_config.TextColumn(t("col_name", lang), disabled=True, width="medium"),
         "status_label": st.column_config.SelectboxColumn(t("col_status", lang), options=statuses, width="medium"),
         "reason_label": st.column_config.SelectboxColumn(t("colname_not_possible_reason", lang), options=reasons),
         "progress_pct": st.column_config.NumberColumn(t("col_progress", lang), min_value=0, max_value=100, step=1),
@@ -43,6 +43,15 @@ def editor_columns(lang: str) -> dict:
 
 
 EDITABLE = ["status_label", "reason_label", "progress_pct", "score", "spent_thb", "comment"]
+
+
+def editor_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The grid's frame: nullable types so empty cells show empty, the item number as the Thai-labelled index."""
+    out = df[["name_th", *EDITABLE, "state_label", "carried_label"]].astype({
+        "status_label": "string", "reason_label": "string", "comment": "string",
+        "progress_pct": "Int64", "score": "Int64", "spent_thb": "Int64"})
+    out.index.name = t("col_number", lang)
+    return out
 
 
 def _values(row: pd.Series, lang: str) -> dict:
