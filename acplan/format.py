@@ -45,3 +45,12 @@ def fiscal_year_label(fy_be: int, lang: str = "th") -> str:
 
 def fiscal_year_short(fy_be: int, lang: str = "th") -> str:
     return f"ปีงบ {fy_be}" if lang == "th" else f"FY {fy_be}"
+
+
+def datetime_short(moment, lang: str = "th") -> str:
+    """'27 พ.ย. 2569 20:15' in Thai time (UTC+7), Buddhist Era year."""
+    from datetime import timedelta, timezone
+
+    local = moment.astimezone(timezone(timedelta(hours=7))) if moment.tzinfo else moment
+    month = MONTHS_TH_SHORT[local.month - 1] if lang == "th" else MONTHS_EN[local.month - 1][:3]
+    return f"{local.day} {month} {be_year(local.year)} {local:%H:%M}"

@@ -4,7 +4,7 @@ import streamlit as st
 
 from acplan import format as fmt, summary
 from acplan.i18n import t
-from acplan.ui import blocks, frame, state, views
+from acplan.ui import blocks, frame, session, state, views
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -23,7 +23,7 @@ c2.metric(t("metric_budget_year", lang, fy=fmt.fiscal_year_short(fy, lang)), fmt
 views.target_metrics(view["target"], fy, lang, (c3, c4))
 st.markdown(views.items_line(view, lang))
 views.dimension_cards(view["cards"], lang)
-views.latest_round(lang)
+views.latest_round(*state.evaluation(plan.id, session.role()), lang)
 
 left, right = st.columns(2)
 with left:

@@ -111,3 +111,23 @@ def test_results_internal_before_publishing_and_public_after(store):
     shown = texts(anon)
     assert "ผลประเมินภาพรวม (1–5) 3.50" in shown  # 15 items scored 4 and 15 scored 3 by one member
     assert "m1" not in shown and "คะแนนรายกรรมการ" not in shown
+
+
+def test_overview_and_project_page_show_the_published_round(store):
+    clear_caches()
+    with Session(store) as s:  # the previous test published 2567-1; make sure it is so when run alone
+        rnd = s.exec(select(EvaluationRound)).one()
+        if rnd.status != "published":
+            for action in ("close", "publish"):
+                rounds.transition(session=s, actor="sec", plan_id=plan_id(s), code="2567-1", action=action)
+            s.commit()
+    clear_caches()
+    overview = run_page()
+    assert "รอบล่าสุด 2567-1: เผยแพร่แล้ว" in texts(overview)
+    project = run_page("pages/project.py", no="1")
+    history = project.dataframe[-1].value
+    assert history.iloc[0, 0] == "2567-1"
+    assert "ประวัติการแก้ไข (audit log)" not in texts(project)
+    council = signed_in("council1", "pages/project.py", no="1")
+    audit = council.dataframe[-1].value
+    assert "entry.save" in audit.iloc[:, 2].tolist()

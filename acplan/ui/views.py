@@ -44,9 +44,21 @@ def dimension_cards(cards: list[dict], lang: str) -> None:
                          icon=":material/arrow_forward:", query_params=lang_params(dim=card["dimension"]))
 
 
-def latest_round(lang: str) -> None:
-    """The latest evaluation round's status and results, or a note that none exists yet."""
-    st.caption(t("overview_no_rounds", lang))
+def latest_round(visible: list, results: pd.DataFrame, lang: str) -> None:
+    """The latest round the viewer may see: status, items scored and overall result (SCORING.md §4)."""
+    from acplan import scoring
+
+    if not visible:
+        st.caption(t("overview_no_rounds", lang))
+        return
+    rnd = visible[-1]
+    items = results[results["round"] == rnd.code]
+    overall = scoring.round_result(items)
+    st.markdown(t("overview_latest_round", lang, code=rnd.code, status=t(f"round_status_{rnd.status}", lang),
+                  scored=int((items["n"] > 0).sum()), total=len(items),
+                  result=t("no_score", lang) if overall is None else f"{overall:.2f}"))
+    st.page_link("pages/results.py", label=t("nav_results", lang), icon=":material/insights:",
+                 query_params=lang_params(round=rnd.code))
 
 
 def target_metrics(target: dict | None, fy: int, lang: str, cols) -> None:
