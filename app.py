@@ -2,6 +2,7 @@
 
 import streamlit as st
 
+from acplan import config
 from acplan.auth import can
 from acplan.i18n import t
 from acplan.ui import frame, session, state
@@ -12,6 +13,7 @@ frame.base_css()
 lang = state.lang()
 presenting = st.query_params.get("present") == "1"
 role = session.role()
+public = config.public_mode()
 
 
 def page(path: str, title_key: str, icon: str, url_path: str, *, hidden: bool = False) -> st.Page:
@@ -33,7 +35,7 @@ pages = [
     page("pages/targets.py", "nav_targets", ":material/flag:", "targets"),
     page("pages/results.py", "nav_results", ":material/insights:", "results"),
     page("pages/findings.py", "nav_findings", ":material/fact_check:", "findings"),
-    page("pages/login.py", "nav_account" if role else "nav_login", ":material/person:", "login"),
+    page("pages/login.py", "nav_account" if role else "nav_login", ":material/person:", "login", hidden=public),
     page("pages/present.py", "nav_present", ":material/slideshow:", "present", hidden=True),
 ]
 st.navigation(pages, position="hidden" if presenting else "top").run()

@@ -56,6 +56,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     exp.add_argument("--round", required=True)
     exp.add_argument("-o", "--output", required=True, type=Path)
 
+    snap = sub.add_parser("publish-snapshot", help="write a scrubbed copy of the SQLite store for the public site")
+    snap.add_argument("path", type=Path)
+    bak = sub.add_parser("backup", help="write a backup of the whole store")
+    bak.add_argument("-o", "--output", required=True, type=Path)
+    res = sub.add_parser("restore", help="restore a backup into an empty database")
+    res.add_argument("path", type=Path)
+    res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    for p in (snap, bak, res):
+        p.set_defaults(action=None)
+
     result = sub.add_parser("result", help="yearly results").add_subparsers(dest="action", required=True)
     rset = result.add_parser("set", help="record a fiscal year's ITA score and corruption cases")
     rset.add_argument("fiscal_year", type=int)
@@ -66,6 +76,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace) -> int:
     """Run one monitoring command in one transaction; a refused input prints what to fix and writes nothing."""
+    if args.command in ("publish-snapshot", "backup", "restore"):
+        return store_command(args)
     engine = db.make_engine()
     db.migrate(engine)
     try:
@@ -175,3 +187,35 @@ HANDLERS = {
     ("scores", "template"): _scores_template, ("scores", "import"): _scores_import,
     ("scores", "export"): _scores_export, ("result", "set"): _result_set,
 }
+
+
+def store_command(args: argparse.Namespace) -> int:
+    """publish-snapshot, backup and restore: whole-store operations outside a single session."""
+    from acplan import backup, config, snapshot
+
+    try:
+        if args.command == "publish-snapshot":
+            url = config.database_url()
+            if not url.startswith("sqlite:///"):
+                raise InvalidInput(Issue("snapshot_needs_sqlite"))
+            counts = snapshot.publish_snapshot(Path(url.removeprefix("sqlite:///")), args.path)
+            out = t("cli_snapshot_done", args.lang, path=args.path, rounds=counts["evaluationround"],
+                    findings=counts["finding"])
+        elif args.command == "backup":
+            data, rows = backup.backup(db.make_engine())
+            args.output.write_bytes(data)
+            out = t("cli_backup_done", args.lang, path=args.output, rows=rows)
+        else:
+            if not args.yes:
+                sys.stderr.write(t("cli_restore_confirm", args.lang, path=args.path))
+                if sys.stdin.readline().strip() != "RESTORE":
+                    sys.stderr.write(t("cli_restore_cancelled", args.lang) + "\n")
+                    return 1
+            counts = backup.restore(db.make_engine(), args.path.read_bytes())
+            out = t("cli_restore_done", args.lang, rows=sum(counts.values()))
+    except AcplanError as exc:
+        for issue in exc.issues:
+            sys.stderr.write(describe(issue, args.lang) + "\n")
+        return 1
+    sys.stdout.write(out + "\n")
+    return 0

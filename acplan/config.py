@@ -25,6 +25,9 @@ SETTINGS: tuple[Setting, ...] = (
             "`1`: the app creates/migrates the database and loads the plan on first start; `0`: it expects `python -m acplan init`."),
     Setting("ACPLAN_SESSION_IDLE_MIN", "30",
             "Minutes of inactivity after which a signed-in session ends and asks to sign in again."),
+    Setting("ACPLAN_MODE", "internal",
+            "`internal`: the full app with sign-in; `public`: the read-only citizens' site (no sign-in, published data only, "
+            "the database opened read-only)."),
     Setting("ACPLAN_TODAY", "",
             "Pretend today is this ISO date (e.g. `2024-05-01`) for the current fiscal year; empty means the real date."),
 )
@@ -44,3 +47,23 @@ def database_url() -> str:
 
 def plan_file() -> Path:
     return Path(get("ACPLAN_PLAN_FILE"))
+
+
+PLACEHOLDER_SECRETS = ("changeme", "change-me", "password", "secret", "example", "placeholder", "xxx", "todo")
+
+
+class InsecureConfiguration(RuntimeError):
+    """A secret still has a placeholder value; the app refuses to start rather than run with it."""
+
+
+def public_mode() -> bool:
+    return get("ACPLAN_MODE") == "public"
+
+
+def check_secrets(url: str) -> None:
+    """Refuse a database URL whose password is a placeholder (never prints the secret itself)."""
+    from sqlalchemy.engine import make_url
+
+    password = make_url(url).password
+    if password is not None and password.lower() in PLACEHOLDER_SECRETS:
+        raise InsecureConfiguration("ACPLAN_DATABASE_URL carries a placeholder password; set a real one")

@@ -21,7 +21,7 @@ def _now() -> datetime:
 def current_user() -> AppUser | None:
     """The signed-in, still active user, re-read from the store on every run; None after idle expiry."""
     auth = st.session_state.get(AUTH_KEY)
-    if not auth:
+    if not auth or config.public_mode():
         return None
     idle = timedelta(minutes=int(config.get("ACPLAN_SESSION_IDLE_MIN")))
     if _now() - auth["last_seen"] > idle:
@@ -45,6 +45,8 @@ def role() -> str | None:
 
 def sign_in(username: str, password: str) -> tuple[bool, int]:
     """(signed in, seconds to wait); failures are throttled per user (store) and per browser session."""
+    if config.public_mode():
+        return False, 0
     now = _now()
     wait_until = st.session_state.get(WAIT_KEY)
     if wait_until and wait_until > now:
@@ -81,6 +83,10 @@ def require(action: str) -> AppUser | None:
     if can(user.role if user else None, action):
         return user
     lang = state.lang()
+    if config.public_mode():
+        st.warning(t("public_not_available", lang))
+        st.page_link("pages/overview.py", label=t("nav_overview", lang), icon=":material/home:")
+        st.stop()
     st.warning(t("need_role", lang, role=t(f"role_{user.role}", lang)) if user else t("need_login", lang))
     if user is None:
         st.page_link("pages/login.py", label=t("nav_login", lang), icon=":material/login:")

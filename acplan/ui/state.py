@@ -21,6 +21,8 @@ def engine() -> Engine:
     """One Engine per server process; on first start it migrates and loads the shipped plan."""
     from acplan.db import make_engine
 
+    if config.public_mode():  # the public process holds no means to write: read-only connection, no migrations
+        return make_engine(read_only=True)
     eng = make_engine()
     if config.get("ACPLAN_AUTO_INIT") == "1":
         init_store(eng, config.plan_file())
