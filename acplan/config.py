@@ -1,6 +1,7 @@
 """Settings read from the environment: one declarative table, each with a default and a help text."""
 
 import os
+import tomllib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -33,12 +34,24 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+
+
+def _secrets() -> dict:
+    """Settings from `.streamlit/secrets.toml` (git-ignored), so a password need not sit in the environment."""
+    if not SECRETS_FILE.exists():
+        return {}
+    with SECRETS_FILE.open("rb") as fh:
+        return {k: str(v) for k, v in tomllib.load(fh).items() if isinstance(v, (str, int))}
+
+
 def get(name: str) -> str:
-    """Value of a setting: the environment, else its default."""
+    """Value of a setting: the environment, else `.streamlit/secrets.toml`, else its default."""
     setting = next(s for s in SETTINGS if s.name == name)
+    secrets = _secrets()
     if name == "ACPLAN_DATABASE_URL":
-        return os.environ.get(name) or os.environ.get("DATABASE_URL") or setting.default
-    return os.environ.get(name) or setting.default
+        return (os.environ.get(name) or os.environ.get("DATABASE_URL") or secrets.get(name) or setting.default)
+    return os.environ.get(name) or secrets.get(name) or setting.default
 
 
 def database_url() -> str:
@@ -65,5 +78,5 @@ def check_secrets(url: str) -> None:
     from sqlalchemy.engine import make_url
 
     password = make_url(url).password
-    if password is not None and password.lower() in PLACEHOLDER_SECRETS:
+    if password is not None and (password.lower() in PLACEHOLDER_SECRETS or password.lower().startswith("replace")):
         raise InsecureConfiguration("ACPLAN_DATABASE_URL carries a placeholder password; set a real one")

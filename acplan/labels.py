@@ -32,3 +32,4 @@ def parse_item_number(raw: str | None, total: int) -> tuple[int | None, str | No
     except ValueError:
         return None, "project_bad_no", {"value": raw[:20], "total": total}
     return number, None, {}
+

@@ -14,7 +14,8 @@ user = session.current_user()
 frame.header(t("nav_account", lang) if user else t("login_title", lang))
 
 if user is not None:
-    st.success(t("login_ok", lang, name=user.display_name, role=t(f"role_{user.role}", lang)))
+    st.success(t("login_ok_title", lang), icon=":material/verified_user:")
+    st.text(t("signed_in_as", lang, name=user.display_name, role=t(f"role_{user.role}", lang)))
     if st.button(t("logout", lang), icon=":material/logout:", key="logout"):
         session.sign_out()
         st.rerun()

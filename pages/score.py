@@ -7,7 +7,7 @@ from acplan import entries, rounds, scoresheet
 from acplan.errors import AcplanError
 from acplan.i18n import describe, t
 from acplan.models import RoundStatus
-from acplan.ui import frame, grid, session, state
+from acplan.ui import actions, frame, grid, session, state
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -30,8 +30,13 @@ with Session(state.engine()) as s:
     df = grid.member_frame(s, rnd, user, lang)
 scored, submitted = int(df["score"].notna().sum()), int((df["state"] == "submitted").sum())
 st.subheader(t("scored_count", lang, n=scored, total=len(df), submitted=submitted))
-for level, message in st.session_state.pop(grid.MESSAGES_KEY, []):
-    (st.success if level == "success" else st.error)(message)
+messages = st.session_state.pop(grid.MESSAGES_KEY, [])
+for message in (m for level, m in messages if level == "success"):
+    st.success(message)
+if errors := [m for level, m in messages if level == "error"]:
+    st.error(t("input_refused", lang), icon=":material/error:")
+    for message in errors:
+        st.text("• " + message)
 st.caption(t("grid_help", lang))
 key = f"grid_{code}_{st.session_state.get('grid_generation', 0)}"
 st.data_editor(grid.editor_frame(df, lang), key=key, width="stretch", placeholder="—",
@@ -48,8 +53,7 @@ if st.button(t("submit_entries", lang), type="primary", icon=":material/send:", 
         st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
         st.rerun()
     except AcplanError as exc:
-        for issue in exc.issues:
-            st.error(describe(issue, lang))
+        actions.show_issues(exc.issues, lang)
 
 with st.expander(t("detail_form", lang), icon=":material/edit_note:"):
     grid.detail_form(df, rnd, user, lang)
@@ -70,4 +74,4 @@ with st.expander(t("sheet_section", lang), icon=":material/table_view:"):
         except AcplanError as exc:
             st.error(t("import_failed", lang))
             for issue in exc.issues:
-                st.text(describe(issue, lang))
+                st.text("• " + describe(issue, lang))

@@ -95,8 +95,19 @@ def test_public_postgresql_role_refuses_writes_even_after_lifting_read_only(pg_r
     engine.dispose()
 
 
-@pytest.mark.parametrize("password", ["changeme", "PASSWORD", "secret"])
+@pytest.mark.parametrize("password", ["changeme", "PASSWORD", "secret", "REPLACE-WITH-THE-REAL-PASSWORD"])
 def test_placeholder_database_password_is_refused(password):
     with pytest.raises(config.InsecureConfiguration) as err:
         make_engine(f"postgresql+psycopg://acplan:{password}@db.example/acplan")
     assert password not in str(err.value)
+
+
+def test_secrets_file_is_read_and_its_placeholder_refused(tmp_path, monkeypatch):
+    secrets = tmp_path / "secrets.toml"
+    secrets.write_text((config.ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"), encoding="utf-8")
+    monkeypatch.setattr(config, "SECRETS_FILE", secrets)
+    monkeypatch.delenv("ACPLAN_DATABASE_URL", raising=False)
+    monkeypatch.delenv("DATABASE_URL", raising=False)
+    assert config.database_url().startswith("postgresql+psycopg://acplan_app:")
+    with pytest.raises(config.InsecureConfiguration):
+        make_engine()

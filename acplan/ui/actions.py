@@ -6,8 +6,15 @@ import streamlit as st
 from sqlmodel import Session
 
 from acplan.errors import AcplanError
-from acplan.i18n import describe
+from acplan.i18n import describe, t
 from acplan.ui import state
+
+
+def show_issues(issues: list, lang: str) -> None:
+    """A red notice, then each issue as plain text: what a person typed is never rendered as markdown or HTML."""
+    st.error(t("input_refused", lang), icon=":material/error:")
+    for issue in issues:
+        st.text("• " + describe(issue, lang))
 
 
 def run(write: Callable[[Session], object], lang: str):
@@ -17,8 +24,7 @@ def run(write: Callable[[Session], object], lang: str):
             result = write(session)
             session.commit()
     except AcplanError as exc:
-        for issue in exc.issues:
-            st.error(describe(issue, lang))
+        show_issues(exc.issues, lang)
         return None
     st.cache_data.clear()
     return result if result is not None else True

@@ -120,8 +120,8 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, user: AppUser, lang: str
                 st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
                 st.rerun()
             except AcplanError as exc:
-                for issue in exc.issues:
-                    st.error(describe(issue, lang))
+                from acplan.ui.actions import show_issues
+                show_issues(exc.issues, lang)
 
 
 def queries_indicators(session: Session, project_id: int) -> list[tuple[int, str]]:

@@ -12,20 +12,6 @@ def short_name(name: str, limit: int = 48) -> str:
     return name if len(name) <= limit else name[: limit - 1] + "…"
 
 
-def dimension_cards(bundle, lang: str) -> None:
-    """Four cards, one per dimension: name, item count, five-year budget, a link to its items."""
-    counts = summary.items_by_dimension(bundle.projects).set_index("dimension")["items"]
-    money = summary.budget_by_dimension_year(bundle.projects, bundle.budget).groupby("dimension")["amount_thb"].sum()
-    for col, row in zip(st.columns(len(bundle.dimensions)), bundle.dimensions.itertuples(), strict=True):
-        with col.container(border=True):
-            st.markdown(f"**{t('dimension_n', lang, n=row.dimension)}**")
-            st.caption(row.dimension_name_th)
-            st.markdown(t("dimension_card_items", lang, n=int(counts.get(row.dimension, 0)),
-                          budget=fmt.baht(int(money.get(row.dimension, 0)), lang)))
-            st.page_link("pages/projects.py", label=t("dimension_card_open", lang, n=row.dimension),
-                         icon=":material/arrow_forward:", query_params=lang_params(dim=row.dimension))
-
-
 def items_line(view: dict, lang: str) -> str:
     """'**30 รายการ**: มาตรการ 12 · โครงการ 11 · … · รายการที่ไม่ใช้งบประมาณ 27' (labels and counts only)."""
     parts = [f"{t(f'kind_{k}', lang)} {n}" for k, n in view["kinds"]]
