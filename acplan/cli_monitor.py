@@ -63,7 +63,11 @@ def register(sub: argparse._SubParsersAction) -> None:
     res = sub.add_parser("restore", help="restore a backup into an empty database")
     res.add_argument("path", type=Path)
     res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    for p in (snap, bak, res):
+    rep = sub.add_parser("report", help="the round's meeting pack: a Thai PDF or an Excel workbook")
+    rep.add_argument("--round", required=True)
+    rep.add_argument("-o", "--output", required=True, type=Path, help="report.pdf or report.xlsx")
+    rep.add_argument("--public", action="store_true", help="the public version: no member names or member scores")
+    for p in (snap, bak, res, rep):
         p.set_defaults(action=None)
 
     result = sub.add_parser("result", help="yearly results").add_subparsers(dest="action", required=True)
@@ -78,6 +82,8 @@ def run(args: argparse.Namespace) -> int:
     """Run one monitoring command in one transaction; a refused input prints what to fix and writes nothing."""
     if args.command in ("publish-snapshot", "backup", "restore"):
         return store_command(args)
+    if args.command == "report":
+        return report_command(args)
     engine = db.make_engine()
     db.migrate(engine)
     try:
@@ -218,4 +224,25 @@ def store_command(args: argparse.Namespace) -> int:
             sys.stderr.write(describe(issue, args.lang) + "\n")
         return 1
     sys.stdout.write(out + "\n")
+    return 0
+
+
+def report_command(args: argparse.Namespace) -> int:
+    """Write a round's report; the internal version lists the members who scored."""
+    from acplan.reports import build_report
+
+    suffix = args.output.suffix.lower()
+    if suffix not in (".pdf", ".xlsx"):
+        sys.stderr.write(t("report_format", args.lang) + "\n")
+        return 2
+    try:
+        with Session(db.make_engine()) as session:
+            data = build_report(session=session, plan_id=_plan_id(session), code=args.round, internal=not args.public,
+                                fmt=suffix[1:], today=date.today())
+    except AcplanError as exc:
+        for issue in exc.issues:
+            sys.stderr.write(describe(issue, args.lang) + "\n")
+        return 1
+    args.output.write_bytes(data)
+    sys.stdout.write(t("cli_written", args.lang, path=args.output) + "\n")
     return 0

@@ -49,6 +49,16 @@ with right:
     st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(items), lang=lang).to_dict(),
                        width="stretch", height=charts.CHART_HEIGHT_PX + 120)
 
-if can(role, "read_member_scores"):
+internal = can(role, "read_member_scores")
+pdf_col, xlsx_col = st.columns(2)
+for col, fmt_key in ((pdf_col, "pdf"), (xlsx_col, "xlsx")):
+    col.download_button(t(f"report_{fmt_key}", lang), lambda k=fmt_key: state.round_report(bundle.plan.id, code, internal, k),
+                        file_name=f"acplan-{code}{'' if internal else '-public'}.{fmt_key}", key=f"report_{fmt_key}",
+                        icon=":material/picture_as_pdf:" if fmt_key == "pdf" else ":material/table_view:",
+                        on_click="ignore")
+if internal:
+    st.caption(t("report_internal_note", lang))
+
+if internal:
     st.subheader(t("member_scores", lang))
     st.dataframe(views.member_table(state.member_entries(rnd.id), lang), hide_index=True, width="stretch")

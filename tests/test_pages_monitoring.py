@@ -111,6 +111,7 @@ def test_results_internal_before_publishing_and_public_after(store):
     shown = texts(anon)
     assert "ผลประเมินภาพรวม (1–5) 3.50" in shown  # 15 items scored 4 and 15 scored 3 by one member
     assert "m1" not in shown and "คะแนนรายกรรมการ" not in shown
+    assert [b.proto.label for b in anon.get("download_button")] == ["ดาวน์โหลดรายงาน PDF", "ดาวน์โหลดรายงาน Excel"]
 
 
 def test_overview_and_project_page_show_the_published_round(store):

@@ -158,6 +158,15 @@ def _change_text(before: dict | None, after: dict | None) -> str:
     return "; ".join(f"{k}: {before.get(k, '—')} → {after.get(k)}" for k in keys if before.get(k) != after.get(k))
 
 
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=20)
+def round_report(plan_id: int, code: str, internal: bool, fmt_key: str) -> bytes:
+    """A round's report (PDF or XLSX), built when first asked for and cached until the next write."""
+    from acplan.reports import build_report
+
+    with Session(engine()) as session:
+        return build_report(session=session, plan_id=plan_id, code=code, internal=internal, fmt=fmt_key, today=date.today())
+
+
 def current_fiscal_year() -> int:
     """Fiscal year (BE) of today, or of ACPLAN_TODAY when set."""
     today = config.get("ACPLAN_TODAY")

@@ -1,0 +1,146 @@
+"""The meeting pack: a Thai PDF with embedded fonts and an Excel workbook whose figures equal the store's."""
+
+import io
+import shutil
+import subprocess
+from datetime import date
+
+import pytest
+from openpyxl import load_workbook
+from pypdf import PdfReader
+from sqlmodel import Session
+
+from acplan import entries, findings, rounds
+from acplan.db import make_engine
+from acplan.reports import build_report
+from acplan.store import init_store
+from tests.conftest import PLAN_FILE, need
+from tests.factories import entry_values, open_round, plan_id, project_id, user
+
+TODAY = date(2026, 11, 27)
+
+
+@pytest.fixture(scope="module")
+def seeded(tmp_path_factory):
+    """Round 2567-1 with two members' submitted scores and findings; round 2567-2 open with no scores."""
+    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('report') / 'r.db'}")
+    init_store(engine, PLAN_FILE)
+    with Session(engine) as s:
+        a, b, sec = user(s, "somchai"), user(s, "somsri"), user(s, "sec", "secretary")
+        rnd = open_round(s, "2567-1")
+        for member, scores in ((a, {1: 5, 2: 4, 19: 3}), (b, {1: 3, 2: 4, 19: 5})):
+            for n, score in scores.items():
+                entries.save_entry(session=s, member=member, rnd=rnd, project_id=project_id(s, n),
+                                   values=entry_values(score=score, status="completed" if n == 1 else "in_progress",
+                                                       spent=30000 if n == 19 else 0), expected_version=None)
+            entries.submit_entries(session=s, member=member, rnd=rnd)
+        findings.add_finding(session=s, user=sec, rnd=rnd, values={"text": "ควรเผยแพร่รายงานการจัดซื้อจัดจ้างรายเดือน",
+                             "severity": "high", "project_id": project_id(s, 4), "visibility": "public",
+                             "responsible_unit": "กองคลัง", "due_date": date(2024, 6, 30)})
+        findings.add_finding(session=s, user=sec, rnd=rnd, values={"text": "ข้อค้นพบภายใน", "severity": "low",
+                             "project_id": project_id(s, 5)})
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor="sec", plan_id=plan_id(s), code="2567-1", action=action)
+        open_round(s, "2567-2", prefill=False)
+        s.commit()
+    yield engine
+    engine.dispose()
+
+
+def report(engine, code: str, fmt: str, internal: bool) -> bytes:
+    with Session(engine) as s:
+        return build_report(session=s, plan_id=plan_id(s), code=code, internal=internal, fmt=fmt, today=TODAY)
+
+
+def searchable(text: str) -> str:
+    """Thai as a PDF text layer gives it back: HarfBuzz draws SARA AM (ำ) as two glyphs, NIKHAHIT + SARA AA, and
+    the text layer keeps only SARA AA, so "ตำบล" extracts as "ตาบล" (the page itself shows ตำบล; see README)."""
+    return text.replace("\n", "").replace("\u0e33", "\u0e32").replace("\u0e4d", "")
+
+
+def pdf_text(data: bytes) -> str:
+    return searchable("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+
+
+def test_pdf_has_organisation_items_and_embedded_thai_font(seeded):
+    data = report(seeded, "2567-1", "pdf", internal=True)
+    reader = PdfReader(io.BytesIO(data))
+    assert len(reader.pages) >= 5
+    text = pdf_text(data)
+    for expected in ("เทศบาลตำบลเชียงม่วน", "รายงานผลการติดตามประเมินผล", "โครงการจัดเวทีประชาคม", "มาตรการ NO Gift Policy",
+                     "1 ตุลาคม 2566", "หน้า 1 / ", "ข้อค้นพบภายใน"):
+        assert searchable(expected) in text, expected
+    fonts = set()
+    for page in reader.pages:
+        for font in (page["/Resources"].get("/Font") or {}).values():
+            font = font.get_object()
+            for desc in font.get("/DescendantFonts", [font]):
+                descriptor = desc.get_object().get("/FontDescriptor")
+                if descriptor is not None:
+                    fonts.add((str(desc.get_object()["/BaseFont"]).split("+")[-1], "/FontFile2" in descriptor.get_object()))
+    assert ("Sarabun", True) in fonts and all(embedded for _, embedded in fonts)
+
+
+def test_public_pdf_names_no_member_and_no_internal_finding(seeded):
+    text = pdf_text(report(seeded, "2567-1", "pdf", internal=False))
+    assert "somchai" not in text and "somsri" not in text
+    assert "ข้อค้นพบภายใน" not in text and searchable("ควรเผยแพร่รายงานการจัดซื้อจัดจ้างรายเดือน") in text
+
+
+def test_round_without_scores_still_renders_and_says_so(seeded):
+    text = pdf_text(report(seeded, "2567-2", "pdf", internal=True))
+    assert searchable("รอบนี้ยังไม่มีคะแนนที่ส่งแล้ว") in text
+    wb = load_workbook(io.BytesIO(report(seeded, "2567-2", "xlsx", internal=True)))
+    summary = {r[0]: r[1] for r in wb["สรุป"].iter_rows(min_row=2, values_only=True)}
+    assert summary["รายการที่ประเมินแล้ว"] == "0 / 30" and summary["ผลประเมินภาพรวม (1–5)"] is None
+
+
+def test_workbook_figures_equal_the_store(seeded):
+    wb = load_workbook(io.BytesIO(report(seeded, "2567-1", "xlsx", internal=True)))
+    assert wb.sheetnames == ["สรุป", "รายรายการ", "รายกรรมการ", "ข้อค้นพบ", "ค่าเป้าหมาย"]
+    items = wb["รายรายการ"]
+    assert items.freeze_panes == "A2"
+    rows = {r[0]: r for r in items.iter_rows(min_row=2, values_only=True)}
+    assert rows[1][3:10] == ("ดำเนินการแล้วเสร็จ", 50, 4.0, 4.0, 3, 5, 2)   # SCORING.md: (5 + 3) / 2
+    assert rows[2][5] == 4.0 and rows[19][5] == 4.0 and rows[19][11] == 30000
+    assert rows[3][9] == 0 and rows[3][5] is None
+    assert items["L2"].number_format == '#,##0" บาท"' and items["E2"].number_format == '0" %"'
+    members = list(wb["รายกรรมการ"].iter_rows(min_row=2, values_only=True))
+    assert len(members) == 6 and {m[0] for m in members} == {"somchai", "somsri"}
+    summary = {r[0]: r[1] for r in wb["สรุป"].iter_rows(min_row=2, values_only=True)}
+    assert summary["ผลประเมินภาพรวม (1–5)"] == 4.0
+    assert summary["รายการที่ประเมินแล้ว"] == "3 / 30"
+    assert wb["ค่าเป้าหมาย"]["B2"].value == 65
+
+
+def test_public_workbook_has_no_member_sheet(seeded):
+    wb = load_workbook(io.BytesIO(report(seeded, "2567-1", "xlsx", internal=False)))
+    assert "รายกรรมการ" not in wb.sheetnames
+    assert [r[1] for r in wb["ข้อค้นพบ"].iter_rows(min_row=2, values_only=True)] == [
+        "ควรเผยแพร่รายงานการจัดซื้อจัดจ้างรายเดือน"]
+
+
+def test_pdf_pages_render_to_png(seeded, tmp_path):
+    if not shutil.which("pdftoppm"):
+        need("poppler-utils (pdftoppm) is not installed; run: apt-get install -y poppler-utils")
+    pdf = tmp_path / "r.pdf"
+    pdf.write_bytes(report(seeded, "2567-1", "pdf", internal=True))
+    subprocess.run(["pdftoppm", "-png", "-r", "50", "-f", "1", "-l", "2", str(pdf), str(tmp_path / "page")], check=True)
+    assert sorted(p.name for p in tmp_path.glob("page-*.png")) == ["page-1.png", "page-2.png"]
+
+
+def test_report_command_writes_both_formats(tmp_path):
+    import sys
+    env = {"ACPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PATH": "/usr/bin:/bin"}
+
+    def run(*args):
+        return subprocess.run([sys.executable, "-m", "acplan", *args], env=env, capture_output=True, text=True, timeout=180)
+    assert run("init").returncode == 0
+    assert run("round", "create", "2569", "2").returncode == 0
+    for name in ("r.pdf", "r.xlsx"):
+        out = run("report", "--round", "2569-2", "-o", str(tmp_path / name), "--public")
+        assert out.returncode == 0, out.stderr
+        assert (tmp_path / name).stat().st_size > 1000
+    assert run("report", "--round", "2569-2", "-o", str(tmp_path / "r.docx")).returncode == 2
+    missing = run("report", "--round", "2568-1", "-o", str(tmp_path / "x.pdf"))
+    assert missing.returncode == 1 and "ยังไม่มีรอบ 2568-1" in missing.stderr
