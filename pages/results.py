@@ -27,14 +27,14 @@ st.caption(t("results_round_banner", lang, code=code, status=t(f"round_status_{r
 
 overall = scoring.round_result(items)
 c1, c2, c3 = st.columns(3)
-c1.metric(t("metric_round_result", lang), t("no_score", lang) if overall is None else f"{overall:.2f}", border=True)
+c1.metric(t("metric_round_result", lang), views.score_text(overall), border=True)
 c2.metric(t("metric_scored", lang), f"{int((items['n'] > 0).sum())} / {len(items)}", border=True)
 c3.metric(t("metric_flagged", lang), int(items["flag"].sum()), border=True)
 
 st.subheader(t("dimension_results", lang))
 dims = scoring.dimension_results(items, bundle.projects)
 st.dataframe({t("col_dimension", lang): [t("dimension_n", lang, n=d) for d in dims["dimension"]],
-              t("col_result", lang): [t("no_score", lang) if v is None else f"{v:.2f}" for v in dims["result"]],
+              t("col_result", lang): [views.score_text(v) for v in dims["result"]],
               t("col_scored", lang): [f"{a} / {b}" for a, b in zip(dims["scored"], dims["items"], strict=True)]},
              hide_index=True, width="stretch")
 

@@ -106,6 +106,7 @@ def test_public_site_shows_published_data_only_and_offers_no_writes(public_site,
                             "[data-testid='stFileUploader'], [data-testid='stFormSubmitButton']").count() == 0
         assert MEMBER_NAME not in html and "somchai" not in html
         assert "2567-2" not in html and "ข้อค้นพบภายในห้ามเผยแพร่" not in html
+        assert ">nan<" not in html and "nan\n" not in page.inner_text("body")
         no_script_ran(page)
         page.screenshot(path=str(SHOTS / f"public{path.replace('/', '_').replace('?', '-')}-1280x720.png"))
     page.goto(url + "/results")

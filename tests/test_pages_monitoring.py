@@ -110,6 +110,7 @@ def test_results_internal_before_publishing_and_public_after(store):
     assert not anon.exception
     shown = texts(anon)
     assert "ผลประเมินภาพรวม (1–5) 3.50" in shown  # 15 items scored 4 and 15 scored 3 by one member
+    assert "nan" not in shown
     assert "m1" not in shown and "คะแนนรายกรรมการ" not in shown
     assert [b.proto.label for b in anon.get("download_button")] == ["ดาวน์โหลดรายงาน PDF", "ดาวน์โหลดรายงาน Excel"]
 

@@ -104,6 +104,11 @@ def _num(value, digits: int = 2) -> str:
     return "—" if value is None or pd.isna(value) else f"{value:.{digits}f}"
 
 
+def score_text(value) -> str:
+    """A 1–5 result with two decimals, or a dash when nothing was scored (None or NaN)."""
+    return _num(value)
+
+
 def item_results_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The per-item results of a round with Thai headers; changes signed (+0.50 / −0.25)."""
     def signed(v) -> str:
