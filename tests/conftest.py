@@ -79,9 +79,16 @@ def plan_copy(tmp_path: Path, plan_data: dict):
     return write
 
 
-@pytest.fixture
-def chromium_path() -> str:
+@pytest.fixture(scope="session")
+def browser():
+    """Debian's Chromium driven by Playwright (never a browser that Playwright downloads)."""
+    from playwright.sync_api import sync_playwright
+
+    from tests.server import CHROMIUM_ARGS
     path = shutil.which("chromium") or "/usr/bin/chromium"
     if not Path(path).exists():
         need("Debian's chromium is not installed; run: apt-get install -y chromium")
-    return path
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
+        yield b
+        b.close()

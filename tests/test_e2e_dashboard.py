@@ -1,10 +1,8 @@
 """End to end: the real app under `streamlit run`, driven in Debian's Chromium through Playwright."""
 
-from pathlib import Path
-
 import pytest
 
-from tests.server import CHROMIUM_ARGS, ROOT, streamlit_server, wait_idle
+from tests.server import ROOT, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 PAGES = {"overview": "/", "projects": "/projects", "projects-dim2": "/projects?dim=2", "project-19": "/project?no=19",
@@ -19,26 +17,6 @@ def app_url(tmp_path_factory):
     env = {"ACPLAN_DATABASE_URL": f"sqlite:///{tmp / 'e2e.db'}", "ACPLAN_TODAY": "2026-11-27"}
     with streamlit_server(env, tmp / "streamlit.log") as url:
         yield url
-
-
-@pytest.fixture(scope="module")
-def browser(chromium_path_module):
-    from playwright.sync_api import sync_playwright
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=chromium_path_module, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
-
-
-@pytest.fixture(scope="module")
-def chromium_path_module():
-    import shutil
-
-    from tests.conftest import need
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        need("Debian's chromium is not installed; run: apt-get install -y chromium")
-    return path
 
 
 def assert_healthy(page) -> None:

@@ -11,7 +11,7 @@ from acplan.db import make_engine
 from acplan.store import init_store
 from tests.conftest import PLAN_FILE
 from tests.factories import entry_values, open_round, plan_id, project_id
-from tests.server import CHROMIUM_ARGS, ROOT, streamlit_server, wait_idle
+from tests.server import ROOT, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 PUBLIC_PAGES = ["/", "/projects", "/project?no=1", "/budget", "/risks", "/targets", "/results", "/findings",
@@ -49,23 +49,6 @@ def seed(url: str) -> None:
         open_round(s, "2567-2")
         s.commit()
     engine.dispose()
-
-
-@pytest.fixture(scope="module")
-def browser():
-    import shutil
-    from pathlib import Path
-
-    from playwright.sync_api import sync_playwright
-
-    from tests.conftest import need
-    path = shutil.which("chromium") or "/usr/bin/chromium"
-    if not Path(path).exists():
-        need("Debian's chromium is not installed; run: apt-get install -y chromium")
-    with sync_playwright() as p:
-        b = p.chromium.launch(executable_path=path, args=CHROMIUM_ARGS)
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
