@@ -17,8 +17,12 @@ public = config.public_mode()
 
 
 def page(path: str, title_key: str, icon: str, url_path: str, *, hidden: bool = False) -> st.Page:
-    """A page; while presenting, every page but the presentation is hidden (still reachable to leave it)."""
-    return st.Page(path, title=t(title_key, lang), icon=icon, url_path=url_path or None,
+    """A page; while presenting, every page but the presentation is hidden (still reachable to leave it).
+
+    The top bar shows titles only (icons would push pages into a "more" menu at 1280 px); `icon` serves the
+    hidden pages' browser tab.
+    """
+    return st.Page(path, title=t(title_key, lang), icon=icon if hidden else None, url_path=url_path or None,
                    default=url_path == ("present" if presenting else ""),
                    visibility="hidden" if hidden or presenting else "visible")
 

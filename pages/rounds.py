@@ -52,7 +52,7 @@ with change.container(border=True):
     if codes:
         code = st.selectbox(t("round_select", lang), codes, index=len(codes) - 1, key="act_round")
         reason = st.text_area(t("reopen_reason", lang), key="reopen_reason", max_chars=1000)
-        buttons = st.columns(4)
+        buttons = [*st.columns(2), *st.columns(2)]
         for col, action in zip(buttons, ("open", "close", "publish", "reopen"), strict=True):
             if col.button(t(f"action_{action}", lang), key=f"round_{action}", width="stretch"):
                 done = actions.run(lambda s, a=action: rounds.transition(session=s, actor=user.username, plan_id=plan.id,
