@@ -39,6 +39,7 @@ pages = [
     page("pages/targets.py", "nav_targets", ":material/flag:", "targets"),
     page("pages/results.py", "nav_results", ":material/insights:", "results"),
     page("pages/findings.py", "nav_findings", ":material/fact_check:", "findings"),
+    page("pages/users.py", "nav_users", ":material/group:", "users", hidden=not can(role, "manage_users")),
     page("pages/login.py", "nav_account" if role else "nav_login", ":material/person:", "login", hidden=public),
     page("pages/present.py", "nav_present", ":material/slideshow:", "present", hidden=True),
 ]

@@ -133,3 +133,49 @@ def test_overview_and_project_page_show_the_published_round(store):
     council = signed_in("council1", "pages/project.py", no="1")
     audit = council.dataframe[-1].value
     assert "entry.save" in audit.iloc[:, 2].tolist()
+
+
+def test_admin_adds_a_user_in_the_app_and_bad_input_is_refused(store):
+    with Session(store) as s:
+        user(s, "admin1", "admin")
+        s.commit()
+    at = signed_in("admin1", "pages/users.py")
+    assert not at.exception
+    at.text_input(key="ua_username").input("newmember")
+    at.text_input(key="ua_name").input("สมาชิกใหม่")
+    at.selectbox(key="ua_role").select("committee")
+    at.text_input(key="ua_password").input("short")
+    next(b for b in at.button if b.label == "บันทึก").click().run()
+    assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
+    assert "• รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร" in [e.value for e in at.text]
+    at.text_input(key="ua_username").input("newmember")
+    at.text_input(key="ua_name").input("สมาชิกใหม่")
+    at.text_input(key="ua_password").input("a-good-password")
+    next(b for b in at.button if b.label == "บันทึก").click().run()
+    assert "newmember" in at.dataframe[0].value.iloc[:, 0].tolist()
+    refused = signed_in("m1", "pages/users.py")
+    assert refused.warning[0].value.startswith("บทบาทของคุณ")
+
+
+def test_prefilled_round_marks_carried_and_changed_entries(tmp_path, monkeypatch):
+    from acplan.ui import grid
+    url = f"sqlite:///{tmp_path / 'p.db'}"
+    engine = make_engine(url)
+    init_store(engine, PLAN_FILE)
+    with Session(engine) as s:
+        m = user(s, "m1")
+        first = rounds.create_round(session=s, actor="t", plan_id=plan_id(s), fiscal_year_be=2568, round_no=1, today=TODAY)
+        rounds.transition(session=s, actor="t", plan_id=plan_id(s), code="2568-1", action="open")
+        for n in (1, 2):
+            entries.save_entry(session=s, member=m, rnd=first, project_id=project_id(s, n),
+                               values=entry_values(status="in_progress", progress=40), expected_version=None)
+        rounds.transition(session=s, actor="t", plan_id=plan_id(s), code="2568-1", action="close")
+        second = rounds.create_round(session=s, actor="t", plan_id=plan_id(s), fiscal_year_be=2568, round_no=2, today=TODAY)
+        rounds.transition(session=s, actor="t", plan_id=plan_id(s), code="2568-2", action="open")
+        carried = entries.get_entry(session=s, round_id=second.id, project_id=project_id(s, 2), member_id=m.id)
+        entries.save_entry(session=s, member=m, rnd=second, project_id=project_id(s, 2),
+                           values=entry_values(status="completed", progress=100), expected_version=carried.version)
+        frame = grid.member_frame(s, second, m, "th")
+    assert frame.loc[1, ["previous_label", "carried_label"]].tolist() == ["อยู่ระหว่างดำเนินการ 40%", "↻"]
+    assert frame.loc[2, ["previous_label", "carried_label"]].tolist() == ["อยู่ระหว่างดำเนินการ 40%", "✎"]
+    assert frame.loc[3, ["previous_label", "carried_label"]].tolist() == ["", ""]

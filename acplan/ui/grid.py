@@ -19,11 +19,37 @@ def member_frame(session: Session, rnd: EvaluationRound, member: AppUser, lang: 
                                       .order_by(Project.number)).all(), columns=["number", "name_th", "project_id"])
     mine = entries.entries_frame(session=session, round_id=rnd.id, member_id=member.id)
     df = items.merge(mine.drop(columns=["member"]), on="number", how="left").set_index("number")
+    previous = _previous(session, rnd, member)
     return df.assign(
         status_label=[t(f"status_{s}", lang) if isinstance(s, str) else None for s in df["status"]],
         reason_label=[t(f"reason_{r}", lang) if isinstance(r, str) else None for r in df["not_possible_reason"]],
         state_label=[t(f"entry_state_{s}", lang) if isinstance(s, str) else t("entry_state_none", lang) for s in df["state"]],
-        carried_label=["↻" if c is True else "" for c in df["carried_forward"]])
+        previous_label=[_previous_text(previous.get(n), lang) for n in df.index],
+        carried_label=[_change_mark(row, previous.get(n)) for n, row in df.iterrows()])
+
+
+def _previous(session: Session, rnd: EvaluationRound, member: AppUser) -> dict[int, dict]:
+    """The member's entries in the round this one was pre-filled from, by item number."""
+    if rnd.prefilled_from_id is None:
+        return {}
+    frame = entries.entries_frame(session=session, round_id=rnd.prefilled_from_id, member_id=member.id)
+    return {int(r["number"]): r for r in frame.to_dict("records")}
+
+
+def _previous_text(prev: dict | None, lang: str) -> str:
+    if not prev or not isinstance(prev.get("status"), str):
+        return ""
+    progress = "" if prev.get("progress_pct") is None or pd.isna(prev["progress_pct"]) else f" {int(prev['progress_pct'])}%"
+    return t(f"status_{prev['status']}", lang) + progress
+
+
+def _change_mark(row: pd.Series, prev: dict | None) -> str:
+    """↻ carried forward and unchanged; ✎ changed from the previous round; empty when there is nothing to compare."""
+    if not prev:
+        return ""
+    same = row["status"] == prev.get("status") and (row["progress_pct"] == prev.get("progress_pct")
+                                                    or (pd.isna(row["progress_pct"]) and pd.isna(prev.get("progress_pct"))))
+    return "↻" if same else "✎"
 
 
 def editor_columns(lang: str) -> dict:
@@ -38,7 +64,8 @@ def editor_columns(lang: str) -> dict:
         "spent_thb": st.column_config.NumberColumn(t("col_spent", lang), min_value=0, step=1, format="localized"),
         "comment": st.column_config.TextColumn(t("col_comment", lang), max_chars=entries.MAX_COMMENT_CHARS, width="large"),
         "state_label": st.column_config.TextColumn(t("col_entry_state", lang), disabled=True),
-        "carried_label": st.column_config.TextColumn("↻", disabled=True, help=t("carried_help", lang), width="small"),
+        "previous_label": st.column_config.TextColumn(t("col_previous_round", lang), disabled=True),
+        "carried_label": st.column_config.TextColumn("↻ / ✎", disabled=True, help=t("carried_help", lang), width="small"),
     }
 
 
@@ -47,7 +74,7 @@ EDITABLE = ["status_label", "reason_label", "progress_pct", "score", "spent_thb"
 
 def editor_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The grid's frame: nullable types so empty cells show empty, the item number as the Thai-labelled index."""
-    out = df[["name_th", *EDITABLE, "state_label", "carried_label"]].astype({
+    out = df[["name_th", *EDITABLE, "state_label", "carried_label", "previous_label"]].astype({
         "status_label": "string", "reason_label": "string", "comment": "string",
         "progress_pct": "Int64", "score": "Int64", "spent_thb": "Int64"})
     out.index.name = t("col_number", lang)
