@@ -57,3 +57,13 @@ def wait_idle(page, timeout_ms: int = 60_000) -> None:
     page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)
     page.wait_for_timeout(400)
     page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)
+
+
+def sign_in(page, base_url: str, username: str, password: str) -> None:
+    """Sign in through the app's own form, as a person would."""
+    page.goto(base_url + "/login")
+    wait_idle(page)
+    page.get_by_label("ชื่อผู้ใช้").fill(username)
+    page.get_by_label("รหัสผ่าน").fill(password)
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    wait_idle(page)

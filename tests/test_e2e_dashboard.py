@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.server import ROOT, streamlit_server, wait_idle
+from tests.server import ROOT, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 PAGES = {"overview": "/", "projects": "/projects", "projects-dim2": "/projects?dim=2", "project-19": "/project?no=19",
@@ -118,12 +118,7 @@ def scoring_app(tmp_path_factory):
 def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_app, browser):
     app, url = scoring_app
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    page.goto(app + "/login")
-    wait_idle(page)
-    page.get_by_label("ชื่อผู้ใช้").fill("m1")
-    page.get_by_label("รหัสผ่าน").fill("m1-password-1")
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
-    wait_idle(page)
+    sign_in(page, app, "m1", "m1-password-1")
     page.get_by_role("link", name="ให้คะแนน").click()
     wait_idle(page)
     assert page.get_by_text("ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)").is_visible()

@@ -11,7 +11,7 @@ from acplan.db import make_engine
 from acplan.store import init_store
 from tests.conftest import PLAN_FILE
 from tests.factories import entry_values, open_round, plan_id, project_id
-from tests.server import ROOT, streamlit_server, wait_idle
+from tests.server import ROOT, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 PUBLIC_PAGES = ["/", "/projects", "/project?no=1", "/budget", "/risks", "/targets", "/results", "/findings",
@@ -124,12 +124,7 @@ def test_internal_pages_render_payloads_as_text(tmp_path_factory, browser):
         page = browser.new_page(viewport={"width": 1280, "height": 720})
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
-        page.goto(url + "/login")
-        wait_idle(page)
-        page.get_by_label("ชื่อผู้ใช้").fill("council")
-        page.get_by_label("รหัสผ่าน").fill("council-password-1")
-        page.get_by_role("button", name="เข้าสู่ระบบ").click()
-        wait_idle(page)
+        sign_in(page, url, "council", "council-password-1")
         assert page.get_by_text("คลิกที่นี่", exact=False).first.is_visible()  # the name shows, as text
         no_script_ran(page)
         for name in ("ผลประเมิน", "ข้อค้นพบ"):
