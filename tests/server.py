@@ -67,3 +67,8 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("รหัสผ่าน").fill(password)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     wait_idle(page)
+
+
+def see(page, text: str, timeout_ms: int = 30_000) -> None:
+    """Wait until `text` is visible: a rerun triggered by a click may start after the page last looked idle."""
+    page.get_by_text(text).first.wait_for(state="visible", timeout=timeout_ms)

@@ -2,7 +2,7 @@
 
 import pytest
 
-from tests.server import ROOT, sign_in, streamlit_server, wait_idle
+from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 PAGES = {"overview": "/", "projects": "/projects", "projects-dim2": "/projects?dim=2", "project-19": "/project?no=19",
@@ -53,12 +53,12 @@ def test_filter_changes_url_and_count_then_a_row_opens_the_project(app_url, brow
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     page.goto(app_url + "/projects?dim=2")
     wait_idle(page)
-    assert page.get_by_text("พบ 15 จาก 30 รายการ").is_visible()
+    see(page, "พบ 15 จาก 30 รายการ")
     page.locator("[data-testid='stSelectbox']").first.click()
     page.get_by_role("option", name="มิติที่ 1 การสร้างวัฒนธรรมสุจริต").click()
+    page.wait_for_url("**dim=1*", timeout=30_000)
     wait_idle(page)
-    assert "dim=1" in page.url
-    assert page.get_by_text("พบ 3 จาก 30 รายการ").is_visible()
+    see(page, "พบ 3 จาก 30 รายการ")
     grid = page.locator("[data-testid='stDataFrame']").first
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
@@ -79,16 +79,15 @@ def test_presentation_mode_toggle_and_steps(app_url, browser):
     page.wait_for_url("**present=1*", timeout=30_000)
     wait_idle(page)
     assert page.locator("header[data-testid='stHeader']").is_hidden()
-    assert page.get_by_text("ภาพรวมแผน").is_visible()
+    see(page, "ภาพรวมแผน")
     page.get_by_role("button", name="ถัดไป").click()
+    page.wait_for_url("**screen=1*", timeout=30_000)
     wait_idle(page)
-    assert "screen=1" in page.url
-    assert page.get_by_text("มิติที่ 1 การสร้างวัฒนธรรมสุจริต").is_visible()
+    see(page, "มิติที่ 1 การสร้างวัฒนธรรมสุจริต")
     assert_healthy(page)
     page.screenshot(path=str(SHOTS / "present-dimension1-1280x720.png"))
     page.get_by_role("button", name="ออกจากโหมดนำเสนอ").click()
-    wait_idle(page)
-    assert "present" not in page.url
+    page.wait_for_function("!location.search.includes('present')", timeout=30_000)
     page.close()
 
 
@@ -121,7 +120,7 @@ def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_ap
     sign_in(page, app, "m1", "m1-password-1")
     page.get_by_role("link", name="ให้คะแนน").click()
     wait_idle(page)
-    assert page.get_by_text("ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)").is_visible()
+    see(page, "ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)")
     page.screenshot(path=str(SHOTS / "score-entry-1280x720.png"))
     grid = page.locator("[data-testid='stDataFrame']").first
     box = grid.bounding_box()
@@ -129,13 +128,14 @@ def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_ap
     for _ in range(4):  # name -> status -> reason -> progress -> score
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")  # open the cell editor
-    page.wait_for_timeout(300)
-    page.keyboard.type("4")
-    page.keyboard.press("Enter")  # commit
+    editor = page.locator("#portal input, #portal textarea").first
+    editor.wait_for(state="visible", timeout=10_000)
+    editor.fill("4")
+    editor.press("Enter")  # commit
     wait_idle(page)
     page.screenshot(path=str(SHOTS / "score-after-edit-1280x720.png"))
-    assert page.get_by_text("บันทึกร่างลำดับที่ 1 แล้ว").is_visible()
-    assert page.get_by_text("ให้คะแนนแล้ว 1 จาก 30 รายการ (ส่งแล้ว 0)").is_visible()
+    see(page, "บันทึกร่างลำดับที่ 1 แล้ว")
+    see(page, "ให้คะแนนแล้ว 1 จาก 30 รายการ (ส่งแล้ว 0)")
     assert_healthy(page)
     page.screenshot(path=str(SHOTS / "score-saved-1280x720.png"))
     page.close()

@@ -11,7 +11,7 @@ from acplan.db import make_engine
 from acplan.store import init_store
 from tests.conftest import PLAN_FILE
 from tests.factories import entry_values, open_round, plan_id, project_id
-from tests.server import ROOT, sign_in, streamlit_server, wait_idle
+from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 PUBLIC_PAGES = ["/", "/projects", "/project?no=1", "/budget", "/risks", "/targets", "/results", "/findings",
@@ -94,12 +94,12 @@ def test_public_site_shows_published_data_only_and_offers_no_writes(public_site,
         page.screenshot(path=str(SHOTS / f"public{path.replace('/', '_').replace('?', '-')}-1280x720.png"))
     page.goto(url + "/results")
     wait_idle(page)
-    assert page.get_by_text("2567-1").first.is_visible()
+    see(page, "2567-1")
     assert "คะแนนรายกรรมการ" not in page.content()
     for path in PRIVATE_PAGES:
         page.goto(url + path)
         wait_idle(page)
-        assert page.get_by_text("หน้านี้ไม่มีในเว็บไซต์สาธารณะ").is_visible()
+        see(page, "หน้านี้ไม่มีในเว็บไซต์สาธารณะ")
     assert dialogs == []
     page.close()
     assert hashlib.sha256(db.read_bytes()).hexdigest() == before
@@ -125,7 +125,7 @@ def test_internal_pages_render_payloads_as_text(tmp_path_factory, browser):
         dialogs = []
         page.on("dialog", lambda d: (dialogs.append(d.message), d.dismiss()))
         sign_in(page, url, "council", "council-password-1")
-        assert page.get_by_text("คลิกที่นี่", exact=False).first.is_visible()  # the name shows, as text
+        see(page, "คลิกที่นี่")  # the name shows, as text
         no_script_ran(page)
         for name in ("ผลประเมิน", "ข้อค้นพบ"):
             page.get_by_role("link", name=name).click()
