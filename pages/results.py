@@ -6,6 +6,7 @@ from acplan import charts, evaluation, format as fmt, scoring
 from acplan.auth import can
 from acplan.i18n import t
 from acplan.ui import frame, session, state, views
+from acplan.ui.widgets import url_choice
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -16,9 +17,7 @@ if not visible:
     st.info(t("results_none", lang))
     st.stop()
 codes = [r.code for r in visible]
-code = st.query_params.get("round") if st.query_params.get("round") in codes else codes[-1]
-st.selectbox(t("round_select", lang), codes, index=codes.index(code), key="results_round",
-             on_change=lambda: st.query_params.__setitem__("round", st.session_state["results_round"]))
+code = url_choice("round", t("round_select", lang), codes)
 rnd = visible[codes.index(code)]
 items = results[results["round"] == code].merge(bundle.projects[["number", "name_th", "dimension"]], on="number")
 st.caption(t("results_round_banner", lang, code=code, status=t(f"round_status_{rnd.status}", lang),

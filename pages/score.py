@@ -8,6 +8,7 @@ from acplan.errors import AcplanError
 from acplan.i18n import describe, t
 from acplan.models import RoundStatus
 from acplan.ui import actions, frame, grid, session, state
+from acplan.ui.widgets import url_choice
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -19,12 +20,9 @@ if not open_rounds:
     st.info(t("no_open_round", lang))
     st.stop()
 codes = [rounds.round_code(r) for r in open_rounds]
-code = st.query_params.get("round") if st.query_params.get("round") in codes else codes[-1]
+frame.header(t("nav_score", lang))
+code = url_choice("round", t("choose_round", lang), codes)
 rnd = open_rounds[codes.index(code)]
-frame.header(t("score_page_title", lang, code=code))
-if len(codes) > 1:
-    st.selectbox(t("choose_round", lang), codes, index=codes.index(code), key="score_round",
-                 on_change=lambda: st.query_params.__setitem__("round", st.session_state["score_round"]))
 
 with Session(state.engine()) as s:
     df = grid.member_frame(s, rnd, user, lang)

@@ -27,3 +27,10 @@ def url_text(key: str, label: str, help_text: str) -> str:
     """A text input bound to ?key=."""
     return st.text_input(label, value=st.query_params.get(key, ""), key=f"url_{key}", on_change=_sync, args=(key,),
                          placeholder=help_text, max_chars=200)
+
+
+def url_choice(key: str, label: str, options: list[str]) -> str:
+    """A selectbox bound to ?key= that always has a value: the URL's, else the last option (the latest round)."""
+    current = st.query_params.get(key)
+    index = options.index(current) if current in options else len(options) - 1
+    return st.selectbox(label, options, index=index, key=f"url_{key}", on_change=_sync, args=(key,))
