@@ -35,3 +35,24 @@ def list_history(*, session: Session, entity: str, entity_ids: list[str]) -> lis
     """Audit rows about the given records, newest first."""
     stmt = select(AuditLog).where(AuditLog.entity == entity, AuditLog.entity_id.in_(entity_ids))
     return list(session.exec(stmt.order_by(AuditLog.id.desc())))
+
+
+CHANGE_FIELDS = ("status", "progress_pct", "score", "spent_thb", "state", "severity", "text", "unit_response", "visibility")
+
+
+def project_history(*, session: Session, plan_id: int, number: int) -> list[AuditLog]:
+    """Audit rows about one item's entries and findings, newest first."""
+    from acplan.models import Finding, Project, ScoreEntry
+
+    pid = session.exec(select(Project.id).where(Project.plan_id == plan_id, Project.number == number)).one()
+    entry_ids = [str(i) for i in session.exec(select(ScoreEntry.id).where(ScoreEntry.project_id == pid))]
+    finding_ids = [str(i) for i in session.exec(select(Finding.id).where(Finding.project_id == pid))]
+    rows = list_history(session=session, entity="entry", entity_ids=entry_ids) + \
+        list_history(session=session, entity="finding", entity_ids=finding_ids)
+    return sorted(rows, key=lambda r: r.id, reverse=True)
+
+
+def change_text(before: dict | None, after: dict | None) -> str:
+    """'score: 3 → 5; status: in_progress → completed' — the fields an audit row changed, as plain text."""
+    before, after = before or {}, after or {}
+    return "; ".join(f"{k}: {before.get(k, '—')} → {after.get(k)}" for k in CHANGE_FIELDS if before.get(k) != after.get(k))

@@ -122,11 +122,12 @@ def get_project(*, session: Session, plan_id: int, number: int) -> ProjectDetail
         p.number, p.kind, p.name_th, p.name_summary_th, dim.number, dim.name_th, mission.code, mission.name_th,
         [tuple(s) for s in subs], p.rationale_th, p.objectives_th, p.target_group_th, p.target_head_count,
         p.method_th, p.duration_th, p.budget_text_th, dict(budget), p.responsible_unit,
-        _indicators(session, p.id), _risk_links(session, p.id), list_notes(session=session, plan_id=plan_id,
+        list_indicators(session=session, project_id=p.id), _risk_links(session, p.id), list_notes(session=session, plan_id=plan_id,
                                                                            subject_type="project", key=str(number)))
 
 
-def _indicators(session: Session, project_id: int) -> list[dict]:
+def list_indicators(*, session: Session, project_id: int) -> list[dict]:
+    """An item's indicators in document order: id, kind, text_th, measured_by_th and their targets."""
     out = []
     for ind in session.exec(select(m.Indicator).where(m.Indicator.project_id == project_id).order_by(m.Indicator.seq)):
         targets = session.exec(select(m.IndicatorTarget).where(m.IndicatorTarget.indicator_id == ind.id)

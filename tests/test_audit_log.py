@@ -41,3 +41,13 @@ def test_database_accepts_new_audit_rows(engine):
         conn.execute(text("INSERT INTO audit_log (at, actor, action, entity, entity_id) "
                           "VALUES (CURRENT_TIMESTAMP, 'a', 'b', 'c', '2')"))
         assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() == 2
+
+
+@pytest.mark.parametrize(("before", "after", "text"), [
+    ({"score": 3, "status": "in_progress"}, {"score": 5, "status": "in_progress"}, "score: 3 → 5"),
+    (None, {"score": 4}, "score: — → 4"),
+    ({"score": 4}, {"score": 4}, ""),
+])
+def test_change_text_names_only_changed_fields(before, after, text):
+    from acplan.audit import change_text
+    assert change_text(before, after) == text

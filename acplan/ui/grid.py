@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session, select
 
-from acplan import entries
+from acplan import entries, queries
 from acplan.errors import AcplanError
 from acplan.i18n import describe, t
 from acplan.models import AppUser, EvaluationRound, Project
@@ -122,7 +122,7 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, user: AppUser, lang: str
                           format_func=lambda n: f"{n}. {df.loc[n, 'name_th'][:70]}")
     row = df.loc[number]
     with Session(state.engine()) as s:
-        indicators = queries_indicators(s, int(row["project_id"]))
+        indicators = [(i["id"], i["text_th"]) for i in queries.list_indicators(session=s, project_id=int(row["project_id"]))]
         saved = entries.indicator_results(session=s, round_id=rnd.id, project_id=int(row["project_id"]), member_id=user.id)
     with st.form(f"detail_{number}", enter_to_submit=False):
         results = {}
@@ -150,9 +150,3 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, user: AppUser, lang: str
                 from acplan.ui.actions import show_issues
                 show_issues(exc.issues, lang)
 
-
-def queries_indicators(session: Session, project_id: int) -> list[tuple[int, str]]:
-    from acplan.models import Indicator
-    rows = session.exec(select(Indicator.id, Indicator.text_th).where(Indicator.project_id == project_id)
-                        .order_by(Indicator.seq))
-    return [tuple(r) for r in rows]

@@ -133,29 +133,15 @@ def member_entries(round_id: int) -> pd.DataFrame:
 
 
 def project_audit(plan_id: int, number: int, lang: str) -> pd.DataFrame:
-    """Audit rows about one item's entries and findings, newest first (internal roles only; not cached)."""
-    from acplan.audit import list_history
+    """Audit rows about one item, as a table (internal roles only; not cached: it must show the latest writes)."""
+    from acplan import audit
     from acplan.i18n import t
-    from acplan.models import Finding, Project, ScoreEntry
-    from sqlmodel import select
 
     with Session(engine()) as session:
-        pid = session.exec(select(Project.id).where(Project.plan_id == plan_id, Project.number == number)).one()
-        entry_ids = [str(i) for i in session.exec(select(ScoreEntry.id).where(ScoreEntry.project_id == pid))]
-        finding_ids = [str(i) for i in session.exec(select(Finding.id).where(Finding.project_id == pid))]
-        rows = list_history(session=session, entity="entry", entity_ids=entry_ids) + \
-            list_history(session=session, entity="finding", entity_ids=finding_ids)
-    rows.sort(key=lambda r: r.id, reverse=True)
+        rows = audit.project_history(session=session, plan_id=plan_id, number=number)
     return pd.DataFrame({t("col_when", lang): [fmt.datetime_short(r.at, lang) for r in rows],
                          t("col_who", lang): [r.actor for r in rows], t("col_action", lang): [r.action for r in rows],
-                         t("col_detail", lang): [_change_text(r.before, r.after) for r in rows]})
-
-
-def _change_text(before: dict | None, after: dict | None) -> str:
-    """'score: 3 → 5; status: in_progress → completed' — the fields an audit row changed, as plain text."""
-    before, after = before or {}, after or {}
-    keys = ("status", "progress_pct", "score", "spent_thb", "state", "severity", "text", "unit_response", "visibility")
-    return "; ".join(f"{k}: {before.get(k, '—')} → {after.get(k)}" for k in keys if before.get(k) != after.get(k))
+                         t("col_detail", lang): [audit.change_text(r.before, r.after) for r in rows]})
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=20)
