@@ -21,11 +21,13 @@ class PlanInfo:
     end_fy_be: int
 
 
-def get_plan(*, session: Session, plan_code: str | None = None) -> PlanInfo | None:
-    """The plan with `plan_code`, or the first plan loaded when no code is given."""
+def get_plan(*, session: Session, plan_code: str | None = None, plan_id: int | None = None) -> PlanInfo | None:
+    """The plan with `plan_id` or `plan_code`, or the first plan loaded when neither is given."""
     stmt = select(m.Plan, m.Organisation).join(m.Organisation, m.Organisation.id == m.Plan.organisation_id)
     if plan_code:
         stmt = stmt.where(m.Plan.code == plan_code)
+    if plan_id is not None:
+        stmt = stmt.where(m.Plan.id == plan_id)
     row = session.exec(stmt.order_by(m.Plan.id)).first()
     if row is None:
         return None

@@ -55,7 +55,7 @@ class ReportData:
 
 def gather(*, session: Session, plan_id: int, code: str, internal: bool, today: date) -> ReportData:
     """Collect a round's figures from the store (the public version: published data and no member names)."""
-    plan = queries.get_plan(session=session)
+    plan = queries.get_plan(session=session, plan_id=plan_id)
     rnd = rounds.get_round(session=session, plan_id=plan_id, code=code)
     projects = queries.list_projects(session=session, plan_id=plan_id)
     budget = queries.list_budget_lines(session=session, plan_id=plan_id)

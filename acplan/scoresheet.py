@@ -6,7 +6,7 @@ from acplan import rounds, scoring
 from acplan.entries import entries_frame, get_entry, save_entry, validate_values
 from acplan.errors import Issue, InvalidInput
 from acplan.models import AppUser, EntryState, EvaluationRound, Project
-from acplan.sheets import _whole, export_csv, export_workbook, parse_row, read_rows, template
+from acplan.sheets import export_csv, export_workbook, parse_row, read_rows, template, whole_number
 
 
 def _items(session: Session, plan_id: int) -> list[tuple[int, str, int]]:
@@ -28,7 +28,7 @@ def check_rows(rows: list[dict], known: dict[int, int]) -> tuple[list[tuple[int,
     parsed, issues, seen = [], [], {}
     for row in rows:
         r = row["_row"]
-        number = _whole(row.get("project_no"))
+        number = whole_number(row.get("project_no"))
         if number not in known:
             issues.append(Issue("sheet_unknown_item", {"value": row.get("project_no")}, row=r, column="project_no"))
             continue

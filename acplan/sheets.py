@@ -140,7 +140,7 @@ def parse_row(row: dict) -> tuple[dict, list[Issue]]:
         values[key] = None if raw is None else table.get(raw, raw)
     for key in ("progress_pct", "score", "spent_thb"):
         raw = row.get(key)
-        number = _whole(raw)
+        number = whole_number(raw)
         if raw not in (None, "") and number is None:
             issues.append(Issue(INVALID_CODE[key], {"value": raw}, row=row["_row"], column=key))
         values[key] = number
@@ -155,7 +155,8 @@ def _text(value) -> str | None:
     return text or None
 
 
-def _whole(value) -> int | None:
+def whole_number(value) -> int | None:
+    """A cell as a whole number (1, 1.0, "1,200"), or None when it is empty or not a whole number."""
     if isinstance(value, bool) or value in (None, ""):
         return None
     if isinstance(value, int):

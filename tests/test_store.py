@@ -129,3 +129,11 @@ def test_schema_from_migrations_matches_models(sqlite_engine):
     with sqlite_engine.connect() as conn:
         diff = compare_metadata(MigrationContext.configure(conn), SQLModel.metadata)
     assert diff == []
+
+
+def test_get_plan_by_id_finds_that_plan(loaded_engine):
+    from acplan.queries import get_plan
+    with Session(loaded_engine) as session:
+        first = get_plan(session=session)
+        assert get_plan(session=session, plan_id=first.id) == first
+        assert get_plan(session=session, plan_id=first.id + 1) is None
