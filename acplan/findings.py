@@ -108,3 +108,12 @@ def findings_frame(*, session: Session, round_ids: list[int], public_only: bool 
     for f, number, area, fy, no in session.exec(stmt.order_by(Finding.id)):
         rows.append(f.model_dump(exclude={"created_by_id"}) | {"number": number, "area": area, "round": f"{fy}-{no}"})
     return pd.DataFrame(rows, columns=[*Finding.model_fields, "number", "area", "round"])
+
+
+def filter_findings(table: pd.DataFrame, *, round_code: str | None, status: str | None,
+                    severity: str | None) -> pd.DataFrame:
+    """The findings matching every filter that is set (None means any)."""
+    for column, value in (("round", round_code), ("status", status), ("severity", severity)):
+        if value is not None:
+            table = table[table[column] == value]
+    return table

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from acplan import findings, queries, rounds
 from acplan.auth import can
 from acplan.i18n import t
-from acplan.ui import actions, frame, session, state
+from acplan.ui import actions, frame, session, state, views
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -28,22 +28,11 @@ f_status = c2.selectbox(t("filter_status", lang), [None, *findings.STATUSES], ke
                         format_func=lambda v: t("all", lang) if v is None else t(f"finding_status_{v}", lang))
 f_severity = c3.selectbox(t("filter_severity", lang), [None, *findings.SEVERITIES], key="f_severity",
                           format_func=lambda v: t("all", lang) if v is None else t(f"severity_{v}", lang))
-shown = table
-for column, value in (("round", f_round), ("status", f_status), ("severity", f_severity)):
-    if value is not None:
-        shown = shown[shown[column] == value]
+shown = findings.filter_findings(table, round_code=f_round, status=f_status, severity=f_severity)
 if shown.empty:
     st.info(t("findings_none", lang))
 else:
-    st.dataframe({
-        "#": shown["id"], t("col_round", lang): shown["round"],
-        t("col_item", lang): [f"{int(n)}. {names[int(n)][:40]}" if n == n and n is not None else "" for n in shown["number"]],
-        t("col_finding", lang): shown["text"], t("col_severity", lang): [t(f"severity_{v}", lang) for v in shown["severity"]],
-        t("colname_responsible_unit", lang): shown["responsible_unit"], t("col_due", lang): shown["due_date"],
-        t("col_finding_status", lang): [t(f"finding_status_{v}", lang) for v in shown["status"]],
-        t("colname_unit_response", lang): shown["unit_response"],
-        t("col_visibility", lang): [t(f"visibility_{v}", lang) for v in shown["visibility"]],
-    }, hide_index=True, width="stretch")
+    st.dataframe(views.findings_table(shown, names, lang), hide_index=True, width="stretch")
 
 if not can(role, "manage_findings"):
     st.stop()

@@ -223,3 +223,13 @@ def test_every_write_is_in_the_audit_log(session):
     assert actions == ["round.create", "round.open", "user.add", "entry.save", "entry.submit"]
     users_in_db = session.exec(select(AppUser)).all()
     assert len(users_in_db) == 1
+
+
+def test_filter_findings_by_round_status_and_severity():
+    import pandas as pd
+    table = pd.DataFrame({"round": ["2567-1", "2567-1", "2567-2"], "status": ["open", "closed", "open"],
+                          "severity": ["high", "high", "low"], "id": [1, 2, 3]})
+    pick = findings.filter_findings
+    assert pick(table, round_code=None, status=None, severity=None)["id"].tolist() == [1, 2, 3]
+    assert pick(table, round_code="2567-1", status="open", severity=None)["id"].tolist() == [1]
+    assert pick(table, round_code=None, status=None, severity="low")["id"].tolist() == [3]

@@ -5,7 +5,7 @@ import pytest
 from tests.apptest import clear_caches, run_page, texts
 
 PAGES = ["pages/overview.py", "pages/projects.py", "pages/project.py", "pages/budget.py", "pages/risks.py",
-         "pages/targets.py"]
+         "pages/targets.py", "pages/results.py", "pages/findings.py"]
 
 
 @pytest.fixture(scope="module", autouse=True)

@@ -139,3 +139,17 @@ def member_table(entries: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col_spent", lang): ["—" if v is None or pd.isna(v) else fmt.number(v) for v in entries["spent_thb"]],
         t("col_comment", lang): entries["comment"],
     })
+
+
+def findings_table(findings: pd.DataFrame, names: dict[int, str], lang: str) -> dict:
+    """Findings with Thai headers and labels; the typed texts stay plain cell values (never markup)."""
+    return {
+        "#": findings["id"], t("col_round", lang): findings["round"],
+        t("col_item", lang): [f"{int(n)}. {names[int(n)][:40]}" if pd.notna(n) else "" for n in findings["number"]],
+        t("col_finding", lang): findings["text"],
+        t("col_severity", lang): [t(f"severity_{v}", lang) for v in findings["severity"]],
+        t("colname_responsible_unit", lang): findings["responsible_unit"], t("col_due", lang): findings["due_date"],
+        t("col_finding_status", lang): [t(f"finding_status_{v}", lang) for v in findings["status"]],
+        t("colname_unit_response", lang): findings["unit_response"],
+        t("col_visibility", lang): [t(f"visibility_{v}", lang) for v in findings["visibility"]],
+    }
