@@ -65,3 +65,17 @@ def test_pages_are_registered_once():
     registered = re.findall(r'page\("(pages/\w+\.py)"', app)
     assert sorted(registered) == sorted(f"pages/{p.name}" for p in ROOT.glob("pages/*.py"))
     assert len(registered) == len(set(registered))
+
+
+DYNAMIC_PREFIXES = ("status_", "reason_", "round_status_", "role_", "severity_", "finding_status_", "visibility_",
+                    "colname_", "kind_", "level_", "match_", "indicator_", "unit_", "cmp_", "period_", "series_",
+                    "entry_state_", "action_", "report_", "nav_", "user_", "col_", "issue_")
+
+
+def test_every_catalog_key_is_used():
+    sources = [*PACKAGE.rglob("*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py", *PACKAGE.rglob("*.html")]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sources if p.name != "i18n.py")
+    codes = set(re.findall(r'(?:Issue|Problem)\("(\w+)"', text))
+    unused = [k for k in TH if f'"{k}"' not in text and f"'{k}'" not in text and k not in codes
+              and not k.startswith(DYNAMIC_PREFIXES)]
+    assert unused == []
