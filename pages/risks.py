@@ -27,8 +27,10 @@ for area in areas:
             st.error(t("risk_attention", lang), icon=":material/priority_high:")
         st.caption(t("risk_level_printed", lang, text=area["level_text_th"]) + " · "
                    + t("risk_coverage", lang, linked=area["linked"], measures=area["measures"]))
+        st.markdown(f"**{t('risk_issues', lang)}**")
         st.text("\n".join(f"{i['issue']}. {i['text_th']} — {t('col_level', lang)}: {t('level_' + i['level'], lang)}"
                           for i in area["issue_list"]))
+        st.markdown(f"**{t('risk_measures', lang)}**")
         gaps = [m for m in area["measure_list"] if not m["items"]]
         if gaps:
             st.warning("  \n".join(f"{m['number']}. {m['text_th']} — {t('risk_gap', lang)}" for m in gaps),
