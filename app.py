@@ -2,18 +2,24 @@
 
 import streamlit as st
 
-from acplan import config
-from acplan.auth import can
+from acplan import settings
+from acplan.access import Permission
 from acplan.i18n import t
 from acplan.ui import frame, session, state
 
 st.set_page_config(page_title="acplan", page_icon=":material/balance:", layout="wide",
                    initial_sidebar_state="collapsed")
-frame.base_css()
+state.mark_framed()
 lang = state.lang()
+try:
+    public = settings.get().public
+except settings.SettingsError as exc:  # a mistyped setting must not start the app in some other mode
+    st.error(t("settings_invalid", lang), icon=":material/error:")
+    st.text(str(exc))
+    st.stop()
+frame.base_css()
 presenting = st.query_params.get("present") == "1"
-role = session.role()
-public = config.public_mode()
+actor = session.actor()
 
 
 def page(path: str, title_key: str, icon: str, url_path: str, *, hidden: bool = False) -> st.Page:
@@ -30,8 +36,8 @@ def page(path: str, title_key: str, icon: str, url_path: str, *, hidden: bool = 
 # Pages a role may not use are not offered; each of them also refuses by itself when reached by URL.
 pages = [
     page("pages/overview.py", "nav_overview", ":material/dashboard:", ""),
-    page("pages/score.py", "nav_score", ":material/edit_note:", "score", hidden=not can(role, "score")),
-    page("pages/rounds.py", "nav_rounds", ":material/event_repeat:", "rounds", hidden=not can(role, "manage_rounds")),
+    page("pages/score.py", "nav_score", ":material/edit_note:", "score", hidden=not actor.can(Permission.SCORE)),
+    page("pages/rounds.py", "nav_rounds", ":material/event_repeat:", "rounds", hidden=not actor.can(Permission.MANAGE_ROUNDS)),
     page("pages/projects.py", "nav_projects", ":material/list:", "projects"),
     page("pages/project.py", "nav_project", ":material/article:", "project", hidden=True),
     page("pages/budget.py", "nav_budget", ":material/payments:", "budget"),
@@ -39,8 +45,8 @@ pages = [
     page("pages/targets.py", "nav_targets", ":material/flag:", "targets"),
     page("pages/results.py", "nav_results", ":material/insights:", "results"),
     page("pages/findings.py", "nav_findings", ":material/fact_check:", "findings"),
-    page("pages/users.py", "nav_users", ":material/group:", "users", hidden=not can(role, "manage_users")),
-    page("pages/login.py", "nav_account" if role else "nav_login", ":material/person:", "login", hidden=public),
+    page("pages/users.py", "nav_users", ":material/group:", "users", hidden=not actor.can(Permission.MANAGE_USERS)),
+    page("pages/login.py", "nav_account" if actor.role else "nav_login", ":material/person:", "login", hidden=public),
     page("pages/present.py", "nav_present", ":material/slideshow:", "present", hidden=True),
 ]
 st.navigation(pages, position="hidden" if presenting else "top").run()

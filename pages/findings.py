@@ -1,24 +1,21 @@
 """Findings: what did the committee find, who must act by when, and has it been resolved?"""
 
-from datetime import date
-
 import streamlit as st
 from sqlmodel import Session
 
-from acplan import findings, queries, rounds
-from acplan.auth import can
+from acplan.access import Permission
 from acplan.i18n import t
+from acplan.monitoring import findings, rounds
+from acplan.plan import queries
 from acplan.ui import actions, frame, session, state, views
 
 lang = state.lang()
 bundle = state.require_plan()
-user = session.current_user()
-role = user.role if user else None
-visible, _ = state.evaluation(bundle.plan.id, role)
+actor = session.actor()
+visible, _ = state.evaluation(bundle.plan.id, actor)
 frame.header(t("findings_page_title", lang))
 with Session(state.engine()) as s:
-    table = findings.findings_frame(session=s, round_ids=[r.id for r in visible],
-                                    public_only=not can(role, "read_unpublished"))
+    table = findings.findings_frame(session=s, actor=actor, round_ids=[r.id for r in visible])
 names = dict(zip(bundle.projects["number"], bundle.projects["name_th"], strict=True))
 
 c1, c2, c3 = st.columns(3)
@@ -34,7 +31,7 @@ if shown.empty:
 else:
     st.dataframe(views.findings_table(shown, names, lang), hide_index=True, width="stretch")
 
-if not can(role, "manage_findings"):
+if not actor.can(Permission.MANAGE_FINDINGS):
     st.stop()
 writable = [r for r in visible if r.status != "published"]
 left, right = st.columns(2)
@@ -50,17 +47,17 @@ with left.form("finding_add", enter_to_submit=False, border=True):
                         format_func=lambda v: t(f"severity_{v}", lang))
     recommendation = st.text_area(t("colname_recommendation", lang), key="fa_rec", max_chars=findings.MAX_TEXT_CHARS)
     unit = st.text_input(t("colname_responsible_unit", lang), key="fa_unit", max_chars=200)
-    due = st.date_input(t("col_due", lang), value=None, key="fa_due", min_value=date(2022, 10, 1))
+    due = st.date_input(t("col_due", lang), value=None, key="fa_due", min_value=rounds.period(bundle.plan.start_fy_be, 1)[0])
     visibility = st.radio(t("col_visibility", lang), findings.VISIBILITIES, horizontal=True, key="fa_vis",
                           format_func=lambda v: t(f"visibility_{v}", lang))
     if st.form_submit_button(t("finding_save", lang), type="primary") and code:
         def add(s):
-            rnd = rounds.get_round(session=s, plan_id=bundle.plan.id, code=code)
-            return findings.add_finding(session=s, user=s.merge(user), rnd=rnd, values={
-                "project_id": queries.get_project_id(session=s, plan_id=bundle.plan.id, number=number),
+            rnd = rounds.get_round(session=s, actor=actor, plan_id=bundle.plan.id, code=code)
+            return findings.add_finding(session=s, actor=actor, rnd=rnd, finding_in=findings.parse_finding({
+                "project_id": queries.get_item_id(session=s, plan_id=bundle.plan.id, number=number),
                 "risk_area_id": queries.get_risk_area_id(session=s, plan_id=bundle.plan.id, number=area), "text": text,
                 "severity": severity, "recommendation": recommendation, "responsible_unit": unit, "due_date": due,
-                "visibility": visibility})
+                "visibility": visibility}))
         if actions.run(add, lang):
             st.success(t("finding_saved", lang))
 
@@ -75,6 +72,6 @@ with right.form("finding_update", enter_to_submit=False, border=True):
                    format_func=lambda v: t(f"visibility_{v}", lang))
     if st.form_submit_button(t("finding_save", lang)) and pick is not None:
         version = int(table.set_index("id").loc[pick, "version"])
-        if actions.run(lambda s: findings.update_finding(session=s, user=s.merge(user), finding_id=int(pick), values={
+        if actions.run(lambda s: findings.update_finding(session=s, actor=actor, finding_id=int(pick), changes={
                 "status": status, "unit_response": response, "visibility": vis}, expected_version=version), lang):
             st.success(t("finding_saved", lang))

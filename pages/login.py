@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from acplan import config
+from acplan import settings
+from acplan.access import Permission
 from acplan.i18n import t
 from acplan.ui import frame, session, state
 
 lang = state.lang()
 state.ensure_router()
-if config.public_mode():
-    session.require("score")  # shows the public site's message and stops
+if settings.get().public:
+    session.require(Permission.SCORE)  # shows the public site's message and stops
 user = session.current_user()
 frame.header(t("nav_account", lang) if user else t("login_title", lang))
 

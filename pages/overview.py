@@ -2,14 +2,15 @@
 
 import streamlit as st
 
-from acplan import format as fmt, summary
+from acplan import format as fmt
 from acplan.i18n import t
+from acplan.plan import figures
 from acplan.ui import blocks, frame, session, state, views
 
 lang = state.lang()
 bundle = state.require_plan()
 plan = bundle.plan
-fy = summary.plan_year(state.current_fiscal_year(), plan.start_fy_be, plan.end_fy_be)
+fy = figures.plan_year(state.current_fiscal_year(), plan.start_fy_be, plan.end_fy_be)
 view = blocks.overview_view(plan.id, lang, fy)
 
 frame.header(plan.title_th if lang == "th" else plan.title_en,
@@ -23,7 +24,7 @@ c2.metric(t("metric_budget_year", lang, fy=fmt.fiscal_year_short(fy, lang)), fmt
 views.target_metrics(view["target"], fy, lang, (c3, c4))
 st.markdown(views.items_line(view, lang))
 views.dimension_cards(view["cards"], lang)
-views.latest_round(*state.evaluation(plan.id, session.role()), lang)
+views.latest_round(*state.evaluation(plan.id, session.actor()), lang)
 
 left, right = st.columns(2)
 with left:

@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from acplan import format as fmt, summary
+from acplan import format as fmt
 from acplan.i18n import t
+from acplan.plan import figures
 from acplan.ui import blocks, frame, state, views
 
 lang = state.lang()
@@ -32,8 +33,8 @@ if screens[screen] is None:
     st.header(t("present_summary_title", lang))
     c1, c2, c3 = st.columns(3)
     c1.metric(t("metric_items", lang), t("count_items", lang, n=len(bundle.projects)))
-    c2.metric(t("metric_budget_total", lang), fmt.baht(summary.total_budget_thb(bundle.budget), lang))
-    c3.metric(t("metric_unfunded", lang), t("count_items", lang, n=summary.unfunded_items(bundle.budget)))
+    c2.metric(t("metric_budget_total", lang), fmt.baht(figures.total_budget_thb(bundle.budget), lang))
+    c3.metric(t("metric_unfunded", lang), t("count_items", lang, n=figures.unfunded_items(bundle.budget)))
     views.show_chart(blocks.present_summary_block(bundle.plan.id, lang))
 else:
     dim = screens[screen]
@@ -43,7 +44,7 @@ else:
     money = bundle.budget[bundle.budget["number"].isin(items["number"])]
     c1, c2 = st.columns(2)
     c1.metric(t("metric_items", lang), t("count_items", lang, n=len(items)))
-    c2.metric(t("metric_budget_total", lang), fmt.baht(summary.total_budget_thb(money), lang))
+    c2.metric(t("metric_budget_total", lang), fmt.baht(figures.total_budget_thb(money), lang))
     per_item = money.groupby("number")["amount_thb"].sum()
     st.table({t("col_number", lang): items["number"].tolist(), t("col_name", lang): items["name_th"].tolist(),
               t("col_budget_5y", lang): [fmt.number(per_item.get(n, 0)) for n in items["number"]]}, hide_index=True)

@@ -2,9 +2,10 @@
 
 import streamlit as st
 
-from acplan import format as fmt, labels
+from acplan import format as fmt
+from acplan.access import Permission
 from acplan.i18n import t
-from acplan.auth import can
+from acplan.plan import labels
 from acplan.ui import frame, session, state, views
 
 lang = state.lang()
@@ -67,8 +68,8 @@ if detail.source_notes:
             st.caption(t("note_kept", lang, text=note["kept_th"]))
 
 st.subheader(t("section_history", lang))
-role = session.role()
-visible, results = state.evaluation(bundle.plan.id, role)
+actor = session.actor()
+visible, results = state.evaluation(bundle.plan.id, actor)
 history = results[(results["number"] == detail.number) & (results["n"] > 0)] if visible else results.iloc[0:0]
 if history.empty:
     st.caption(t("history_none", lang))
@@ -76,9 +77,9 @@ else:
     st.dataframe(views.item_results_table(history.assign(name_th=history["round"]), lang)
                  .rename(columns={t("col_name", lang): t("col_round", lang)}).drop(columns=[t("col_number", lang)]),
                  hide_index=True, width="stretch")
-if can(role, "read_audit_log"):
+if actor.can(Permission.READ_AUDIT_LOG):
     with st.expander(t("audit_history", lang), icon=":material/history:"):
-        st.dataframe(state.project_audit(bundle.plan.id, detail.number, lang), hide_index=True, width="stretch")
+        st.dataframe(state.project_audit(bundle.plan.id, detail.number, actor, lang), hide_index=True, width="stretch")
 
 for key, items in (("section_objectives", detail.objectives_th), ("section_method", detail.method_th),
                    ("section_rationale", detail.rationale_th)):

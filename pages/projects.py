@@ -2,8 +2,9 @@
 
 import streamlit as st
 
-from acplan import filters, format as fmt, labels
+from acplan import format as fmt
 from acplan.i18n import t
+from acplan.plan import filters, labels
 from acplan.ui import frame, state
 from acplan.ui.views import short_name
 from acplan.ui.widgets import url_select, url_text

@@ -2,16 +2,18 @@
 
 import streamlit as st
 
-from acplan import charts, evaluation, format as fmt, scoring
-from acplan.auth import can
+from acplan import format as fmt
+from acplan.access import Permission
 from acplan.i18n import t
+from acplan.monitoring import evaluation, scoring
+from acplan.reporting import charts
 from acplan.ui import frame, session, state, views
 from acplan.ui.widgets import url_choice
 
 lang = state.lang()
 bundle = state.require_plan()
-role = session.role()
-visible, results = state.evaluation(bundle.plan.id, role)
+actor = session.actor()
+visible, results = state.evaluation(bundle.plan.id, actor)
 frame.header(t("results_page_title", lang))
 if not visible:
     st.info(t("results_none", lang))
@@ -48,10 +50,10 @@ with right:
     st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(items), lang=lang).to_dict(),
                        width="stretch", height=charts.CHART_HEIGHT_PX + 120)
 
-internal = can(role, "read_member_scores")
+internal = actor.can(Permission.READ_MEMBER_SCORES)
 pdf_col, xlsx_col = st.columns(2)
 for col, fmt_key in ((pdf_col, "pdf"), (xlsx_col, "xlsx")):
-    col.download_button(t(f"report_{fmt_key}", lang), lambda k=fmt_key: state.round_report(bundle.plan.id, code, internal, k),
+    col.download_button(t(f"report_{fmt_key}", lang), lambda k=fmt_key: state.round_report(bundle.plan.id, code, actor, k),
                         file_name=f"acplan-{code}{'' if internal else '-public'}.{fmt_key}", key=f"report_{fmt_key}",
                         icon=":material/picture_as_pdf:" if fmt_key == "pdf" else ":material/table_view:",
                         on_click="ignore")
@@ -60,4 +62,4 @@ if internal:
 
 if internal:
     st.subheader(t("member_scores", lang))
-    st.dataframe(views.member_table(state.member_entries(rnd.id), lang), hide_index=True, width="stretch")
+    st.dataframe(views.member_table(state.member_entries(rnd.id, actor), lang), hide_index=True, width="stretch")

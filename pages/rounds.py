@@ -1,21 +1,22 @@
-"""Rounds: the secretary creates, opens, closes, reopens and publishes rounds, and records yearly results."""
-
-from datetime import date
+"""Rounds: the secretary creates, opens, closes, reopens and publishes rounds, and records yearly yearly."""
 
 import streamlit as st
 from sqlmodel import Session
 
-from acplan import findings, format as fmt, results, rounds
+from acplan import clock
+from acplan import format as fmt
+from acplan.access import Permission
 from acplan.i18n import t
+from acplan.monitoring import rounds, yearly
 from acplan.ui import actions, frame, session, state
 
 lang = state.lang()
 bundle = state.require_plan()
-user = session.require("manage_rounds")
+actor = session.require(Permission.MANAGE_ROUNDS)
 plan = bundle.plan
 frame.header(t("rounds_page_title", lang))
 with Session(state.engine()) as s:
-    all_rounds = rounds.list_rounds(session=s, plan_id=plan.id)
+    all_rounds = rounds.list_rounds(session=s, actor=actor, plan_id=plan.id)
 codes = [rounds.round_code(r) for r in all_rounds]
 if all_rounds:
     st.dataframe({t("col_round", lang): codes,
@@ -36,14 +37,9 @@ with create.form("round_create", enter_to_submit=False, border=True):
     prefill = st.checkbox(t("round_prefill", lang), value=True, key="new_prefill")
     carry = st.checkbox(t("round_bring_forward", lang), value=True, key="new_carry")
     if st.form_submit_button(t("round_create_button", lang), type="primary"):
-        def create_round(s):
-            rnd = rounds.create_round(session=s, actor=user.username, plan_id=plan.id, fiscal_year_be=fy, round_no=no,
-                                      today=date.today(), prefill=prefill)
-            prev = rounds.previous_round(session=s, rnd=rnd)
-            if carry and prev is not None:
-                findings.bring_forward(session=s, actor=user.username, source=prev, target=rnd)
-            return rounds.round_code(rnd)
-        if code := actions.run(create_round, lang):
+        if code := actions.run(lambda s: rounds.round_code(rounds.create_round(
+                session=s, actor=actor, plan_id=plan.id, fiscal_year_be=fy, round_no=no, today=clock.today(),
+                prefill=prefill, bring_forward=carry)), lang):
             st.success(t("round_created", lang, code=code))
             st.rerun()
 
@@ -55,7 +51,7 @@ with change.container(border=True):
         buttons = [*st.columns(2), *st.columns(2)]
         for col, action in zip(buttons, ("open", "close", "publish", "reopen"), strict=True):
             if col.button(t(f"action_{action}", lang), key=f"round_{action}", width="stretch"):
-                done = actions.run(lambda s, a=action: rounds.transition(session=s, actor=user.username, plan_id=plan.id,
+                done = actions.run(lambda s, a=action: rounds.transition(session=s, actor=actor, plan_id=plan.id,
                                                                          code=code, action=a, reason=reason), lang)
                 if done:
                     st.rerun()
@@ -68,6 +64,7 @@ with st.form("yearly", enter_to_submit=False, border=True):
     cases = c3.number_input(t("yearly_cases", lang), min_value=0, value=None, step=1, key="res_cases")
     note = st.text_input(t("yearly_note", lang), key="res_note", max_chars=500)
     if st.form_submit_button(t("yearly_save", lang)):
-        if actions.run(lambda s: results.set_yearly_result(session=s, actor=s.merge(user), plan_id=plan.id, fiscal_year_be=year,
-                                                           ita_score=ita, corruption_cases=cases, note=note), lang):
+        values = {"fiscal_year_be": year, "ita_score": ita, "corruption_cases": cases, "note": note}
+        if actions.run(lambda s: yearly.set_yearly_result(session=s, actor=actor, plan_id=plan.id,
+                                                          result_in=yearly.parse_yearly(values)), lang):
             st.success(t("yearly_saved", lang, fy=year))

@@ -3,29 +3,35 @@
 import streamlit as st
 from sqlmodel import Session
 
-from acplan import entries, rounds, scoresheet
-from acplan.errors import AcplanError
-from acplan.i18n import describe, t
-from acplan.models import RoundStatus
+from acplan.access import Permission
+from acplan.i18n import t
+from acplan.monitoring import entries, rounds, scoresheet
+from acplan.monitoring.models import AppUser, RoundStatus
+from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
 from acplan.ui import actions, frame, grid, session, state
 from acplan.ui.widgets import url_choice
 
 lang = state.lang()
 bundle = state.require_plan()
-user = session.require("score")
+actor = session.require(Permission.SCORE)
 with Session(state.engine()) as s:
-    open_rounds = rounds.list_rounds(session=s, plan_id=bundle.plan.id, statuses=(RoundStatus.OPEN,))
+    open_rounds = rounds.list_rounds(session=s, actor=actor, plan_id=bundle.plan.id, statuses=(RoundStatus.OPEN,))
+frame.header(t("nav_score", lang))
 if not open_rounds:
-    frame.header(t("nav_score", lang))
     st.info(t("no_open_round", lang))
     st.stop()
 codes = [rounds.round_code(r) for r in open_rounds]
-frame.header(t("nav_score", lang))
 code = url_choice("round", t("choose_round", lang), codes)
 rnd = open_rounds[codes.index(code)]
 
+
+def mine(write):
+    """A write on the acting member's own entries in this round (member and round re-read in its session)."""
+    return lambda s: write(s, s.get(AppUser, actor.user_id), s.merge(rnd))
+
+
 with Session(state.engine()) as s:
-    df = grid.member_frame(s, rnd, user, lang)
+    df = grid.member_frame(s, actor, rnd, lang)
 scored, submitted = int(df["score"].notna().sum()), int((df["state"] == "submitted").sum())
 st.subheader(t("scored_count", lang, n=scored, total=len(df), submitted=submitted))
 messages = st.session_state.pop(grid.MESSAGES_KEY, [])
@@ -39,37 +45,27 @@ st.caption(t("grid_help", lang))
 key = f"grid_{code}_{st.session_state.get('grid_generation', 0)}"
 st.data_editor(grid.editor_frame(df, lang), key=key, width="stretch", placeholder="—",
                column_config=grid.editor_columns(lang), num_rows="fixed", height=min(44 * (len(df) + 1), 720),
-               on_change=grid.save_edits, args=(key, df, rnd.id, user.id, lang))
+               on_change=grid.save_edits, args=(key, df, rnd.id, actor, lang))
 
 if st.button(t("submit_entries", lang), type="primary", icon=":material/send:", key="submit_entries"):
-    try:
-        with Session(state.engine()) as s:
-            n = entries.submit_entries(session=s, member=s.merge(user), rnd=s.merge(rnd))
-            s.commit()
-        st.cache_data.clear()
+    n = actions.run(mine(lambda s, member, r: entries.submit_entries(session=s, actor=actor, member=member, rnd=r)), lang)
+    if n is not None:
         st.session_state[grid.MESSAGES_KEY] = [("success", t("submitted_ok", lang, n=n) if n else t("nothing_to_submit", lang))]
-        st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
+        grid.refresh_grid()
         st.rerun()
-    except AcplanError as exc:
-        actions.show_issues(exc.issues, lang)
 
 with st.expander(t("detail_form", lang), icon=":material/edit_note:"):
-    grid.detail_form(df, rnd, user, lang)
+    grid.detail_form(df, rnd, actor, lang)
 
 with st.expander(t("sheet_section", lang), icon=":material/table_view:"):
     with Session(state.engine()) as s:
-        sheet = scoresheet.member_template(session=s, rnd=s.merge(rnd), member=s.merge(user))
-    st.download_button(t("download_template", lang), sheet, file_name=f"acplan-{code}-{user.username}.xlsx",
+        sheet = scoresheet.member_template(session=s, actor=actor, rnd=s.merge(rnd), member=s.get(AppUser, actor.user_id))
+    st.download_button(t("download_template", lang), sheet, file_name=f"acplan-{code}-{actor.username}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template")
-    upload = st.file_uploader(t("upload_sheet", lang), type=["xlsx"], key="upload_sheet", max_upload_size=2)
+    upload = st.file_uploader(t("upload_sheet", lang), type=["xlsx"], key="upload_sheet", max_upload_size=MAX_UPLOAD_MB)
     if upload is not None and st.button(t("import_button", lang), key="import_sheet"):
-        try:
-            with Session(state.engine()) as s:
-                n = scoresheet.import_sheet(session=s, rnd=s.merge(rnd), member=s.merge(user), data=upload.getvalue())
-                s.commit()
-            st.cache_data.clear()
+        n = actions.run(mine(lambda s, member, r: scoresheet.import_sheet(session=s, actor=actor, rnd=r, member=member,
+                                                                           data=upload.getvalue())), lang,
+                        headline="import_failed")
+        if n is not None:
             st.success(t("import_ok", lang, n=n))
-        except AcplanError as exc:
-            st.error(t("import_failed", lang))
-            for issue in exc.issues:
-                st.text("• " + describe(issue, lang))

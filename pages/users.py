@@ -3,17 +3,18 @@
 import streamlit as st
 from sqlmodel import Session
 
-from acplan import users
-from acplan.auth import ROLES
+from acplan.access import ACCOUNT_ROLES as ROLES
+from acplan.access import Permission
 from acplan.i18n import t
+from acplan.monitoring import users
 from acplan.ui import actions, frame, session, state
 
 lang = state.lang()
 state.require_plan()
-admin = session.require("manage_users")
+admin = session.require(Permission.MANAGE_USERS)
 frame.header(t("users_page_title", lang))
 with Session(state.engine()) as s:
-    accounts = users.list_users(session=s)
+    accounts = users.list_users(session=s, actor=admin)
 st.dataframe({t("col_username", lang): [u.username for u in accounts],
               t("col_display_name", lang): [u.display_name for u in accounts],
               t("col_role", lang): [t(f"role_{u.role}", lang) for u in accounts],
@@ -27,7 +28,7 @@ with left.form("user_add", enter_to_submit=False, border=True, clear_on_submit=T
     role = st.selectbox(t("col_role", lang), ROLES, key="ua_role", format_func=lambda r: t(f"role_{r}", lang))
     password = st.text_input(t("user_password", lang), type="password", key="ua_password", max_chars=256)
     if st.form_submit_button(t("user_save", lang), type="primary"):
-        if actions.run(lambda s: users.add_user(session=s, actor=admin.username, username=username.strip(),
+        if actions.run(lambda s: users.add_user(session=s, actor=admin, username=username.strip(),
                                                 display_name=name, role=role, password=password), lang):
             st.success(t("user_saved", lang))
             st.rerun()
@@ -40,9 +41,9 @@ with right.container(border=True):
         new_role = st.selectbox(t("col_role", lang), ROLES, key="uc_role", format_func=lambda r: t(f"role_{r}", lang))
         new_password = st.text_input(t("user_password", lang), type="password", key="uc_password", max_chars=256)
         b1, b2, b3 = st.columns(3)
-        changes = {"uc_set_role": lambda s: users.set_role(session=s, actor=admin.username, username=pick, role=new_role),
-                   "uc_disable": lambda s: users.disable_user(session=s, actor=admin.username, username=pick),
-                   "uc_reset": lambda s: users.reset_password(session=s, actor=admin.username, username=pick,
+        changes = {"uc_set_role": lambda s: users.set_role(session=s, actor=admin, username=pick, role=new_role),
+                   "uc_disable": lambda s: users.disable_user(session=s, actor=admin, username=pick),
+                   "uc_reset": lambda s: users.reset_password(session=s, actor=admin, username=pick,
                                                               password=new_password)}
         for col, (key, label) in zip((b1, b2, b3), (("uc_set_role", "user_set_role"), ("uc_disable", "user_disable"),
                                                      ("uc_reset", "user_reset")), strict=True):

@@ -1,21 +1,23 @@
-"""Shared fixtures: a real SQLite file per test, a real PostgreSQL database where available."""
+"""Shared fixtures: a loaded SQLite store copied from one template per worker, a real PostgreSQL where available."""
 
 import os
 import shutil
 import uuid
+from functools import cache
 from pathlib import Path
 
 import pytest
 import yaml
 from sqlalchemy import text
 
-from acplan import config
+from acplan import settings
 from acplan.db import make_engine
-from acplan.store import init_store
+from acplan.plan.load import init_store
+from tests.factories import OPERATOR
 
 REQUIRE_ALL = os.environ.get("ACPLAN_REQUIRE_ALL") == "1"
 PG_ADMIN_URL = os.environ.get("ACPLAN_TEST_PG_URL", "postgresql+psycopg://postgres@127.0.0.1:5432/test")
-PLAN_FILE = config.plan_file()
+PLAN_FILE = settings.DEFAULT_PLAN_FILE
 
 
 def need(reason: str) -> None:
@@ -23,6 +25,35 @@ def need(reason: str) -> None:
     if REQUIRE_ALL:
         pytest.fail(f"required test resource missing: {reason}")
     pytest.skip(reason)
+
+
+@pytest.fixture(autouse=True)
+def fresh_settings():
+    """Each test reads the settings its own environment sets (the object is cached per process otherwise)."""
+    settings.get.cache_clear()
+    yield
+    settings.get.cache_clear()
+
+
+@cache
+def _template(tmp_root: str) -> Path:
+    """A store migrated to head with the shipped plan loaded, built once per test process."""
+    path = Path(tmp_root) / "template.db"
+    engine = make_engine(f"sqlite:///{path}")
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    engine.dispose()
+    return path
+
+
+def loaded_store(path: Path, tmp_root: Path) -> str:
+    """Copy the loaded template store to `path`; returns its URL."""
+    shutil.copyfile(_template(str(tmp_root)), path)
+    return f"sqlite:///{path}"
+
+
+@pytest.fixture(scope="session")
+def template_root(tmp_path_factory) -> Path:
+    return tmp_path_factory.mktemp("template")
 
 
 @pytest.fixture(scope="session")
@@ -43,9 +74,11 @@ def sqlite_engine(sqlite_url: str):
 
 
 @pytest.fixture
-def loaded_engine(sqlite_engine):
-    init_store(sqlite_engine, PLAN_FILE)
-    return sqlite_engine
+def loaded_engine(tmp_path: Path, template_root: Path):
+    """A loaded SQLite store of this test's own (a copy of the per-process template)."""
+    engine = make_engine(loaded_store(tmp_path / "acplan.db", template_root))
+    yield engine
+    engine.dispose()
 
 
 @pytest.fixture
@@ -77,6 +110,25 @@ def plan_copy(tmp_path: Path, plan_data: dict):
         path.write_text(yaml.safe_dump(data, allow_unicode=True, sort_keys=False), encoding="utf-8")
         return path
     return write
+
+
+@pytest.fixture
+def cli(monkeypatch, capsys):
+    """Run `acplan …` in this process (as the console script would): returns (exit code, stdout, stderr)."""
+    from acplan.cli import main
+
+    def run(*args: str, stdin: str = "", env: dict[str, str] | None = None) -> tuple[int, str, str]:
+        for key, value in (env or {}).items():
+            monkeypatch.setenv(key, value)
+        monkeypatch.setattr("sys.stdin", __import__("io").StringIO(stdin))
+        settings.get.cache_clear()
+        try:
+            code = main(list(args))
+        except SystemExit as exc:  # argparse refusing the arguments
+            code = exc.code
+        captured = capsys.readouterr()
+        return code, captured.out, captured.err
+    return run
 
 
 @pytest.fixture(scope="session")

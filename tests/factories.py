@@ -1,14 +1,21 @@
-"""Small deterministic factories for the monitoring workflow tests."""
+"""Small deterministic factories for the tests: actors, accounts, rounds, entries."""
 
 from datetime import date
 
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from acplan import rounds, users
-from acplan.models import AppUser, Project
-from acplan.queries import get_plan
+from acplan.access import Actor
+from acplan.monitoring import rounds, users
+from acplan.monitoring.models import AppUser
+from acplan.plan.queries import get_item_id, get_plan
 
 TODAY = date(2026, 11, 27)
+OPERATOR = Actor.operator("test")
+
+
+def as_actor(user: AppUser) -> Actor:
+    """The Actor a signed-in account acts as."""
+    return Actor(user.username, user.role, user.id, user.organisation_id)
 
 
 def plan_id(session: Session) -> int:
@@ -16,19 +23,19 @@ def plan_id(session: Session) -> int:
 
 
 def user(session: Session, username: str, role: str = "committee") -> AppUser:
-    return users.add_user(session=session, actor="test", username=username, display_name=f"ผู้ใช้ {username}", role=role,
+    return users.add_user(session=session, actor=OPERATOR, username=username, display_name=f"ผู้ใช้ {username}", role=role,
                           password=f"{username}-password-1")
 
 
 def open_round(session: Session, code: str = "2567-1", prefill: bool = True):
     fy, no = rounds.parse_code(code)
-    rounds.create_round(session=session, actor="test", plan_id=plan_id(session), fiscal_year_be=fy, round_no=no,
+    rounds.create_round(session=session, actor=OPERATOR, plan_id=plan_id(session), fiscal_year_be=fy, round_no=no,
                         today=TODAY, prefill=prefill)
-    return rounds.transition(session=session, actor="test", plan_id=plan_id(session), code=code, action="open")
+    return rounds.transition(session=session, actor=OPERATOR, plan_id=plan_id(session), code=code, action="open")
 
 
 def project_id(session: Session, number: int) -> int:
-    return session.exec(select(Project.id).where(Project.number == number)).one()
+    return get_item_id(session=session, plan_id=plan_id(session), number=number)
 
 
 def entry_values(score: int = 4, status: str = "in_progress", progress: int = 50, spent: int = 0, **extra) -> dict:

@@ -8,7 +8,7 @@ from sqlalchemy.exc import DatabaseError, ProgrammingError, InternalError
 from sqlmodel import Session
 
 from acplan.db import make_engine, migrate
-from acplan.models import AuditLog
+from acplan.monitoring.models import AuditLog
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
@@ -49,5 +49,5 @@ def test_database_accepts_new_audit_rows(engine):
     ({"score": 4}, {"score": 4}, ""),
 ])
 def test_change_text_names_only_changed_fields(before, after, text):
-    from acplan.audit import change_text
+    from acplan.monitoring.audit import change_text
     assert change_text(before, after) == text

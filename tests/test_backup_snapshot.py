@@ -7,14 +7,17 @@ import sys
 import pytest
 from sqlmodel import Session
 
-from acplan import backup, entries, findings, rounds
+from acplan.db import backup
+from acplan.monitoring import entries
+from acplan.monitoring import findings
+from acplan.monitoring import rounds
 from acplan.db import make_engine
 from acplan.errors import InvalidInput
-from acplan.results import set_yearly_result
-from acplan.snapshot import publish_snapshot
-from acplan.store import init_store
+from acplan.monitoring.yearly import set_yearly_result
+from acplan.db.snapshot import publish_snapshot
+from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
-from tests.factories import TODAY, entry_values, open_round, plan_id, project_id, user
+from tests.factories import OPERATOR, TODAY, as_actor, entry_values, open_round, plan_id, project_id, user
 from tests.test_store import snapshot as table_rows
 
 
@@ -23,24 +26,24 @@ def busy_store(tmp_path):
     """A store with users, a published round with entries and findings, an open round, results and an audit trail."""
     url = f"sqlite:///{tmp_path / 'live.db'}"
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         m1, sec = user(s, "m1"), user(s, "sec", "secretary")
         rnd = open_round(s, "2567-1")
         for n in (1, 2, 3):
-            entries.save_entry(session=s, member=m1, rnd=rnd, project_id=project_id(s, n), values=entry_values(score=n + 1),
+            entries.save_entry(session=s, actor=as_actor(m1), member=m1, rnd=rnd, project_id=project_id(s, n), entry_in=entries.parse_entry(entry_values(score=n + 1)),
                                expected_version=None)
-        entries.submit_entries(session=s, member=m1, rnd=rnd)
-        findings.add_finding(session=s, user=sec, rnd=rnd, values={"text": "เผยแพร่ได้", "severity": "low",
-                                                                   "project_id": project_id(s, 1), "visibility": "public"})
-        findings.add_finding(session=s, user=sec, rnd=rnd, values={"text": "ภายในเท่านั้น", "severity": "high",
-                                                                   "project_id": project_id(s, 2)})
+        entries.submit_entries(session=s, actor=as_actor(m1), member=m1, rnd=rnd)
+        findings.add_finding(session=s, actor=as_actor(sec), rnd=rnd, finding_in=findings.parse_finding({"text": "เผยแพร่ได้", "severity": "low",
+                                                                   "project_id": project_id(s, 1), "visibility": "public"}))
+        findings.add_finding(session=s, actor=as_actor(sec), rnd=rnd, finding_in=findings.parse_finding({"text": "ภายในเท่านั้น", "severity": "high",
+                                                                   "project_id": project_id(s, 2)}))
         for action in ("close", "publish"):
-            rounds.transition(session=s, actor="sec", plan_id=plan_id(s), code="2567-1", action=action)
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
         nxt = open_round(s, "2567-2")
-        entries.save_entry(session=s, member=m1, rnd=nxt, project_id=project_id(s, 4), values=entry_values(score=1),
+        entries.save_entry(session=s, actor=as_actor(m1), member=m1, rnd=nxt, project_id=project_id(s, 4), entry_in=entries.parse_entry(entry_values(score=1)),
                            expected_version=None)
-        set_yearly_result(session=s, actor="sec", plan_id=plan_id(s), fiscal_year_be=2566, ita_score=66.5, corruption_cases=1)
+        set_yearly_result(session=s, actor=OPERATOR, plan_id=plan_id(s), fiscal_year_be=2566, ita_score=66.5, corruption_cases=1)
         s.commit()
     yield engine, tmp_path
     engine.dispose()

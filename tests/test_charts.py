@@ -3,10 +3,12 @@
 import pandas as pd
 import pytest
 
-from acplan import charts, summary
+from tests.factories import OPERATOR
+from acplan.reporting import charts
+from acplan.plan import figures
 from acplan.db import make_engine
-from acplan.queries import get_plan, list_budget_lines, list_projects
-from acplan.store import init_store
+from acplan.plan.queries import get_plan, list_budget_lines, list_projects
+from acplan.plan.load import init_store
 from sqlmodel import Session
 from tests.conftest import PLAN_FILE
 
@@ -14,7 +16,7 @@ from tests.conftest import PLAN_FILE
 @pytest.fixture(scope="module")
 def frames(tmp_path_factory):
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('charts') / 'c.db'}")
-    init_store(engine, PLAN_FILE)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as session:
         plan = get_plan(session=session)
         return list_projects(session=session, plan_id=plan.id), list_budget_lines(session=session, plan_id=plan.id)
@@ -35,7 +37,7 @@ def test_dimension_palette_has_3_to_1_contrast_on_white(colour):
 
 def test_budget_by_dimension_year_thai(frames):
     projects, budget = frames
-    spec = charts.budget_by_dimension_year(summary.budget_by_dimension_year(projects, budget), lang="th").to_dict()
+    spec = charts.budget_by_dimension_year(figures.budget_by_dimension_year(projects, budget), lang="th").to_dict()
     assert spec["mark"]["type"] == "bar"
     enc = spec["encoding"]
     assert (enc["x"]["field"], enc["x"]["type"]) == ("year_label", "nominal")
@@ -54,7 +56,7 @@ def test_budget_by_dimension_year_thai(frames):
 
 def test_budget_by_dimension_year_english_and_presentation_sizes(frames):
     projects, budget = frames
-    spec = charts.budget_by_dimension_year(summary.budget_by_dimension_year(projects, budget), lang="en",
+    spec = charts.budget_by_dimension_year(figures.budget_by_dimension_year(projects, budget), lang="en",
                                            present=True).to_dict()
     assert spec["title"] == "Budget by dimension and fiscal year"
     assert spec["encoding"]["color"]["scale"]["domain"][0] == "Dimension 1"
@@ -64,7 +66,7 @@ def test_budget_by_dimension_year_english_and_presentation_sizes(frames):
 
 def test_budget_by_unit(frames):
     projects, budget = frames
-    df = summary.budget_by_unit(projects, budget)
+    df = figures.budget_by_unit(projects, budget)
     assert df.iloc[0].tolist() == ["สำนักปลัด", 1_100_000, 12]
     spec = charts.budget_by_unit(df, lang="th").to_dict()
     assert spec["encoding"]["y"]["field"] == "responsible_unit" and spec["encoding"]["y"]["sort"] == "-x"
@@ -74,7 +76,7 @@ def test_budget_by_unit(frames):
 
 def test_funded_vs_unfunded(frames):
     projects, budget = frames
-    df = summary.funded_by_dimension(projects, budget)
+    df = figures.funded_by_dimension(projects, budget)
     assert set(map(tuple, df.values.tolist())) == {(1, False, 1), (1, True, 2), (2, False, 15), (3, False, 4),
                                                     (3, True, 1), (4, False, 7)}
     spec = charts.funded_vs_unfunded(df, lang="en").to_dict()
@@ -85,7 +87,7 @@ def test_funded_vs_unfunded(frames):
 def test_planned_vs_actual_is_side_by_side_not_stacked(frames):
     _, budget = frames
     actual = pd.DataFrame({"fiscal_year_be": [2566], "amount_thb": [150000]})
-    df = summary.planned_vs_actual(budget, actual)
+    df = figures.planned_vs_actual(budget, actual)
     assert df[df["fiscal_year_be"] == 2566].set_index("series")["amount_thb"].to_dict() == {"planned": 220000,
                                                                                             "actual": 150000}
     spec = charts.planned_vs_actual(df, lang="th").to_dict()

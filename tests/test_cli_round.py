@@ -10,7 +10,7 @@ from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from acplan.db import make_engine
-from acplan.models import AuditLog, ScoreEntry
+from acplan.monitoring.models import AuditLog, ScoreEntry
 
 
 @pytest.fixture

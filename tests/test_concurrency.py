@@ -5,27 +5,27 @@ import threading
 import pytest
 from sqlmodel import Session
 
-from acplan import entries
-from acplan.models import AppUser, EvaluationRound
+from acplan.monitoring import entries
+from acplan.monitoring.models import AppUser, EvaluationRound
 from sqlmodel import select
 from acplan.db import make_engine
 from acplan.errors import Conflict
-from acplan.store import init_store
+from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
-from tests.factories import entry_values, open_round, project_id, user
+from tests.factories import OPERATOR, as_actor, entry_values, open_round, project_id, user
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request):
     url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
     eng = make_engine(url)
-    init_store(eng, PLAN_FILE)
+    init_store(eng, PLAN_FILE, actor=OPERATOR)
     with Session(eng) as s:
         open_round(s)
         user(s, "member1")
-        entries.save_entry(session=s, member=s.exec(select(AppUser)).one(),
+        entries.save_entry(session=s, actor=as_actor(s.exec(select(AppUser)).one()), member=s.exec(select(AppUser)).one(),
                            rnd=s.exec(select(EvaluationRound)).one(), project_id=project_id(s, 7),
-                           values=entry_values(score=3), expected_version=None)
+                           entry_in=entries.parse_entry(entry_values(score=3)), expected_version=None)
         s.commit()
     yield eng
     eng.dispose()
@@ -37,8 +37,8 @@ def save(engine, score: int, version: int, results: list, barrier: threading.Bar
         rnd = s.exec(select(EvaluationRound)).one()
         barrier.wait()
         try:
-            entries.save_entry(session=s, member=member, rnd=rnd, project_id=project_id(s, 7),
-                               values=entry_values(score=score), expected_version=version)
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, 7),
+                               entry_in=entries.parse_entry(entry_values(score=score)), expected_version=version)
             s.commit()
             results.append(("saved", score))
         except Conflict:
@@ -71,9 +71,9 @@ def test_sequential_stale_save_is_refused(engine):
     with Session(engine) as a, Session(engine) as b:
         member_a, rnd_a = a.exec(select(AppUser)).one(), a.exec(select(EvaluationRound)).one()
         member_b, rnd_b = b.exec(select(AppUser)).one(), b.exec(select(EvaluationRound)).one()
-        entries.save_entry(session=a, member=member_a, rnd=rnd_a, project_id=project_id(a, 7),
-                           values=entry_values(score=5), expected_version=1)
+        entries.save_entry(session=a, actor=as_actor(member_a), member=member_a, rnd=rnd_a, project_id=project_id(a, 7),
+                           entry_in=entries.parse_entry(entry_values(score=5)), expected_version=1)
         a.commit()
         with pytest.raises(Conflict):
-            entries.save_entry(session=b, member=member_b, rnd=rnd_b, project_id=project_id(b, 7),
-                               values=entry_values(score=1), expected_version=1)
+            entries.save_entry(session=b, actor=as_actor(member_b), member=member_b, rnd=rnd_b, project_id=project_id(b, 7),
+                               entry_in=entries.parse_entry(entry_values(score=1)), expected_version=1)

@@ -97,14 +97,14 @@ def scoring_app(tmp_path_factory):
     from sqlmodel import Session
 
     from acplan.db import make_engine
-    from acplan.store import init_store
+    from acplan.plan.load import init_store
     from tests.conftest import PLAN_FILE
     from tests.factories import open_round, user
 
     tmp = tmp_path_factory.mktemp("e2e-score")
     url = f"sqlite:///{tmp / 'score.db'}"
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         user(s, "m1", "committee")
         open_round(s, "2570-1")

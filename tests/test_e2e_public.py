@@ -6,11 +6,14 @@ import stat
 import pytest
 from sqlmodel import Session
 
-from acplan import entries, findings, rounds, users
+from acplan.monitoring import entries
+from acplan.monitoring import findings
+from acplan.monitoring import rounds
+from acplan.monitoring import users
 from acplan.db import make_engine
-from acplan.store import init_store
+from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
-from tests.factories import entry_values, open_round, plan_id, project_id
+from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id
 from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -26,26 +29,26 @@ MEMBER_NAME = "สมชาย ทดสอบลับ"
 def seed(url: str) -> None:
     """A published round 2567-1 (public and internal findings, XSS payloads in every free-text field) and an open 2567-2."""
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
-        member = users.add_user(session=s, actor="t", username="somchai", display_name=MEMBER_NAME, role="committee",
+        member = users.add_user(session=s, actor=OPERATOR, username="somchai", display_name=MEMBER_NAME, role="committee",
                                 password="somchai-password-1")
-        sec = users.add_user(session=s, actor="t", username="sec", display_name=XSS[1], role="secretary",
+        sec = users.add_user(session=s, actor=OPERATOR, username="sec", display_name=XSS[1], role="secretary",
                              password="sec-password-123")
-        users.add_user(session=s, actor="t", username="council", display_name=XSS[3], role="council",
+        users.add_user(session=s, actor=OPERATOR, username="council", display_name=XSS[3], role="council",
                        password="council-password-1")
         rnd = open_round(s, "2567-1")
         for n, payload in zip(range(1, 8), XSS, strict=True):
-            entries.save_entry(session=s, member=member, rnd=rnd, project_id=project_id(s, n),
-                               values=entry_values(score=4, comment=payload), expected_version=None)
-            findings.add_finding(session=s, user=sec, rnd=rnd, values={
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, n),
+                               entry_in=entries.parse_entry(entry_values(score=4, comment=payload)), expected_version=None)
+            findings.add_finding(session=s, actor=as_actor(sec), rnd=rnd, finding_in=findings.parse_finding({
                 "text": payload, "severity": "medium", "project_id": project_id(s, n), "visibility": "public",
-                "recommendation": payload, "responsible_unit": payload, "unit_response": payload})
-        findings.add_finding(session=s, user=sec, rnd=rnd, values={"text": "ข้อค้นพบภายในห้ามเผยแพร่", "severity": "high",
-                                                                   "project_id": project_id(s, 9)})
-        entries.submit_entries(session=s, member=member, rnd=rnd)
+                "recommendation": payload, "responsible_unit": payload, "unit_response": payload}))
+        findings.add_finding(session=s, actor=as_actor(sec), rnd=rnd, finding_in=findings.parse_finding({"text": "ข้อค้นพบภายในห้ามเผยแพร่", "severity": "high",
+                                                                   "project_id": project_id(s, 9)}))
+        entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
         for action in ("close", "publish"):
-            rounds.transition(session=s, actor="sec", plan_id=plan_id(s), code="2567-1", action=action)
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
         open_round(s, "2567-2")
         s.commit()
     engine.dispose()

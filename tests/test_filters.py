@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from acplan.filters import ProjectFilter, apply_filter, normalise, parse_filter, search_index
+from acplan.plan.filters import ProjectFilter, apply_filter, normalise, parse_filter, search_index
 
 PROJECTS = pd.DataFrame({
     "number": [1, 2, 3], "kind": ["project", None, "measure"],

@@ -4,7 +4,10 @@ from datetime import date
 
 import pytest
 
-from acplan import format as fmt, labels, register, summary
+from acplan import format as fmt
+from acplan.plan import labels
+from acplan.plan import risks
+from acplan.plan import figures
 
 
 @pytest.mark.parametrize(("amount", "lang", "text"), [
@@ -47,11 +50,11 @@ def test_parse_item_number(raw, result):
 
 @pytest.mark.parametrize(("baseline", "cases", "pct"), [(10, 8, 20.0), (10, None, None), (0, 0, None), (4, 5, -25.0)])
 def test_case_reduction_pct(baseline, cases, pct):
-    assert summary.case_reduction_pct(baseline, cases) == pct
+    assert figures.case_reduction_pct(baseline, cases) == pct
 
 
 def test_plan_year_clamps_to_plan_period():
-    assert [summary.plan_year(y, 2566, 2570) for y in (2565, 2568, 2571)] == [2566, 2568, 2570]
+    assert [figures.plan_year(y, 2566, 2570) for y in (2565, 2568, 2571)] == [2566, 2568, 2570]
 
 
 def test_risk_coverage_flags_high_risk_areas_with_few_items():
@@ -60,6 +63,6 @@ def test_risk_coverage_flags_high_risk_areas_with_few_items():
     issues = pd.DataFrame({"area": [1, 2], "issue": [1, 1], "text_th": ["", ""], "level": ["high", "medium"]})
     measures = pd.DataFrame({"area": [1, 1, 2], "measure": [1, 2, 1], "text_th": ["", "", ""],
                              "project": [None, 3, None], "match": [None, "exact", None]})
-    cov = register.area_coverage(areas, issues, measures)
+    cov = risks.area_coverage(areas, issues, measures)
     assert cov[["area", "measures", "linked", "gaps", "top_level", "attention"]].values.tolist() == [
         [1, 2, 1, 1, "high", True], [2, 1, 0, 1, "medium", False]]

@@ -5,8 +5,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from sqlmodel import Session, select
 
-from acplan import users
-from acplan.models import AuditLog
+from acplan.monitoring import users
+from acplan.monitoring.models import AuditLog
 from tests.apptest import clear_caches, run_page
 from tests.factories import user
 

@@ -2,47 +2,141 @@
 
 import ast
 import re
+import tomllib
 from pathlib import Path
 
 import pytest
 
-from acplan import config
-from acplan.i18n import EN, TH
+from acplan import settings
+from acplan.access import Permission, Role
+from acplan.i18n import catalog
+from acplan.monitoring import models as mon, rounds
+from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
+from acplan.plan import models as plan_models
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "acplan"
+TH, EN = catalog("th"), catalog("en")
+
+# One direction: a layer imports only from itself and the layers before it; `base` is the package's own top level.
+LAYERS = ["base", "db", "plan", "monitoring", "reporting", "cli", "ui"]
+PEERS = {"cli": {"ui"}, "ui": {"cli"}}  # neither front end imports the other
 
 
-def imports_of(path: Path) -> set[str]:
+def layer_of(module: str) -> str:
+    parts = module.split(".")
+    return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in LAYERS) else "base"
+
+
+def acplan_imports(path: Path) -> set[str]:
     tree = ast.parse(path.read_text(encoding="utf-8"))
     names = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Import):
-            names |= {a.name.split(".")[0] for a in node.names}
-        elif isinstance(node, ast.ImportFrom) and node.module:
-            names.add(node.module.split(".")[0])
+            names |= {a.name for a in node.names if a.name.startswith("acplan")}
+        elif isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("acplan"):
+            names |= {node.module} | {f"{node.module}.{a.name}" for a in node.names
+                                      if (PACKAGE / Path(*node.module.split(".")[1:]) / a.name).exists()
+                                      or (PACKAGE / Path(*node.module.split(".")[1:]) / f"{a.name}.py").exists()}
     return names
 
 
-@pytest.mark.parametrize("path", [p for p in PACKAGE.rglob("*.py") if "ui" not in p.relative_to(PACKAGE).parts],
+def module_name(path: Path) -> str:
+    rel = path.relative_to(ROOT).with_suffix("")
+    return ".".join(p for p in rel.parts if p != "__init__")
+
+
+SOURCES = [p for p in PACKAGE.rglob("*.py") if "migrations" not in p.parts]
+
+
+@pytest.mark.parametrize("path", SOURCES, ids=lambda p: str(p.relative_to(ROOT)))
+def test_imports_follow_the_layers(path):
+    """plan ← monitoring ← reporting ← cli / ui, with db and the base modules beneath them all."""
+    own = layer_of(module_name(path))
+    allowed = set(LAYERS[: LAYERS.index(own) + 1]) - PEERS.get(own, set())
+    wrong = sorted(m for m in acplan_imports(path) if layer_of(m) not in allowed | {"base"} or
+                   (layer_of(m) in PEERS.get(own, set())))
+    assert wrong == [], f"{module_name(path)} ({own}) imports {wrong}"
+
+
+def test_nothing_but_app_and_pages_imports_the_ui():
+    outside = [p for p in SOURCES if layer_of(module_name(p)) != "ui"]
+    assert [str(p) for p in outside if any(layer_of(m) == "ui" for m in acplan_imports(p))] == []
+
+
+@pytest.mark.parametrize("path", [p for p in SOURCES if layer_of(module_name(p)) != "ui"],
                          ids=lambda p: str(p.relative_to(ROOT)))
 def test_domain_code_does_not_import_streamlit(path):
-    assert "streamlit" not in imports_of(path)
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    roots = {a.name.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.Import) for a in n.names}
+    roots |= {n.module.split(".")[0] for n in ast.walk(tree) if isinstance(n, ast.ImportFrom) and n.module}
+    assert "streamlit" not in roots
 
 
-def test_catalogs_have_identical_keys():
+def test_no_private_streamlit_api_in_the_app():
+    sources = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *PACKAGE.rglob("*.py")]
+    private = re.compile(r"streamlit\.runtime|PagesManager|_registered_pages|uses_pages_directory")
+    assert [str(p) for p in sources if private.search(p.read_text(encoding="utf-8"))] == []
+
+
+def test_catalogs_have_identical_keys_and_forms():
     assert set(TH) == set(EN)
+    assert [k for k in TH if isinstance(TH[k], dict) and set(TH[k]) - {"one", "other"}] == []
+
+
+def _texts(value) -> list[str]:
+    return list(value.values()) if isinstance(value, dict) else [value]
 
 
 def test_catalog_placeholders_match():
     fields = re.compile(r"{(\w+)")
-    mismatched = [k for k in TH if set(fields.findall(TH[k])) != set(fields.findall(EN[k]))]
+    mismatched = [k for k in TH if {f for s in _texts(TH[k]) for f in fields.findall(s)}
+                  != {f for s in _texts(EN[k]) for f in fields.findall(s)}]
     assert mismatched == []
 
 
-def test_every_setting_is_documented_in_readme():
+# Keys built at run time from an enum's values: every value must have its text.
+ENUM_KEYS = {"status_": mon.ImplementationStatus, "reason_": mon.NotPossibleReason, "round_status_": mon.RoundStatus,
+             "role_": Role, "severity_": mon.Severity, "finding_status_": mon.FindingStatus,
+             "visibility_": mon.Visibility, "entry_state_": mon.EntryState, "kind_": plan_models.ItemKind,
+             "level_": plan_models.RiskLevel, "indicator_": plan_models.IndicatorKind, "cmp_": plan_models.Comparison}
+DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in enum} | \
+    {f"action_{a}" for a in rounds.TRANSITIONS}
+# Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
+DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")
+
+
+def test_every_enum_value_has_a_label():
+    assert sorted(DERIVED - set(TH)) == []
+
+
+def test_every_catalog_key_is_used():
+    sources = [*PACKAGE.rglob("*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py", *PACKAGE.rglob("*.html")]
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sources)
+    unused = [k for k in TH if f'"{k}"' not in text and f"'{k}'" not in text and k not in DERIVED
+              and not k.startswith(DYNAMIC_PREFIXES)]
+    assert unused == []
+
+
+def _readme_settings() -> dict[str, str]:
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
-    assert [s.name for s in config.SETTINGS if f"`{s.name}`" not in readme] == []
+    return {m.group(1): m.group(2) for m in re.finditer(r"^\| `(ACPLAN_\w+)` \| ([^|]*) \|", readme, flags=re.M)}
+
+
+def test_readme_settings_table_matches_the_settings_model():
+    documented = _readme_settings()
+    fields = {settings.variable(name): field for name, field in settings.Settings.model_fields.items()}
+    assert set(documented) == set(fields)
+    for name, field in fields.items():
+        default = field.default
+        shown = {True: "`1`", False: "`0`", None: "(empty)"}.get(default) if isinstance(default, bool) or default is None \
+            else f"`{str(default).replace(str(settings.ROOT) + '/', '')}`"
+        assert documented[name].strip() == shown, name
+
+
+def test_upload_limit_is_defined_once():
+    config = tomllib.loads((ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
+    assert config["server"]["maxUploadSize"] == MAX_UPLOAD_MB
 
 
 def test_readme_opens_with_two_setup_commands_and_ci_runs_the_second():
@@ -56,7 +150,8 @@ def test_readme_opens_with_two_setup_commands_and_ci_runs_the_second():
 
 def test_no_user_visible_text_names_the_wrong_municipality():
     wrong = "เชียง" + "ใหม่"
-    sources = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *PACKAGE.rglob("*.py"), *ROOT.glob("data/*.yaml")]
+    sources = [ROOT / "app.py", *ROOT.glob("pages/*.py"), *PACKAGE.rglob("*.py"), *PACKAGE.rglob("*.toml"),
+               *ROOT.glob("data/*.yaml")]
     assert [str(p) for p in sources if wrong in p.read_text(encoding="utf-8")] == []
 
 
@@ -67,15 +162,6 @@ def test_pages_are_registered_once():
     assert len(registered) == len(set(registered))
 
 
-DYNAMIC_PREFIXES = ("status_", "reason_", "round_status_", "role_", "severity_", "finding_status_", "visibility_",
-                    "colname_", "kind_", "level_", "match_", "indicator_", "unit_", "cmp_", "period_", "series_",
-                    "entry_state_", "action_", "report_", "nav_", "user_", "col_", "issue_")
-
-
-def test_every_catalog_key_is_used():
-    sources = [*PACKAGE.rglob("*.py"), *ROOT.glob("pages/*.py"), ROOT / "app.py", *PACKAGE.rglob("*.html")]
-    text = "\n".join(p.read_text(encoding="utf-8") for p in sources if p.name != "i18n.py")
-    codes = set(re.findall(r'(?:Issue|Problem)\("(\w+)"', text))
-    unused = [k for k in TH if f'"{k}"' not in text and f"'{k}'" not in text and k not in codes
-              and not k.startswith(DYNAMIC_PREFIXES)]
-    assert unused == []
+def test_every_permission_is_in_the_readme_table():
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert [p.value for p in Permission if f"(`{p.value}`)" not in readme] == []

@@ -3,34 +3,15 @@
 import pytest
 from sqlmodel import Session, select
 
-from acplan import auth, entries, findings, rounds, users
+from acplan.monitoring import auth
+from acplan.monitoring import entries
+from acplan.monitoring import findings
+from acplan.monitoring import rounds
+from acplan.monitoring import users
 from acplan.errors import Conflict, InvalidInput, NotAllowed
-from acplan.models import AppUser, AuditLog, ScoreEntry
-from acplan.results import set_yearly_result
-from tests.factories import TODAY, entry_values, open_round, plan_id, project_id, user
-
-ROLES = ["anonymous", "admin", "secretary", "committee", "council"]
-MATRIX = {  # README "Roles and permissions", row by row
-    "read_published": [1, 1, 1, 1, 1],
-    "read_unpublished": [0, 1, 1, 1, 1],
-    "read_member_scores": [0, 1, 1, 1, 1],
-    "score": [0, 0, 0, 1, 0],
-    "manage_rounds": [0, 1, 1, 0, 0],
-    "reopen_round": [0, 1, 1, 0, 0],
-    "publish_round": [0, 1, 1, 0, 0],
-    "record_yearly_results": [0, 1, 1, 0, 0],
-    "manage_findings": [0, 1, 1, 1, 0],
-    "manage_users": [0, 1, 0, 0, 0],
-    "edit_plan": [0, 1, 0, 0, 0],
-    "read_audit_log": [0, 1, 1, 0, 1],
-}
-
-
-@pytest.mark.parametrize("action", list(MATRIX))
-def test_permission_matrix(action):
-    assert [int(auth.can(None if r == "anonymous" else r, action)) for r in ROLES] == MATRIX[action]
-    assert set(MATRIX) == set(auth.PERMISSIONS)
-
+from acplan.monitoring.models import AppUser, AuditLog, ScoreEntry
+from acplan.monitoring.yearly import set_yearly_result
+from tests.factories import OPERATOR, TODAY, as_actor, entry_values, open_round, plan_id, project_id, user
 
 @pytest.fixture
 def session(loaded_engine):
@@ -49,7 +30,7 @@ def test_password_is_stored_as_argon2_hash_and_verifies(session):
 
 def test_disabled_user_cannot_sign_in(session):
     user(session, "member1")
-    users.disable_user(session=session, actor="admin", username="member1")
+    users.disable_user(session=session, actor=OPERATOR, username="member1")
     assert users.authenticate(session=session, username="member1", password="member1-password-1") is None
 
 
@@ -58,7 +39,7 @@ def test_disabled_user_cannot_sign_in(session):
     ("ok", "committee", "short", "password_too_short")])
 def test_bad_account_input_is_refused(session, username, role, password, code):
     with pytest.raises(InvalidInput) as err:
-        users.add_user(session=session, actor="t", username=username, display_name="x", role=role, password=password)
+        users.add_user(session=session, actor=OPERATOR, username=username, display_name="x", role=role, password=password)
     assert err.value.issues[0].code == code
 
 
@@ -72,12 +53,12 @@ def test_round_lifecycle_and_reopen_reason(session):
     assert rnd.recorded_after_fact is True
     pid = plan_id(session)
     with pytest.raises(NotAllowed):
-        rounds.transition(session=session, actor="t", plan_id=pid, code="2567-1", action="publish")
-    rounds.transition(session=session, actor="t", plan_id=pid, code="2567-1", action="close")
+        rounds.transition(session=session, actor=OPERATOR, plan_id=pid, code="2567-1", action="publish")
+    rounds.transition(session=session, actor=OPERATOR, plan_id=pid, code="2567-1", action="close")
     with pytest.raises(InvalidInput) as err:
-        rounds.transition(session=session, actor="t", plan_id=pid, code="2567-1", action="reopen", reason="short")
+        rounds.transition(session=session, actor=OPERATOR, plan_id=pid, code="2567-1", action="reopen", reason="short")
     assert err.value.issues[0].code == "reopen_reason_required"
-    rounds.transition(session=session, actor="t", plan_id=pid, code="2567-1", action="reopen",
+    rounds.transition(session=session, actor=OPERATOR, plan_id=pid, code="2567-1", action="reopen",
                       reason="กรรมการส่งหลักฐานเพิ่มเติม")
     log = session.exec(select(AuditLog).where(AuditLog.action == "round.reopen")).one()
     assert log.reason == "กรรมการส่งหลักฐานเพิ่มเติม"
@@ -87,7 +68,7 @@ def test_rounds_outside_plan_and_duplicates_are_refused(session):
     open_round(session)
     for fy, no, code in ((2571, 1, "round_outside_plan"), (2567, 3, "round_outside_plan"), (2567, 1, "round_exists")):
         with pytest.raises(InvalidInput) as err:
-            rounds.create_round(session=session, actor="t", plan_id=plan_id(session), fiscal_year_be=fy, round_no=no,
+            rounds.create_round(session=session, actor=OPERATOR, plan_id=plan_id(session), fiscal_year_be=fy, round_no=no,
                                 today=TODAY)
         assert err.value.issues[0].code == code
 
@@ -101,33 +82,33 @@ def test_rounds_outside_plan_and_duplicates_are_refused(session):
     (entry_values(comment="ก" * 4001), "comment", "comment_too_long"),
 ])
 def test_entry_validation(values, column, code):
-    issues = entries.validate_values(values)
+    issues = entries.entry_issues(values)
     assert [(i.column, i.code) for i in issues] == [(column, code)]
 
 
 def test_entry_edges_are_valid():
-    assert entries.validate_values(entry_values(score=1, progress=0, spent=0)) == []
-    assert entries.validate_values(entry_values(score=5, progress=100, status="not_possible",
+    assert entries.entry_issues(entry_values(score=1, progress=0, spent=0)) == []
+    assert entries.entry_issues(entry_values(score=5, progress=100, status="not_possible",
                                                 not_possible_reason="no_budget")) == []
 
 
 def test_member_saves_draft_then_submits(session):
     rnd = open_round(session)
     m = user(session, "member1")
-    e = entries.save_entry(session=session, member=m, rnd=rnd, project_id=project_id(session, 1),
-                           values=entry_values(score=4), expected_version=None)
+    e = entries.save_entry(session=session, actor=as_actor(m), member=m, rnd=rnd, project_id=project_id(session, 1),
+                           entry_in=entries.parse_entry(entry_values(score=4)), expected_version=None)
     assert (e.state, e.version) == ("draft", 1)
-    assert entries.submit_entries(session=session, member=m, rnd=rnd) == 1
+    assert entries.submit_entries(session=session, actor=as_actor(m), member=m, rnd=rnd) == 1
     assert session.get(ScoreEntry, e.id).state == "submitted"
 
 
 def test_incomplete_draft_blocks_submission(session):
     rnd = open_round(session)
     m = user(session, "member1")
-    entries.save_entry(session=session, member=m, rnd=rnd, project_id=project_id(session, 2),
-                       values=entry_values(score=None), expected_version=None)
+    entries.save_entry(session=session, actor=as_actor(m), member=m, rnd=rnd, project_id=project_id(session, 2),
+                       entry_in=entries.parse_entry(entry_values(score=None)), expected_version=None)
     with pytest.raises(InvalidInput) as err:
-        entries.submit_entries(session=session, member=m, rnd=rnd)
+        entries.submit_entries(session=session, actor=as_actor(m), member=m, rnd=rnd)
     assert [(i.code, i.row) for i in err.value.issues] == [("score_required", 2)]
 
 
@@ -136,17 +117,17 @@ def test_only_committee_members_score(session, role):
     rnd = open_round(session)
     u = user(session, f"{role}1", role)
     with pytest.raises(NotAllowed):
-        entries.save_entry(session=session, member=u, rnd=rnd, project_id=project_id(session, 1),
-                           values=entry_values(), expected_version=None)
+        entries.save_entry(session=session, actor=as_actor(u), member=u, rnd=rnd, project_id=project_id(session, 1),
+                           entry_in=entries.parse_entry(entry_values()), expected_version=None)
 
 
 def test_closed_round_rejects_new_scores(session):
     rnd = open_round(session)
     m = user(session, "member1")
-    rounds.transition(session=session, actor="t", plan_id=plan_id(session), code="2567-1", action="close")
+    rounds.transition(session=session, actor=OPERATOR, plan_id=plan_id(session), code="2567-1", action="close")
     with pytest.raises(NotAllowed) as err:
-        entries.save_entry(session=session, member=m, rnd=rnd, project_id=project_id(session, 1),
-                           values=entry_values(), expected_version=None)
+        entries.save_entry(session=session, actor=as_actor(m), member=m, rnd=rnd, project_id=project_id(session, 1),
+                           entry_in=entries.parse_entry(entry_values()), expected_version=None)
     assert err.value.issues[0].code == "round_not_open"
 
 
@@ -154,10 +135,10 @@ def test_stale_version_is_refused_and_nothing_overwritten(session):
     rnd = open_round(session)
     m = user(session, "member1")
     pid = project_id(session, 3)
-    entries.save_entry(session=session, member=m, rnd=rnd, project_id=pid, values=entry_values(score=3), expected_version=None)
-    entries.save_entry(session=session, member=m, rnd=rnd, project_id=pid, values=entry_values(score=5), expected_version=1)
+    entries.save_entry(session=session, actor=as_actor(m), member=m, rnd=rnd, project_id=pid, entry_in=entries.parse_entry(entry_values(score=3)), expected_version=None)
+    entries.save_entry(session=session, actor=as_actor(m), member=m, rnd=rnd, project_id=pid, entry_in=entries.parse_entry(entry_values(score=5)), expected_version=1)
     with pytest.raises(Conflict) as err:
-        entries.save_entry(session=session, member=m, rnd=rnd, project_id=pid, values=entry_values(score=1),
+        entries.save_entry(session=session, actor=as_actor(m), member=m, rnd=rnd, project_id=pid, entry_in=entries.parse_entry(entry_values(score=1)),
                            expected_version=1)
     assert err.value.issues[0].code == "entry_conflict"
     assert entries.get_entry(session=session, round_id=rnd.id, project_id=pid, member_id=m.id).score == 5
@@ -166,10 +147,10 @@ def test_stale_version_is_refused_and_nothing_overwritten(session):
 def test_prefill_carries_status_and_progress_not_scores(session):
     rnd = open_round(session)
     m = user(session, "member1")
-    entries.save_entry(session=session, member=m, rnd=rnd, project_id=project_id(session, 1),
-                       values=entry_values(score=4, status="in_progress", progress=60), expected_version=None)
-    rounds.transition(session=session, actor="t", plan_id=plan_id(session), code="2567-1", action="close")
-    nxt = rounds.create_round(session=session, actor="t", plan_id=plan_id(session), fiscal_year_be=2567, round_no=2,
+    entries.save_entry(session=session, actor=as_actor(m), member=m, rnd=rnd, project_id=project_id(session, 1),
+                       entry_in=entries.parse_entry(entry_values(score=4, status="in_progress", progress=60)), expected_version=None)
+    rounds.transition(session=session, actor=OPERATOR, plan_id=plan_id(session), code="2567-1", action="close")
+    nxt = rounds.create_round(session=session, actor=OPERATOR, plan_id=plan_id(session), fiscal_year_be=2567, round_no=2,
                               today=TODAY)
     carried = session.exec(select(ScoreEntry).where(ScoreEntry.round_id == nxt.id)).one()
     assert (carried.status, carried.progress_pct, carried.score, carried.carried_forward) == ("in_progress", 60, None, True)
@@ -180,26 +161,26 @@ def test_findings_validate_update_with_locking_and_bring_forward(session):
     rnd = open_round(session)
     sec = user(session, "sec1", "secretary")
     with pytest.raises(InvalidInput) as err:
-        findings.add_finding(session=session, user=sec, rnd=rnd, values={"text": " ", "severity": "huge"})
+        findings.add_finding(session=session, actor=as_actor(sec), rnd=rnd, finding_in=findings.parse_finding({"text": " ", "severity": "huge"}))
     assert {i.code for i in err.value.issues} == {"finding_text_required", "finding_subject_required", "severity_invalid"}
-    f = findings.add_finding(session=session, user=sec, rnd=rnd, values={
-        "text": "ยังไม่เผยแพร่รายงาน", "severity": "high", "project_id": project_id(session, 5)})
-    findings.update_finding(session=session, user=sec, finding_id=f.id, values={"status": "in_progress"}, expected_version=1)
+    f = findings.add_finding(session=session, actor=as_actor(sec), rnd=rnd, finding_in=findings.parse_finding({
+        "text": "ยังไม่เผยแพร่รายงาน", "severity": "high", "project_id": project_id(session, 5)}))
+    findings.update_finding(session=session, actor=as_actor(sec), finding_id=f.id, changes={"status": "in_progress"}, expected_version=1)
     with pytest.raises(Conflict):
-        findings.update_finding(session=session, user=sec, finding_id=f.id, values={"status": "closed"}, expected_version=1)
-    rounds.transition(session=session, actor="t", plan_id=plan_id(session), code="2567-1", action="close")
-    nxt = rounds.create_round(session=session, actor="t", plan_id=plan_id(session), fiscal_year_be=2567, round_no=2,
+        findings.update_finding(session=session, actor=as_actor(sec), finding_id=f.id, changes={"status": "closed"}, expected_version=1)
+    rounds.transition(session=session, actor=OPERATOR, plan_id=plan_id(session), code="2567-1", action="close")
+    nxt = rounds.create_round(session=session, actor=OPERATOR, plan_id=plan_id(session), fiscal_year_be=2567, round_no=2,
                               today=TODAY)
-    assert findings.bring_forward(session=session, actor="t", source=rnd, target=nxt) == 1
-    assert findings.bring_forward(session=session, actor="t", source=rnd, target=nxt) == 0
+    assert findings.bring_forward(session=session, actor=OPERATOR, source=rnd, target=nxt) == 1
+    assert findings.bring_forward(session=session, actor=OPERATOR, source=rnd, target=nxt) == 0
 
 
 def test_council_cannot_add_findings(session):
     rnd = open_round(session)
     council = user(session, "council1", "council")
     with pytest.raises(NotAllowed):
-        findings.add_finding(session=session, user=council, rnd=rnd, values={"text": "x", "severity": "low",
-                                                                            "project_id": project_id(session, 1)})
+        findings.add_finding(session=session, actor=as_actor(council), rnd=rnd, finding_in=findings.parse_finding({"text": "x", "severity": "low",
+                                                                            "project_id": project_id(session, 1)}))
 
 
 def test_yearly_result_is_validated_and_audited(session):
@@ -216,9 +197,9 @@ def test_yearly_result_is_validated_and_audited(session):
 def test_every_write_is_in_the_audit_log(session):
     rnd = open_round(session)
     m = user(session, "member1")
-    entries.save_entry(session=session, member=m, rnd=rnd, project_id=project_id(session, 1), values=entry_values(),
+    entries.save_entry(session=session, actor=as_actor(m), member=m, rnd=rnd, project_id=project_id(session, 1), entry_in=entries.parse_entry(entry_values()),
                        expected_version=None)
-    entries.submit_entries(session=session, member=m, rnd=rnd)
+    entries.submit_entries(session=session, actor=as_actor(m), member=m, rnd=rnd)
     actions = [a.action for a in session.exec(select(AuditLog).order_by(AuditLog.id))]
     assert actions == ["round.create", "round.open", "user.add", "entry.save", "entry.submit"]
     users_in_db = session.exec(select(AppUser)).all()

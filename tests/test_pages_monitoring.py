@@ -3,13 +3,14 @@
 import pytest
 from sqlmodel import Session, select
 
-from acplan import entries, rounds
+from acplan.monitoring import entries
+from acplan.monitoring import rounds
 from acplan.db import make_engine
-from acplan.models import AppUser, EvaluationRound
-from acplan.store import init_store
+from acplan.monitoring.models import AppUser, EvaluationRound
+from acplan.plan.load import init_store
 from tests.apptest import clear_caches, run_page, texts
 from tests.conftest import PLAN_FILE
-from tests.factories import TODAY, entry_values, plan_id, project_id, user
+from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
 
 
 @pytest.fixture(scope="module")
@@ -18,12 +19,12 @@ def store(tmp_path_factory):
     url = f"sqlite:///{tmp_path_factory.mktemp('mon') / 'acplan.db'}"
     mp.setenv("ACPLAN_DATABASE_URL", url)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         for name, role in (("sec", "secretary"), ("m1", "committee"), ("m2", "committee"), ("council1", "council")):
             user(s, name, role)
-        rounds.create_round(session=s, actor="test", plan_id=plan_id(s), fiscal_year_be=2567, round_no=1, today=TODAY)
-        rounds.transition(session=s, actor="test", plan_id=plan_id(s), code="2567-1", action="open")
+        rounds.create_round(session=s, actor=OPERATOR, plan_id=plan_id(s), fiscal_year_be=2567, round_no=1, today=TODAY)
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="open")
         s.commit()
     clear_caches()
     yield engine
@@ -82,8 +83,8 @@ def test_member_scores_in_the_grid_and_submits(store):
         member = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
         rnd = s.exec(select(EvaluationRound)).one()
         for n in range(1, 31):
-            entries.save_entry(session=s, member=member, rnd=rnd, project_id=project_id(s, n),
-                               values=entry_values(score=4 if n % 2 else 3), expected_version=None)
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, n),
+                               entry_in=entries.parse_entry(entry_values(score=4 if n % 2 else 3)), expected_version=None)
         s.commit()
     clear_caches()
     at.run()
@@ -103,7 +104,7 @@ def test_results_internal_before_publishing_and_public_after(store):
     assert "คะแนนรายกรรมการ (ภายใน ไม่เผยแพร่)" in shown
     with Session(store) as s:
         for action in ("close", "publish"):
-            rounds.transition(session=s, actor="sec", plan_id=plan_id(s), code="2567-1", action=action)
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
         s.commit()
     clear_caches()
     anon = run_page("pages/results.py")
@@ -121,7 +122,7 @@ def test_overview_and_project_page_show_the_published_round(store):
         rnd = s.exec(select(EvaluationRound)).one()
         if rnd.status != "published":
             for action in ("close", "publish"):
-                rounds.transition(session=s, actor="sec", plan_id=plan_id(s), code="2567-1", action=action)
+                rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
             s.commit()
     clear_caches()
     overview = run_page()
@@ -161,20 +162,20 @@ def test_prefilled_round_marks_carried_and_changed_entries(tmp_path, monkeypatch
     from acplan.ui import grid
     url = f"sqlite:///{tmp_path / 'p.db'}"
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         m = user(s, "m1")
-        first = rounds.create_round(session=s, actor="t", plan_id=plan_id(s), fiscal_year_be=2568, round_no=1, today=TODAY)
-        rounds.transition(session=s, actor="t", plan_id=plan_id(s), code="2568-1", action="open")
+        first = rounds.create_round(session=s, actor=OPERATOR, plan_id=plan_id(s), fiscal_year_be=2568, round_no=1, today=TODAY)
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", action="open")
         for n in (1, 2):
-            entries.save_entry(session=s, member=m, rnd=first, project_id=project_id(s, n),
-                               values=entry_values(status="in_progress", progress=40), expected_version=None)
-        rounds.transition(session=s, actor="t", plan_id=plan_id(s), code="2568-1", action="close")
-        second = rounds.create_round(session=s, actor="t", plan_id=plan_id(s), fiscal_year_be=2568, round_no=2, today=TODAY)
-        rounds.transition(session=s, actor="t", plan_id=plan_id(s), code="2568-2", action="open")
+            entries.save_entry(session=s, actor=as_actor(m), member=m, rnd=first, project_id=project_id(s, n),
+                               entry_in=entries.parse_entry(entry_values(status="in_progress", progress=40)), expected_version=None)
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", action="close")
+        second = rounds.create_round(session=s, actor=OPERATOR, plan_id=plan_id(s), fiscal_year_be=2568, round_no=2, today=TODAY)
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-2", action="open")
         carried = entries.get_entry(session=s, round_id=second.id, project_id=project_id(s, 2), member_id=m.id)
-        entries.save_entry(session=s, member=m, rnd=second, project_id=project_id(s, 2),
-                           values=entry_values(status="completed", progress=100), expected_version=carried.version)
+        entries.save_entry(session=s, actor=as_actor(m), member=m, rnd=second, project_id=project_id(s, 2),
+                           entry_in=entries.parse_entry(entry_values(status="completed", progress=100)), expected_version=carried.version)
         frame = grid.member_frame(s, second, m, "th")
     assert frame.loc[1, ["previous_label", "carried_label"]].tolist() == ["อยู่ระหว่างดำเนินการ 40%", "↻"]
     assert frame.loc[2, ["previous_label", "carried_label"]].tolist() == ["อยู่ระหว่างดำเนินการ 40%", "✎"]

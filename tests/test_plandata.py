@@ -5,7 +5,7 @@ import sys
 
 import pytest
 
-from acplan import plandata
+from acplan.plan import datafile
 from acplan.i18n import t
 from tests.conftest import PLAN_FILE
 
@@ -15,7 +15,7 @@ def run_cli(*args: str) -> subprocess.CompletedProcess:
 
 
 def test_shipped_plan_is_valid_and_matches_summary_table(plan_data):
-    report = plandata.validate(plan_data)
+    report = datafile.validate(plan_data)
     assert report.problems == []
     assert report.items == 30
     assert report.items_by_dimension == {1: 3, 2: 15, 3: 5, 4: 7}
@@ -71,8 +71,8 @@ def _bad_mission(d):
         ("year_budget_mismatch", {"year": 2566, "found": 210_000, "stated": 220_000})]),
 ], ids=["missing-item", "wrong-budget", "duplicated-number", "link-to-missing-item", "unknown-mission", "fractional-baht"])
 def test_damaged_copy_is_rejected_with_each_problem(plan_copy, mutate, expected):
-    data, _ = plandata.read_file(plan_copy(mutate))
-    problems = [(p.code, p.params) for p in plandata.validate(data).problems]
+    data, _ = datafile.read_file(plan_copy(mutate))
+    problems = [(p.code, p.params) for p in datafile.validate(data).problems]
     assert problems == expected
 
 
@@ -100,5 +100,5 @@ def test_unreadable_file_is_reported_not_raised(tmp_path):
 
 
 def test_missing_section_is_reported(plan_copy):
-    data, _ = plandata.read_file(plan_copy(lambda d: d.pop("risks")))
-    assert [(p.code, p.params) for p in plandata.validate(data).problems] == [("missing_section", {"section": "risks"})]
+    data, _ = datafile.read_file(plan_copy(lambda d: d.pop("risks")))
+    assert [(p.code, p.params) for p in datafile.validate(data).problems] == [("missing_section", {"section": "risks"})]

@@ -8,10 +8,11 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 from sqlmodel import Session, select
 
-from acplan import config
+from tests.factories import OPERATOR
+from acplan import settings
 from acplan.db import make_engine
-from acplan.models import Project
-from acplan.store import init_store
+from acplan.plan.models import PlanItem
+from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
 
 WRITES = ["UPDATE project SET name_th = 'x'", "DELETE FROM budgetline", "INSERT INTO organisation (code, name_th, name_en, "
@@ -24,7 +25,7 @@ def read_only_sqlite(tmp_path):
     path = tmp_path / "public" / "acplan.db"
     path.parent.mkdir()
     engine = make_engine(f"sqlite:///{path}")
-    init_store(engine, PLAN_FILE)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
     engine.dispose()
     path.chmod(stat.S_IRUSR | stat.S_IRGRP)
     path.parent.chmod(stat.S_IRUSR | stat.S_IXUSR)
@@ -37,13 +38,13 @@ def test_public_sqlite_engine_reads_a_read_only_file_in_a_read_only_folder(read_
     url, _ = read_only_sqlite
     engine = make_engine(url, read_only=True)
     with Session(engine) as s:
-        assert len(s.exec(select(Project)).all()) == 30
+        assert len(s.exec(select(PlanItem)).all()) == 30
 
 
 @pytest.mark.parametrize("statement", [*WRITES, "ATTACH DATABASE 'x.db' AS x", "PRAGMA journal_mode=WAL"])
 def test_public_sqlite_engine_refuses_writes_and_attach(tmp_path, statement, monkeypatch):
     path = tmp_path / "acplan.db"
-    init_store(make_engine(f"sqlite:///{path}"), PLAN_FILE)
+    init_store(make_engine(f"sqlite:///{path}"), PLAN_FILE, actor=OPERATOR)
     monkeypatch.chdir(tmp_path)
     engine = make_engine(f"sqlite:///{path}", read_only=True)
     with pytest.raises(DatabaseError, match="not authorized|readonly|read-only"):
@@ -56,10 +57,10 @@ def test_public_sqlite_engine_refuses_writes_and_attach(tmp_path, statement, mon
 
 def test_public_sqlite_orm_write_fails_at_the_database(tmp_path):
     path = tmp_path / "acplan.db"
-    init_store(make_engine(f"sqlite:///{path}"), PLAN_FILE)
+    init_store(make_engine(f"sqlite:///{path}"), PLAN_FILE, actor=OPERATOR)
     engine = make_engine(f"sqlite:///{path}", read_only=True)
     with Session(engine) as s:
-        project = s.exec(select(Project).where(Project.number == 1)).one()
+        project = s.exec(select(PlanItem).where(PlanItem.number == 1)).one()
         project.name_th = "แก้ไขผ่านเว็บสาธารณะ"
         s.add(project)
         with pytest.raises(DatabaseError):
@@ -69,7 +70,7 @@ def test_public_sqlite_orm_write_fails_at_the_database(tmp_path):
 @pytest.fixture
 def pg_read_only_url(pg_url):
     """The test database loaded, plus a role granted SELECT only, as the public deployment documents."""
-    init_store(make_engine(pg_url), PLAN_FILE)
+    init_store(make_engine(pg_url), PLAN_FILE, actor=OPERATOR)
     role = f"acplan_public_{uuid.uuid4().hex[:8]}"
     admin = make_engine(pg_url)
     with admin.begin() as conn:
@@ -97,17 +98,17 @@ def test_public_postgresql_role_refuses_writes_even_after_lifting_read_only(pg_r
 
 @pytest.mark.parametrize("password", ["changeme", "PASSWORD", "secret", "REPLACE-WITH-THE-REAL-PASSWORD"])
 def test_placeholder_database_password_is_refused(password):
-    with pytest.raises(config.InsecureConfiguration) as err:
+    with pytest.raises(settings.InsecureConfiguration) as err:
         make_engine(f"postgresql+psycopg://acplan:{password}@db.example/acplan")
     assert password not in str(err.value)
 
 
 def test_secrets_file_is_read_and_its_placeholder_refused(tmp_path, monkeypatch):
     secrets = tmp_path / "secrets.toml"
-    secrets.write_text((config.ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"), encoding="utf-8")
+    secrets.write_text((settings.ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"), encoding="utf-8")
     monkeypatch.setattr(config, "SECRETS_FILE", secrets)
     monkeypatch.delenv("ACPLAN_DATABASE_URL", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert config.database_url().startswith("postgresql+psycopg://acplan_app:")
-    with pytest.raises(config.InsecureConfiguration):
+    assert settings.database_url().startswith("postgresql+psycopg://acplan_app:")
+    with pytest.raises(settings.InsecureConfiguration):
         make_engine()

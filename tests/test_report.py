@@ -10,12 +10,14 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from acplan import entries, findings, rounds
+from acplan.monitoring import entries
+from acplan.monitoring import findings
+from acplan.monitoring import rounds
 from acplan.db import make_engine
-from acplan.reports import build_report
-from acplan.store import init_store
+from acplan.reporting import build_report
+from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE, need
-from tests.factories import entry_values, open_round, plan_id, project_id, user
+from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 
 TODAY = date(2026, 11, 27)
 
@@ -24,23 +26,23 @@ TODAY = date(2026, 11, 27)
 def seeded(tmp_path_factory):
     """Round 2567-1 with two members' submitted scores and findings; round 2567-2 open with no scores."""
     engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('report') / 'r.db'}")
-    init_store(engine, PLAN_FILE)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         a, b, sec = user(s, "somchai"), user(s, "somsri"), user(s, "sec", "secretary")
         rnd = open_round(s, "2567-1")
         for member, scores in ((a, {1: 5, 2: 4, 19: 3}), (b, {1: 3, 2: 4, 19: 5})):
             for n, score in scores.items():
-                entries.save_entry(session=s, member=member, rnd=rnd, project_id=project_id(s, n),
-                                   values=entry_values(score=score, status="completed" if n == 1 else "in_progress",
-                                                       spent=30000 if n == 19 else 0), expected_version=None)
-            entries.submit_entries(session=s, member=member, rnd=rnd)
-        findings.add_finding(session=s, user=sec, rnd=rnd, values={"text": "ควรเผยแพร่รายงานการจัดซื้อจัดจ้างรายเดือน",
+                entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, n),
+                                   entry_in=entries.parse_entry(entry_values(score=score, status="completed" if n == 1 else "in_progress",
+                                                       spent=30000 if n == 19 else 0)), expected_version=None)
+            entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
+        findings.add_finding(session=s, actor=as_actor(sec), rnd=rnd, finding_in=findings.parse_finding({"text": "ควรเผยแพร่รายงานการจัดซื้อจัดจ้างรายเดือน",
                              "severity": "high", "project_id": project_id(s, 4), "visibility": "public",
-                             "responsible_unit": "กองคลัง", "due_date": date(2024, 6, 30)})
-        findings.add_finding(session=s, user=sec, rnd=rnd, values={"text": "ข้อค้นพบภายใน", "severity": "low",
-                             "project_id": project_id(s, 5)})
+                             "responsible_unit": "กองคลัง", "due_date": date(2024, 6, 30)}))
+        findings.add_finding(session=s, actor=as_actor(sec), rnd=rnd, finding_in=findings.parse_finding({"text": "ข้อค้นพบภายใน", "severity": "low",
+                             "project_id": project_id(s, 5)}))
         for action in ("close", "publish"):
-            rounds.transition(session=s, actor="sec", plan_id=plan_id(s), code="2567-1", action=action)
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
         open_round(s, "2567-2", prefill=False)
         s.commit()
     yield engine
@@ -49,7 +51,7 @@ def seeded(tmp_path_factory):
 
 def report(engine, code: str, fmt: str, internal: bool) -> bytes:
     with Session(engine) as s:
-        return build_report(session=s, plan_id=plan_id(s), code=code, internal=internal, fmt=fmt, today=TODAY)
+        return build_report(session=s, actor=OPERATOR, plan_id=plan_id(s), code=code, internal=internal, fmt=fmt, today=TODAY)
 
 
 def searchable(text: str) -> str:

@@ -3,7 +3,7 @@
 import pandas as pd
 import pytest
 
-from acplan import scoring
+from acplan.monitoring import scoring
 
 
 @pytest.mark.parametrize(("scores", "expected"), [

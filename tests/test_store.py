@@ -6,12 +6,13 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from acplan import models as m
+from tests.factories import OPERATOR
+from acplan.plan import models as m
 from acplan.db import current_revision, make_engine, migrate
-from acplan.export import export_plan
-from acplan.loader import load_plan
-from acplan.plandata import read_file
-from acplan.store import InvalidPlanData, init_store
+from acplan.plan.dump import export_plan
+from acplan.plan.load import load_plan
+from acplan.plan.datafile import read_file
+from acplan.plan.load import InvalidPlanData, init_store
 from tests.conftest import PLAN_FILE
 
 
@@ -30,9 +31,9 @@ def as_json(data) -> dict:
 
 
 def test_init_twice_leaves_database_unchanged(sqlite_engine):
-    first = init_store(sqlite_engine, PLAN_FILE)
+    first = init_store(sqlite_engine, PLAN_FILE, actor=OPERATOR)
     before = snapshot(sqlite_engine)
-    second = init_store(sqlite_engine, PLAN_FILE)
+    second = init_store(sqlite_engine, PLAN_FILE, actor=OPERATOR)
     assert (first.loaded, second.loaded) == (True, False)
     assert snapshot(sqlite_engine) == before
     assert len(before["project"]) == 30
@@ -41,7 +42,7 @@ def test_init_twice_leaves_database_unchanged(sqlite_engine):
 def test_loading_again_never_duplicates(loaded_engine):
     data, sha = read_file(PLAN_FILE)
     with Session(loaded_engine) as session:
-        _, added = load_plan(session=session, data=data, sha256=sha)
+        _, added = load_plan(session=session, actor=OPERATOR, data=data, sha256=sha)
         session.commit()
         assert added is False
         assert len(session.exec(select(m.Plan)).all()) == 1
@@ -52,7 +53,7 @@ def test_loading_again_never_duplicates(loaded_engine):
 def test_export_equals_data_file(backend, request, plan_data):
     url = request.getfixturevalue("sqlite_url" if backend == "sqlite" else "pg_url")
     engine = make_engine(url)
-    result = init_store(engine, PLAN_FILE)
+    result = init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as session:
         exported = export_plan(session=session, plan_id=result.plan_id)
     engine.dispose()
@@ -76,10 +77,10 @@ def test_export_plan_cli_prints_the_data_file(tmp_path, plan_data):
 def test_invalid_plan_file_loads_nothing(sqlite_engine, plan_copy):
     path = plan_copy(lambda d: d["projects"].pop())
     with pytest.raises(InvalidPlanData) as err:
-        init_store(sqlite_engine, path)
+        init_store(sqlite_engine, path, actor=OPERATOR)
     assert [p.code for p in err.value.report.problems][0] == "item_missing"
     with Session(sqlite_engine) as session:
-        assert session.exec(select(m.Project)).all() == []
+        assert session.exec(select(m.PlanItem)).all() == []
 
 
 def test_failed_load_rolls_back_everything(sqlite_engine, plan_data):
@@ -87,7 +88,7 @@ def test_failed_load_rolls_back_everything(sqlite_engine, plan_data):
     broken = as_json(plan_data)
     broken["projects"][29]["sub_items"] = ["9.9.9"]  # passes no validation: load directly to provoke a failure
     with Session(sqlite_engine) as session, pytest.raises(KeyError):
-        load_plan(session=session, data=broken, sha256="x")
+        load_plan(session=session, actor=OPERATOR, data=broken, sha256="x")
     with Session(sqlite_engine) as session:
         assert session.exec(select(m.Organisation)).all() == []
 
@@ -96,7 +97,7 @@ def test_migration_from_first_revision_keeps_loaded_data(sqlite_engine):
     migrate(sqlite_engine, "0001")
     data, sha = read_file(PLAN_FILE)
     with Session(sqlite_engine) as session:
-        load_plan(session=session, data=data, sha256=sha)
+        load_plan(session=session, actor=OPERATOR, data=data, sha256=sha)
         session.commit()
     before = {t: rows for t, rows in snapshot_tables(sqlite_engine).items()}
     migrate(sqlite_engine)
@@ -132,7 +133,7 @@ def test_schema_from_migrations_matches_models(sqlite_engine):
 
 
 def test_get_plan_by_id_finds_that_plan(loaded_engine):
-    from acplan.queries import get_plan
+    from acplan.plan.queries import get_plan
     with Session(loaded_engine) as session:
         first = get_plan(session=session)
         assert get_plan(session=session, plan_id=first.id) == first

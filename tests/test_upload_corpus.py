@@ -7,17 +7,17 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
-from acplan import scoresheet
+from acplan.monitoring import scoresheet
 from acplan.errors import InvalidInput
-from acplan.models import ScoreEntry
-from tests.factories import open_round, user
+from acplan.monitoring.models import ScoreEntry
+from tests.factories import OPERATOR, open_round, user
 
 
 @pytest.fixture
 def ctx(loaded_engine):
     with Session(loaded_engine) as s:
         rnd, member = open_round(s), user(s, "m1")
-        template = scoresheet.member_template(session=s, rnd=rnd, member=member)
+        template = scoresheet.member_template(session=s, actor=OPERATOR, rnd=rnd, member=member)
         yield s, rnd, member, template
 
 
@@ -71,7 +71,7 @@ CASES = [
 def test_bad_upload_is_refused_and_nothing_changes(ctx, name, make, code):
     s, rnd, member, template = ctx
     with pytest.raises(InvalidInput) as err:
-        scoresheet.import_sheet(session=s, rnd=rnd, member=member, data=make(template))
+        scoresheet.import_sheet(session=s, actor=OPERATOR, rnd=rnd, member=member, data=make(template))
     assert code in [i.code for i in err.value.issues]
     assert s.exec(select(ScoreEntry)).all() == []
 
@@ -79,6 +79,6 @@ def test_bad_upload_is_refused_and_nothing_changes(ctx, name, make, code):
 def test_formula_is_never_evaluated_and_text_formula_stays_text(ctx):
     s, rnd, member, template = ctx
     data = workbook_bytes(set_cells(C2="completed", F2=4, H2='=HYPERLINK("https://evil.example","x")'), template)
-    assert scoresheet.import_sheet(session=s, rnd=rnd, member=member, data=data) == 1
+    assert scoresheet.import_sheet(session=s, actor=OPERATOR, rnd=rnd, member=member, data=data) == 1
     saved = s.exec(select(ScoreEntry)).one()
     assert saved.comment == ""  # a formula has no stored value: nothing of it is imported, nothing is evaluated

@@ -3,8 +3,9 @@
 import pandas as pd
 import streamlit as st
 
-from acplan import format as fmt, summary
+from acplan import format as fmt
 from acplan.i18n import t
+from acplan.plan import figures
 from acplan.ui import state
 from acplan.ui.views import by_year_table, chart_block
 
@@ -29,7 +30,7 @@ def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
     }
     actual = state.actual_spending(plan_id)
     if not actual.empty:
-        series = summary.planned_vs_actual(bundle.budget, actual)
+        series = figures.planned_vs_actual(bundle.budget, actual)
         blocks["planned_vs_actual"] = chart_block("planned_vs_actual", series, by_year_table(
             series.pivot(index="fiscal_year_be", columns="series", values="amount_thb"), lang,
             {"planned": t("series_planned", lang), "actual": t("series_actual", lang)}), key="planned_vs_actual", lang=lang)
@@ -52,7 +53,7 @@ def targets_view(plan_id: int, lang: str) -> dict:
     """The targets page: baseline line, the target-versus-actual table, and the ITA chart block."""
     targets = state.plan_bundle().targets
     base_cases = targets["baseline_cases"].iloc[0]
-    reductions = [summary.case_reduction_pct(None if pd.isna(base_cases) else int(base_cases),
+    reductions = [figures.case_reduction_pct(None if pd.isna(base_cases) else int(base_cases),
                                              None if pd.isna(c) else int(c)) for c in targets["cases_actual"]]
     table = pd.DataFrame({
         t("col_fiscal_year", lang): [fmt.fiscal_year_label(y, lang) for y in targets["fiscal_year_be"]],
@@ -72,16 +73,16 @@ def targets_view(plan_id: int, lang: str) -> dict:
 def overview_view(plan_id: int, lang: str, fy: int) -> dict:
     """Headline figures of the overview for fiscal year `fy`: money, this year's targets, items, dimension cards."""
     bundle = state.plan_bundle()
-    money = summary.budget_by_dimension_year(bundle.projects, bundle.budget).groupby("dimension")["amount_thb"].sum()
-    counts = summary.items_by_dimension(bundle.projects).set_index("dimension")["items"]
-    kinds = summary.items_by_kind(bundle.projects)
-    by_year = summary.budget_by_year(bundle.budget)
+    money = figures.budget_by_dimension_year(bundle.projects, bundle.budget).groupby("dimension")["amount_thb"].sum()
+    counts = figures.items_by_dimension(bundle.projects).set_index("dimension")["items"]
+    kinds = figures.items_by_kind(bundle.projects)
+    by_year = figures.budget_by_year(bundle.budget)
     target = bundle.targets[bundle.targets["fiscal_year_be"] == fy]
     return {
-        "total": summary.total_budget_thb(bundle.budget),
-        "year": summary.total_budget_thb(bundle.budget[bundle.budget["fiscal_year_be"] == fy]),
+        "total": figures.total_budget_thb(bundle.budget),
+        "year": figures.total_budget_thb(bundle.budget[bundle.budget["fiscal_year_be"] == fy]),
         "target": None if target.empty else target.iloc[0].to_dict(),
-        "items": len(bundle.projects), "unfunded": summary.unfunded_items(bundle.budget),
+        "items": len(bundle.projects), "unfunded": figures.unfunded_items(bundle.budget),
         "kinds": list(zip(kinds["kind"], kinds["items"].astype(int), strict=True)),
         "cards": [{"dimension": int(d), "name_th": name, "items": int(counts.get(d, 0)), "budget": int(money.get(d, 0))}
                   for d, name in zip(bundle.dimensions["dimension"], bundle.dimensions["dimension_name_th"], strict=True)],

@@ -2,24 +2,26 @@
 
 import pandas as pd
 import streamlit as st
-from sqlmodel import Session, select
+from sqlmodel import Session
 
-from acplan import entries, queries
-from acplan.errors import AcplanError
+from acplan.access import Actor
 from acplan.i18n import describe, t
-from acplan.models import AppUser, EvaluationRound, Project
+from acplan.monitoring import entries
+from acplan.monitoring.models import AppUser, EvaluationRound
+from acplan.plan import queries
 from acplan.ui import state
+from acplan.ui.actions import attempt, show_issues
 
 MESSAGES_KEY = "grid_messages"
 
 
-def member_frame(session: Session, rnd: EvaluationRound, member: AppUser, lang: str) -> pd.DataFrame:
-    """One row per item (index = item number) with the member's current entry and its version."""
-    items = pd.DataFrame(session.exec(select(Project.number, Project.name_th, Project.id).where(Project.plan_id == rnd.plan_id)
-                                      .order_by(Project.number)).all(), columns=["number", "name_th", "project_id"])
-    mine = entries.entries_frame(session=session, round_id=rnd.id, member_id=member.id)
+def member_frame(session: Session, actor: Actor, rnd: EvaluationRound, lang: str) -> pd.DataFrame:
+    """One row per item (index = item number) with the acting member's current entry and its version."""
+    items = pd.DataFrame(queries.list_item_refs(session=session, plan_id=rnd.plan_id),
+                         columns=["number", "name_th", "project_id"])
+    mine = entries.entries_frame(session=session, actor=actor, round_id=rnd.id, member_id=actor.user_id)
     df = items.merge(mine.drop(columns=["member"]), on="number", how="left").set_index("number")
-    previous = _previous(session, rnd, member)
+    previous = _previous(session, actor, rnd)
     return df.assign(
         status_label=[t(f"status_{s}", lang) if isinstance(s, str) else None for s in df["status"]],
         reason_label=[t(f"reason_{r}", lang) if isinstance(r, str) else None for r in df["not_possible_reason"]],
@@ -28,11 +30,11 @@ def member_frame(session: Session, rnd: EvaluationRound, member: AppUser, lang: 
         carried_label=[_change_mark(row, previous.get(n)) for n, row in df.iterrows()])
 
 
-def _previous(session: Session, rnd: EvaluationRound, member: AppUser) -> dict[int, dict]:
+def _previous(session: Session, actor: Actor, rnd: EvaluationRound) -> dict[int, dict]:
     """The member's entries in the round this one was pre-filled from, by item number."""
     if rnd.prefilled_from_id is None:
         return {}
-    frame = entries.entries_frame(session=session, round_id=rnd.prefilled_from_id, member_id=member.id)
+    frame = entries.entries_frame(session=session, actor=actor, round_id=rnd.prefilled_from_id, member_id=actor.user_id)
     return {int(r["number"]): r for r in frame.to_dict("records")}
 
 
@@ -92,7 +94,26 @@ def _values(row: pd.Series, lang: str) -> dict:
             "comment": row["comment"] if isinstance(row["comment"], str) else ""}
 
 
-def save_edits(key: str, frame: pd.DataFrame, round_id: int, user_id: int, lang: str) -> None:
+def _save(actor: Actor, round_id: int, project_id: int, values: dict, version: int | None):
+    """The write of one item's entry, for `attempt`: the member and round re-read in the write's own session."""
+    def write(session: Session):
+        entry_in = entries.parse_entry(values)
+        return entries.save_entry(session=session, actor=actor, member=session.get(AppUser, actor.user_id),
+                                  rnd=session.get(EvaluationRound, round_id), project_id=project_id, entry_in=entry_in,
+                                  expected_version=version)
+    return write
+
+
+def _version(row: pd.Series) -> int | None:
+    return None if pd.isna(row["version"]) else int(row["version"])
+
+
+def refresh_grid() -> None:
+    """Draw the grid anew from the store on the next run (its edit state is keyed by this generation)."""
+    st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
+
+
+def save_edits(key: str, frame: pd.DataFrame, round_id: int, actor: Actor, lang: str) -> None:
     """on_change of the grid: save each edited row as the member's draft, one transaction per row."""
     edited = st.session_state[key]["edited_rows"]
     messages = []
@@ -101,29 +122,22 @@ def save_edits(key: str, frame: pd.DataFrame, round_id: int, user_id: int, lang:
         for column, value in changes.items():
             row[column] = value
         number = int(frame.index[int(position)])
-        version = None if pd.isna(row["version"]) else int(row["version"])
-        try:
-            with Session(state.engine()) as s:
-                member, rnd = s.get(AppUser, user_id), s.get(EvaluationRound, round_id)
-                entries.save_entry(session=s, member=member, rnd=rnd, project_id=int(row["project_id"]),
-                                   values=_values(row, lang), expected_version=version)
-                s.commit()
-            messages.append(("success", t("grid_saved", lang, number=number)))
-        except AcplanError as exc:
-            messages += [("error", f"{t('project_heading', lang, no=number)}: {describe(i, lang)}") for i in exc.issues]
+        _, issues = attempt(_save(actor, round_id, int(row["project_id"]), _values(row, lang), _version(row)))
+        messages += [("error", f"{t('project_heading', lang, no=number)}: {describe(i, lang)}") for i in issues] \
+            or [("success", t("grid_saved", lang, number=number))]
     st.session_state[MESSAGES_KEY] = messages
-    st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
-    st.cache_data.clear()
+    refresh_grid()
 
 
-def detail_form(df: pd.DataFrame, rnd: EvaluationRound, user: AppUser, lang: str) -> None:
+def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str) -> None:
     """One item's entry in full: each indicator's actual value and whether it was achieved, and the evidence."""
     number = st.selectbox(t("detail_item", lang), df.index.tolist(), key="detail_item",
                           format_func=lambda n: f"{n}. {df.loc[n, 'name_th'][:70]}")
     row = df.loc[number]
     with Session(state.engine()) as s:
         indicators = [(i["id"], i["text_th"]) for i in queries.list_indicators(session=s, project_id=int(row["project_id"]))]
-        saved = entries.indicator_results(session=s, round_id=rnd.id, project_id=int(row["project_id"]), member_id=user.id)
+        saved = entries.indicator_results(session=s, actor=actor, round_id=rnd.id, project_id=int(row["project_id"]),
+                                          member_id=actor.user_id)
     with st.form(f"detail_{number}", enter_to_submit=False):
         results = {}
         for ind_id, text in indicators:
@@ -137,16 +151,10 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, user: AppUser, lang: str
                                max_chars=entries.MAX_COMMENT_CHARS, key=f"comment_{number}")
         if st.form_submit_button(t("save_detail", lang)):
             values = _values(row, lang) | {"comment": comment, "indicators": results}
-            version = None if pd.isna(row["version"]) else int(row["version"])
-            try:
-                with Session(state.engine()) as s:
-                    entries.save_entry(session=s, member=s.merge(user), rnd=s.merge(rnd), project_id=int(row["project_id"]),
-                                       values=values, expected_version=version)
-                    s.commit()
+            _, issues = attempt(_save(actor, rnd.id, int(row["project_id"]), values, _version(row)))
+            if issues:
+                show_issues(issues, lang)
+            else:
                 st.session_state[MESSAGES_KEY] = [("success", t("grid_saved", lang, number=number))]
-                st.session_state["grid_generation"] = st.session_state.get("grid_generation", 0) + 1
+                refresh_grid()
                 st.rerun()
-            except AcplanError as exc:
-                from acplan.ui.actions import show_issues
-                show_issues(exc.issues, lang)
-

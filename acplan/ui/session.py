@@ -5,8 +5,11 @@ from datetime import UTC, datetime, timedelta
 import streamlit as st
 from sqlmodel import Session
 
-from acplan import config, users
-from acplan.models import AppUser
+from acplan import settings
+from acplan.access import Actor, Permission
+from acplan.i18n import t
+from acplan.monitoring import users
+from acplan.monitoring.models import AppUser
 from acplan.ui import state
 
 AUTH_KEY = "acplan_auth"
@@ -21,9 +24,9 @@ def _now() -> datetime:
 def current_user() -> AppUser | None:
     """The signed-in, still active user, re-read from the store on every run; None after idle expiry."""
     auth = st.session_state.get(AUTH_KEY)
-    if not auth or config.public_mode():
+    if not auth or settings.get().public:
         return None
-    idle = timedelta(minutes=int(config.get("ACPLAN_SESSION_IDLE_MIN")))
+    idle = timedelta(minutes=settings.get().session_idle_min)
     if _now() - auth["last_seen"] > idle:
         st.session_state.pop(AUTH_KEY, None)
         st.session_state["acplan_expired"] = True
@@ -38,14 +41,18 @@ def current_user() -> AppUser | None:
     return user
 
 
-def role() -> str | None:
-    user = current_user()
-    return user.role if user else None
+def actor() -> Actor:
+    """Who is acting in this run: the signed-in account, or an anonymous visitor."""
+    return _actor_of(current_user())
+
+
+def _actor_of(user: AppUser | None) -> Actor:
+    return Actor.anonymous() if user is None else Actor(user.username, user.role, user.id, user.organisation_id)
 
 
 def sign_in(username: str, password: str) -> tuple[bool, int]:
     """(signed in, seconds to wait); failures are throttled per user (store) and per browser session."""
-    if config.public_mode():
+    if settings.get().public:
         return False, 0
     now = _now()
     wait_until = st.session_state.get(WAIT_KEY)
@@ -71,19 +78,18 @@ def sign_out() -> None:
     st.session_state.pop(AUTH_KEY, None)
 
 
-def require(action: str) -> AppUser | None:
-    """The signed-in user if their role may `action`; otherwise a clear message, a sign-in link, and the page stops.
+def require(permission: Permission) -> Actor:
+    """The acting user if they hold `permission`; otherwise a clear message, a sign-in link, and the page stops.
 
     Every page that reads private data or writes calls this: hidden pages are still reachable by URL.
+    The services check the permission again; this only decides what the page shows.
     """
-    from acplan.auth import can
-    from acplan.i18n import t
-
     user = current_user()
-    if can(user.role if user else None, action):
-        return user
+    who = _actor_of(user)
+    if who.can(permission):
+        return who
     lang = state.lang()
-    if config.public_mode():
+    if settings.get().public:
         st.warning(t("public_not_available", lang))
         st.page_link("pages/overview.py", label=t("nav_overview", lang), icon=":material/home:")
         st.stop()

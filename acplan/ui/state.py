@@ -1,17 +1,23 @@
 """Cached engine and plan data for pages; the current language."""
 
 from dataclasses import dataclass
-from datetime import date
 
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
 from sqlmodel import Session
 
-from acplan import config, format as fmt, queries
-from acplan.filters import ProjectFilter, apply_filter, search_index
+from acplan import clock, settings
+from acplan import format as fmt
+from acplan.access import Actor, Permission, Role
 from acplan.i18n import LANGS, t
-from acplan.store import init_store
+from acplan.monitoring import evaluation as ev
+from acplan.monitoring import yearly
+from acplan.monitoring.auth import authorize
+from acplan.plan import figures, queries
+from acplan.plan.filters import ProjectFilter, apply_filter, search_index
+from acplan.plan.load import init_store
+from acplan.plan.risks import register_view
 
 CACHE_TTL_S = 300
 
@@ -21,11 +27,12 @@ def engine() -> Engine:
     """One Engine per server process; on first start it migrates and loads the shipped plan."""
     from acplan.db import make_engine
 
-    if config.public_mode():  # the public process holds no means to write: read-only connection, no migrations
+    config = settings.get()
+    if config.public:  # the public process holds no means to write: read-only connection, no migrations
         return make_engine(read_only=True)
     eng = make_engine()
-    if config.get("ACPLAN_AUTO_INIT") == "1":
-        init_store(eng, config.plan_file())
+    if config.auto_init:
+        init_store(eng, config.plan_file, actor=Actor.operator("app"))
     return eng
 
 
@@ -58,7 +65,7 @@ def plan_bundle() -> PlanBundle | None:
             projects=queries.list_projects(session=session, plan_id=plan.id),
             budget=queries.list_budget_lines(session=session, plan_id=plan.id),
             search=search_index(queries.list_search_text(session=session, plan_id=plan.id)),
-            targets=queries.list_targets(session=session, plan_id=plan.id),
+            targets=yearly.list_targets(session=session, plan_id=plan.id),
             risk_areas=areas, risk_issues=issues, risk_measures=measures,
         )
 
@@ -70,23 +77,15 @@ def project_detail(plan_id: int, number: int) -> queries.ProjectDetail | None:
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def actual_spending(plan_id: int, statuses: tuple[str, ...] = ("published",)) -> pd.DataFrame:
-    """Actual spending per fiscal year from the rounds with these statuses (SCORING.md §5)."""
+def actual_spending(plan_id: int) -> pd.DataFrame:
+    """Actual spending per fiscal year from the published rounds (SCORING.md §5)."""
     with Session(engine()) as session:
-        return queries.list_actual_spending(session=session, plan_id=plan_id, statuses=statuses)
-
-
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def notes(plan_id: int, subject_type: str, key: str) -> list[dict]:
-    with Session(engine()) as session:
-        return queries.list_notes(session=session, plan_id=plan_id, subject_type=subject_type, key=key)
+        return evaluation.list_actual_spending(session=session, actor=Actor.anonymous(), plan_id=plan_id)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def risk_view(plan_id: int) -> list[dict]:
     """The fraud-risk register page's data, computed once per plan."""
-    from acplan.register import register_view
-
     bundle = plan_bundle()
     names = dict(zip(bundle.projects["number"], bundle.projects["name_th"], strict=True))
     with Session(engine()) as session:
@@ -98,12 +97,10 @@ def risk_view(plan_id: int) -> list[dict]:
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
 def budget_frames(plan_id: int) -> dict[str, pd.DataFrame]:
     """The budget page's tidy frames (by dimension and year, by unit, funded or not), computed once per plan."""
-    from acplan import summary
-
     bundle = plan_bundle()
-    return {"by_dim_year": summary.budget_by_dimension_year(bundle.projects, bundle.budget),
-            "by_unit": summary.budget_by_unit(bundle.projects, bundle.budget),
-            "funded": summary.funded_by_dimension(bundle.projects, bundle.budget)}
+    return {"by_dim_year": figures.budget_by_dimension_year(bundle.projects, bundle.budget),
+            "by_unit": figures.budget_by_unit(bundle.projects, bundle.budget),
+            "funded": figures.funded_by_dimension(bundle.projects, bundle.budget)}
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
@@ -113,50 +110,71 @@ def filtered_projects(plan_id: int, flt: ProjectFilter) -> pd.DataFrame:
     return apply_filter(bundle.projects, bundle.budget, bundle.search, flt)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def evaluation(plan_id: int, role: str | None) -> tuple[list, pd.DataFrame]:
-    """Rounds the role may see and every item's results in them, with round-over-round and year-over-year changes."""
-    from acplan import evaluation as ev
+def _viewer(actor: Actor) -> Actor:
+    """What a cached read depends on: whether the actor may read unpublished rounds (one cache entry per kind)."""
+    return Actor("viewer", Role.OPERATOR) if actor.can(Permission.READ_UNPUBLISHED) else Actor.anonymous()
 
+
+def evaluation(plan_id: int, actor: Actor) -> tuple[list, pd.DataFrame]:
+    """Rounds the actor may see and every item's results in them, with round-over-round and year-over-year changes."""
+    return _evaluation(plan_id, _viewer(actor))
+
+
+@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+def _evaluation(plan_id: int, viewer: Actor) -> tuple[list, pd.DataFrame]:
     with Session(engine()) as session:
-        visible = ev.list_visible_rounds(session=session, plan_id=plan_id, role=role)
-        results = ev.results_over_rounds(session=session, plan_id=plan_id, rounds=visible)
+        visible = ev.list_visible_rounds(session=session, actor=viewer, plan_id=plan_id)
+        results = ev.results_over_rounds(session=session, actor=viewer, plan_id=plan_id, rounds=visible)
     return visible, ev.with_changes(results, visible) if visible else results
 
 
+def member_entries(round_id: int, actor: Actor) -> pd.DataFrame:
+    """Every member's submitted entries of a round (checked for the actor, then read through the cache)."""
+    with Session(engine()) as session:
+        authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+    return _member_entries(round_id)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
-def member_entries(round_id: int) -> pd.DataFrame:
-    from acplan import evaluation as ev
-
+def _member_entries(round_id: int) -> pd.DataFrame:
     with Session(engine()) as session:
-        return ev.member_entries(session=session, round_id=round_id)
+        return ev.member_entries(session=session, actor=Actor.operator("app"), round_id=round_id)
 
 
-def project_audit(plan_id: int, number: int, lang: str) -> pd.DataFrame:
+def project_audit(plan_id: int, number: int, actor: Actor, lang: str) -> pd.DataFrame:
     """Audit rows about one item, as a table (internal roles only; not cached: it must show the latest writes)."""
-    from acplan import audit
-    from acplan.i18n import t
+    from acplan.monitoring import audit
 
     with Session(engine()) as session:
-        rows = audit.project_history(session=session, plan_id=plan_id, number=number)
+        rows = audit.project_history(session=session, actor=actor, plan_id=plan_id, number=number)
     return pd.DataFrame({t("col_when", lang): [fmt.datetime_short(r.at, lang) for r in rows],
                          t("col_who", lang): [r.actor for r in rows], t("col_action", lang): [r.action for r in rows],
                          t("col_detail", lang): [audit.change_text(r.before, r.after) for r in rows]})
 
 
+def round_report(plan_id: int, code: str, actor: Actor, fmt_key: str) -> bytes:
+    """A round's report (PDF or XLSX): the internal edition for who may read member scores, else the public one."""
+    internal = actor.can(Permission.READ_MEMBER_SCORES)
+    return _round_report(plan_id, code, _viewer(actor) if internal else Actor.anonymous(), internal, fmt_key)
+
+
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=20)
-def round_report(plan_id: int, code: str, internal: bool, fmt_key: str) -> bytes:
-    """A round's report (PDF or XLSX), built when first asked for and cached until the next write."""
-    from acplan.reports import build_report
+def _round_report(plan_id: int, code: str, viewer: Actor, internal: bool, fmt_key: str) -> bytes:
+    from acplan.reporting import build_report
 
     with Session(engine()) as session:
-        return build_report(session=session, plan_id=plan_id, code=code, internal=internal, fmt=fmt_key, today=date.today())
+        return build_report(session=session, actor=viewer, plan_id=plan_id, code=code, internal=internal, fmt=fmt_key,
+                            today=clock.today())
+
+
+def data_changed() -> None:
+    """After a write: drop this process's cached reads so the next run shows it."""
+    st.cache_data.clear()
 
 
 def current_fiscal_year() -> int:
-    """Fiscal year (BE) of today, or of ACPLAN_TODAY when set."""
-    today = config.get("ACPLAN_TODAY")
-    return fmt.fiscal_year_of(date.fromisoformat(today) if today else date.today())
+    """Fiscal year (BE) of today (`ACPLAN_TODAY` when set)."""
+    return fmt.fiscal_year_of(clock.today())
 
 
 def lang() -> str:
@@ -181,23 +199,26 @@ def language_switch() -> None:
         format_func=lambda code: {"th": "ไทย", "en": "English"}[code], on_change=_apply_lang_switch)
 
 
+FRAMED_KEY = "_acplan_framed"
+REROUTED_KEY = "_acplan_rerouted"
+
+
+def mark_framed() -> None:
+    """Called by app.py on every run it frames (router, page config, navigation)."""
+    st.session_state[FRAMED_KEY] = True
+
+
 def ensure_router() -> None:
-    """Make sure app.py (frame, navigation, page config) runs, even for a fresh server's first deep link.
+    """Make sure the page runs inside app.py's frame, even for a fresh server's first deep link.
 
-    Streamlit runs the first request of a new server process through its legacy `pages/` folder mode
-    when that folder exists, executing the page without app.py; it leaves that mode only once
-    `st.navigation` has run. Switching the flag off and rerunning sends the request through app.py.
-    Only a session's first run reruns: a later run may carry a button press or form submission that a
-    rerun would drop (Streamlit's test harness re-enters the legacy mode on every run).
+    Streamlit runs a fresh server's first request through its legacy `pages/` folder mode, executing
+    the page without app.py; that run has called `st.navigation` internally, so a rerun goes through
+    app.py. A session whose run was not framed reruns once (public API only).
     """
-    from streamlit.runtime.pages_manager import PagesManager
-
-    if PagesManager.uses_pages_directory:
-        PagesManager.uses_pages_directory = False
-        if not st.session_state.get("_acplan_routed"):
-            st.session_state["_acplan_routed"] = True
-            st.rerun()
-    st.session_state["_acplan_routed"] = True
+    if st.session_state.get(FRAMED_KEY) or st.session_state.get(REROUTED_KEY):
+        return
+    st.session_state[REROUTED_KEY] = True
+    st.rerun()
 
 
 def require_plan() -> PlanBundle:

@@ -3,8 +3,10 @@
 import pandas as pd
 import streamlit as st
 
-from acplan import charts, format as fmt, summary
+from acplan import format as fmt
 from acplan.i18n import t
+from acplan.plan import figures
+from acplan.reporting import charts
 from acplan.ui.frame import lang_params
 
 
@@ -32,7 +34,7 @@ def dimension_cards(cards: list[dict], lang: str) -> None:
 
 def latest_round(visible: list, results: pd.DataFrame, lang: str) -> None:
     """The latest round the viewer may see: status, items scored and overall result (SCORING.md §4)."""
-    from acplan import scoring
+    from acplan.monitoring import scoring
 
     if not visible:
         st.caption(t("overview_no_rounds", lang))
@@ -53,7 +55,7 @@ def target_metrics(target: dict | None, fy: int, lang: str, cols) -> None:
         return
     ita_actual = t("metric_actual", lang, value=fmt.number(target["ita_actual"])) if pd.notna(target["ita_actual"]) \
         else t("not_recorded", lang)
-    reduction = summary.case_reduction_pct(_int(target["baseline_cases"]), _int(target["cases_actual"]))
+    reduction = figures.case_reduction_pct(_int(target["baseline_cases"]), _int(target["cases_actual"]))
     case_actual = t("metric_actual", lang, value=t("percent_value", lang, value=fmt.number(reduction))) \
         if reduction is not None else t("not_recorded", lang)
     c1, c2 = cols

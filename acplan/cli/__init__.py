@@ -1,0 +1,113 @@
+"""Operator command line: `python -m acplan …` (or `acplan …`).
+
+The parser names each command's handler as "module:function" in `acplan.cli`; a handler's module is
+imported only when that command runs, so `--help` starts without loading the store, pandas or the
+report engines. Commands that work in the store run in one transaction as the operator actor; a
+refused input prints what to fix (exit 1) and writes nothing. Only `init` migrates the schema; any
+other command on an older schema says so.
+"""
+
+import argparse
+import importlib
+import sys
+
+ROLE_CHOICES = ("admin", "secretary", "committee", "council")
+
+
+def _cmd(sub, name: str, func: str, *, session: bool = True, **kw) -> argparse.ArgumentParser:
+    parser = sub.add_parser(name, **kw)
+    parser.set_defaults(func=func, session=session)
+    return parser
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="acplan", description="acplan operator commands")
+    parser.add_argument("--lang", choices=("th", "en"), default="th", help="language of messages (default th)")
+    sub = parser.add_subparsers(dest="command", required=True)
+    _cmd(sub, "init", "plan:init", session=False, help="create or migrate the database and load the shipped plan if absent")
+    _cmd(sub, "validate-data", "plan:validate", session=False, help="check a plan data file and print a report") \
+        .add_argument("path", nargs="?", help="plan data file (default: the shipped plan)")
+    _cmd(sub, "export-plan", "plan:export", help="print the loaded plan as JSON")
+    _users(sub.add_parser("user", help="manage accounts").add_subparsers(dest="action", required=True))
+    _rounds(sub.add_parser("round", help="evaluation rounds").add_subparsers(dest="action", required=True))
+    _scores(sub.add_parser("scores", help="score sheets").add_subparsers(dest="action", required=True))
+    rset = _cmd(sub.add_parser("result", help="yearly results").add_subparsers(dest="action", required=True), "set",
+                "results:set_result", help="record a fiscal year's ITA score and corruption cases")
+    rset.add_argument("fiscal_year", type=int)
+    rset.add_argument("--ita", type=float)
+    rset.add_argument("--cases", type=int)
+    rset.add_argument("--note", default="")
+    _store(sub)
+    rep = _cmd(sub, "report", "report:report", help="the round's meeting pack: a Thai PDF or an Excel workbook")
+    rep.add_argument("--round", required=True)
+    rep.add_argument("-o", "--output", required=True, help="report.pdf or report.xlsx")
+    rep.add_argument("--public", action="store_true", help="the public version: no member names or member scores")
+    return parser
+
+
+def _users(user) -> None:
+    add = _cmd(user, "add", "users:add", help="create an account (password read from standard input)")
+    add.add_argument("username")
+    add.add_argument("--role", required=True, choices=ROLE_CHOICES)
+    add.add_argument("--name", required=True, help="display name, e.g. in Thai")
+    add.add_argument("--password-stdin", action="store_true", required=True)
+    _cmd(user, "list", "users:list_accounts", help="list accounts")
+    role = _cmd(user, "set-role", "users:set_role")
+    role.add_argument("username")
+    role.add_argument("role", choices=ROLE_CHOICES)
+    _cmd(user, "disable", "users:disable").add_argument("username")
+    reset = _cmd(user, "reset-password", "users:reset")
+    reset.add_argument("username")
+    reset.add_argument("--password-stdin", action="store_true", required=True)
+
+
+def _rounds(rnd) -> None:
+    create = _cmd(rnd, "create", "rounds:create", help="create a draft round, e.g. round create 2567 1")
+    create.add_argument("fiscal_year", type=int)
+    create.add_argument("round_no", type=int)
+    create.add_argument("--no-prefill", action="store_true", help="do not carry status and progress forward")
+    create.add_argument("--no-bring-forward", action="store_true",
+                        help="do not copy the previous round's open findings into the new round")
+    for action in ("open", "close", "publish"):
+        _cmd(rnd, action, f"rounds:{action}").add_argument("code", help="e.g. 2567-1")
+    reopen = _cmd(rnd, "reopen", "rounds:reopen")
+    reopen.add_argument("code")
+    reopen.add_argument("--reason", required=True)
+    _cmd(rnd, "list", "rounds:list_all")
+
+
+def _scores(scores) -> None:
+    tpl = _cmd(scores, "template", "scores:template")
+    imp = _cmd(scores, "import", "scores:import_sheet")
+    imp.add_argument("path")
+    for p in (tpl, imp):
+        p.add_argument("--round", required=True)
+        p.add_argument("--member", required=True)
+    tpl.add_argument("-o", "--output", required=True)
+    exp = _cmd(scores, "export", "scores:export")
+    exp.add_argument("--round", required=True)
+    exp.add_argument("-o", "--output", required=True)
+
+
+def _store(sub) -> None:
+    _cmd(sub, "publish-snapshot", "store:snapshot", session=False,
+         help="write a scrubbed copy of the SQLite store for the public site").add_argument("path")
+    _cmd(sub, "backup", "store:backup", session=False, help="write a backup of the whole store") \
+        .add_argument("-o", "--output", required=True)
+    res = _cmd(sub, "restore", "store:restore", session=False, help="restore a backup into an empty database")
+    res.add_argument("path")
+    res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+
+
+def main(argv: list[str] | None = None) -> int:
+    """Run one command; 0 done, 1 refused (the reasons printed), 2 unusable input or settings."""
+    args = build_parser().parse_args(argv)
+    from acplan.cli.common import dispatch
+
+    module, name = args.func.split(":")
+    return dispatch(getattr(importlib.import_module(f"acplan.cli.{module}"), name), args)
+
+
+def run() -> None:
+    """Console-script entry point (`acplan`)."""
+    sys.exit(main())

@@ -1,0 +1,63 @@
+"""What every command shares: settings check, the operator actor, one transaction, one way to print refusals."""
+
+import argparse
+import sys
+from collections.abc import Callable
+
+from sqlmodel import Session
+
+from acplan import db, settings
+from acplan.access import Actor
+from acplan.errors import AcplanError, InvalidInput, Issue
+from acplan.i18n import describe, t
+
+OPERATOR = Actor.operator("cli")
+
+
+def out(line: str = "") -> None:
+    sys.stdout.write(line + "\n")
+
+
+def err(line: str) -> None:
+    sys.stderr.write(line + "\n")
+
+
+def print_issues(issues: list[Issue], lang: str) -> None:
+    for issue in issues:
+        err(describe(issue, lang))
+
+
+def dispatch(handler: Callable, args: argparse.Namespace) -> int:
+    """Call `handler(args, session, actor)` in one transaction (or `handler(args)` for whole-store commands)."""
+    try:
+        settings.get()
+        if not args.session:
+            return handler(args)
+        engine = db.make_engine()
+        db.require_current_schema(engine)
+        with Session(engine) as session:
+            text = handler(args, session, OPERATOR)
+            session.commit()
+    except settings.SettingsError as exc:
+        err(str(exc))
+        return 2
+    except AcplanError as exc:
+        print_issues(exc.issues, args.lang)
+        return 1
+    if text:
+        out(text)
+    return 0
+
+
+def plan_id(session: Session) -> int:
+    """The plan the command works on (the store's first plan while there is one organisation)."""
+    from acplan.plan.queries import get_plan
+
+    plan = get_plan(session=session)
+    if plan is None:
+        raise InvalidInput(Issue("no_plan_loaded"))
+    return plan.id
+
+
+def written(path: str, lang: str) -> str:
+    return t("cli_written", lang, path=path)

@@ -1,0 +1,43 @@
+"""`publish-snapshot`, `backup`, `restore`: whole-store operations outside a single transaction."""
+
+import sys
+from pathlib import Path
+
+from sqlmodel import SQLModel
+
+import acplan.monitoring.models  # noqa: F401  (registers every table for backup and restore)
+from acplan import db, settings
+from acplan.cli.common import err, out
+from acplan.db import backup as bak
+from acplan.db import snapshot as snap
+from acplan.errors import InvalidInput, Issue
+from acplan.i18n import t
+
+SQLITE_PREFIX = "sqlite:///"
+
+
+def snapshot(args) -> int:
+    url = settings.get().database_url
+    if not url.startswith(SQLITE_PREFIX):
+        raise InvalidInput(Issue("snapshot_needs_sqlite"))
+    counts = snap.publish_snapshot(Path(url.removeprefix(SQLITE_PREFIX)), Path(args.path))
+    out(t("cli_snapshot_done", args.lang, path=args.path, rounds=counts["evaluationround"], findings=counts["finding"]))
+    return 0
+
+
+def backup(args) -> int:
+    data, rows = bak.backup(db.make_engine(), metadata=SQLModel.metadata)
+    Path(args.output).write_bytes(data)
+    out(t("cli_backup_done", args.lang, path=args.output, rows=rows))
+    return 0
+
+
+def restore(args) -> int:
+    if not args.yes:
+        sys.stderr.write(t("cli_restore_confirm", args.lang, path=args.path))
+        if sys.stdin.readline().strip() != "RESTORE":
+            err(t("cli_restore_cancelled", args.lang))
+            return 1
+    counts = bak.restore(db.make_engine(), Path(args.path).read_bytes(), metadata=SQLModel.metadata)
+    out(t("cli_restore_done", args.lang, rows=sum(counts.values())))
+    return 0

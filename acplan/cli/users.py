@@ -1,0 +1,36 @@
+"""`user add | list | set-role | disable | reset-password`: accounts (passwords read from standard input)."""
+
+import sys
+
+from acplan.i18n import t
+from acplan.monitoring import users
+
+
+def _password() -> str:
+    return sys.stdin.readline().rstrip("\n")
+
+
+def add(args, session, actor) -> str:
+    user = users.add_user(session=session, actor=actor, username=args.username, display_name=args.name,
+                          role=args.role, password=_password())
+    return t("cli_user_added", args.lang, username=user.username, role=t(f"role_{user.role}", args.lang))
+
+
+def list_accounts(args, session, actor) -> str:
+    return "\n".join(f"{u.username}\t{u.role}\t{t('account_active' if u.is_active else 'account_disabled', args.lang)}\t"
+                     f"{u.display_name}" for u in users.list_users(session=session, actor=actor))
+
+
+def set_role(args, session, actor) -> str:
+    users.set_role(session=session, actor=actor, username=args.username, role=args.role)
+    return t("cli_done", args.lang)
+
+
+def disable(args, session, actor) -> str:
+    users.disable_user(session=session, actor=actor, username=args.username)
+    return t("cli_done", args.lang)
+
+
+def reset(args, session, actor) -> str:
+    users.reset_password(session=session, actor=actor, username=args.username, password=_password())
+    return t("cli_done", args.lang)

@@ -1,0 +1,46 @@
+"""Every user-visible text, Thai first and English second, from `th.toml` and `en.toml` beside this file.
+
+Both catalogs hold the same keys. A key whose English depends on a count is a table (`one`, `other`)
+and the form is chosen by Babel's plural rules for the count in `n` (or `count`); Thai has one form.
+"""
+
+import tomllib
+from functools import cache
+from pathlib import Path
+
+from babel import Locale
+
+LANGS = ("th", "en")
+CATALOG_DIR = Path(__file__).resolve().parent
+
+
+@cache
+def catalog(lang: str) -> dict[str, str | dict[str, str]]:
+    with (CATALOG_DIR / f"{lang}.toml").open("rb") as fh:
+        return tomllib.load(fh)
+
+
+@cache
+def _plural_form(lang: str, n: int) -> str:
+    return Locale.parse(lang).plural_form(n)
+
+
+def t(key: str, lang: str = "th", **params: object) -> str:
+    """The text `key` in `lang` (Thai when unknown), with `params` filled in."""
+    lang = lang if lang in LANGS else "th"
+    text = catalog(lang)[key]
+    if isinstance(text, dict):
+        count = params.get("n", params.get("count", 0))
+        text = text.get(_plural_form(lang, abs(int(count))), text["other"])
+    return text.format(**params) if params else text
+
+
+def describe(issue, lang: str = "th") -> str:
+    """A service Issue as one sentence, prefixed with its row and column when it has them."""
+    message = t(issue.code, lang, **issue.params) if issue.params else t(issue.code, lang)
+    if issue.column is None:
+        return message
+    column = f"{t('colname_' + issue.column, lang)} ({issue.column})"
+    if issue.row is None:
+        return t("issue_column", lang, column=column, message=message)
+    return t("issue_at", lang, row=issue.row, column=column, message=message)

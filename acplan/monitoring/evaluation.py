@@ -1,0 +1,114 @@
+"""Read side of the monitoring workflow: which rounds a viewer may see, and their results (SCORING.md)."""
+
+from dataclasses import dataclass
+
+import pandas as pd
+from sqlmodel import Session, select
+
+from acplan.access import Actor, Permission
+from acplan.monitoring import scoring
+from acplan.monitoring.auth import authorize
+from acplan.monitoring.entries import read_entries
+from acplan.monitoring.models import EntryState, EvaluationRound, RoundStatus, ScoreEntry
+from acplan.plan.models import PlanItem
+
+ALL_STATUSES = tuple(RoundStatus)
+
+
+def visible_statuses(actor: Actor) -> tuple[RoundStatus, ...]:
+    """Anonymous visitors see published rounds only; signed-in roles see every round."""
+    return ALL_STATUSES if actor.can(Permission.READ_UNPUBLISHED) else (RoundStatus.PUBLISHED,)
+
+
+def _may_read_round(session: Session, actor: Actor, status: RoundStatus) -> None:
+    permission = Permission.READ_PUBLISHED if status == RoundStatus.PUBLISHED else Permission.READ_UNPUBLISHED
+    authorize(session=session, actor=actor, permission=permission)
+
+
+@dataclass(frozen=True)
+class RoundInfo:
+    id: int
+    code: str
+    fiscal_year_be: int
+    round_no: int
+    status: str
+    recorded_after_fact: bool
+    period_start: object
+    period_end: object
+
+
+def list_visible_rounds(*, session: Session, actor: Actor, plan_id: int) -> list[RoundInfo]:
+    """The rounds `actor` may see, oldest first."""
+    rows = session.exec(select(EvaluationRound).where(EvaluationRound.plan_id == plan_id,
+                                                      EvaluationRound.status.in_(visible_statuses(actor)))
+                        .order_by(EvaluationRound.fiscal_year_be, EvaluationRound.round_no))
+    return [RoundInfo(r.id, f"{r.fiscal_year_be}-{r.round_no}", r.fiscal_year_be, r.round_no, r.status,
+                      r.recorded_after_fact, r.period_start, r.period_end) for r in rows]
+
+
+def _numbers(session: Session, plan_id: int) -> list[int]:
+    return list(session.exec(select(PlanItem.number).where(PlanItem.plan_id == plan_id).order_by(PlanItem.number)))
+
+
+def round_items(*, session: Session, actor: Actor, plan_id: int, round_id: int) -> pd.DataFrame:
+    """Per item of the plan, the round's aggregate of submitted entries (SCORING.md §3)."""
+    _may_read_round(session, actor, session.get(EvaluationRound, round_id).status)
+    entries = read_entries(session=session, round_id=round_id, submitted_only=True)
+    return scoring.item_results(entries, _numbers(session, plan_id))
+
+
+def results_over_rounds(*, session: Session, actor: Actor, plan_id: int, rounds: list[RoundInfo]) -> pd.DataFrame:
+    """Tidy item results for several rounds: one row per item and round, with `round` and `round_index`."""
+    frames = [round_items(session=session, actor=actor, plan_id=plan_id, round_id=r.id).assign(round=r.code, round_index=i)
+              for i, r in enumerate(rounds)]
+    return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame(columns=[*scoring.ITEM_COLUMNS, "round",
+                                                                                     "round_index"])
+
+
+def with_changes(results: pd.DataFrame, rounds: list[RoundInfo]) -> pd.DataFrame:
+    """Add round-over-round (`change_prev`) and year-over-year (`change_year`) differences of item means (§4)."""
+    means = results.set_index(["number", "round"])["mean"].to_dict()
+    codes = {(r.fiscal_year_be, r.round_no): r.code for r in rounds}
+    order = [r.code for r in rounds]
+    prev_code = {r.code: (order[i - 1] if i else None) for i, r in enumerate(rounds)}
+    year_code = {r.code: codes.get((r.fiscal_year_be - 1, r.round_no)) for r in rounds}
+    return results.assign(
+        change_prev=[scoring.change(m, means.get((n, prev_code[c]))) for n, c, m in
+                     zip(results["number"], results["round"], results["mean"], strict=True)],
+        change_year=[scoring.change(m, means.get((n, year_code[c]))) for n, c, m in
+                     zip(results["number"], results["round"], results["mean"], strict=True)])
+
+
+def status_distribution(items: pd.DataFrame) -> pd.DataFrame:
+    """How many items have each round status (None = not scored): columns status, items."""
+    counts = items["status"].fillna("not_scored").value_counts()
+    return counts.rename_axis("status").rename("items").reset_index()
+
+
+def member_entries(*, session: Session, actor: Actor, round_id: int) -> pd.DataFrame:
+    """Every member's submitted entries of a round; never shown to anonymous visitors."""
+    authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+    return read_entries(session=session, round_id=round_id, submitted_only=True)
+
+
+def list_actual_spending(*, session: Session, actor: Actor, plan_id: int) -> pd.DataFrame:
+    """Actual spending per fiscal year, whole baht, from the rounds `actor` may see; SCORING.md §5.
+
+    Per fiscal year the latest visible round counts; an item's spending in it is the median of its
+    members' submitted `spent_thb`; a year's spending is the sum over items.
+    """
+    rounds = session.exec(select(EvaluationRound).where(EvaluationRound.plan_id == plan_id,
+                                                        EvaluationRound.status.in_(visible_statuses(actor)))).all()
+    latest: dict[int, EvaluationRound] = {}
+    for r in rounds:
+        if r.fiscal_year_be not in latest or r.round_no > latest[r.fiscal_year_be].round_no:
+            latest[r.fiscal_year_be] = r
+    rows = []
+    for fy, rnd in sorted(latest.items()):
+        entries = session.exec(select(ScoreEntry.project_id, ScoreEntry.spent_thb).where(
+            ScoreEntry.round_id == rnd.id, ScoreEntry.state == EntryState.SUBMITTED,
+            ScoreEntry.spent_thb.is_not(None))).all()
+        if entries:
+            per_item = pd.DataFrame(entries, columns=["project_id", "spent_thb"]).groupby("project_id")["spent_thb"].median()
+            rows.append((fy, int(round(per_item.sum()))))
+    return pd.DataFrame(rows, columns=["fiscal_year_be", "amount_thb"])

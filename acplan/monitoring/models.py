@@ -1,0 +1,176 @@
+"""SQLModel tables of the monitoring workflow: accounts, rounds, members' entries, findings, yearly results, audit.
+
+Status columns are enum-typed (stored as their stable English keys); see SCORING.md for the rules.
+"""
+
+from datetime import date, datetime
+from enum import StrEnum
+
+from sqlalchemy import JSON, Column, UniqueConstraint
+from sqlmodel import Field, SQLModel
+
+import acplan.plan.models  # noqa: F401  (the plan's tables, which these reference by foreign key)
+from acplan.access import Role
+from acplan.db.types import StrEnumType
+
+
+class RoundStatus(StrEnum):
+    DRAFT = "draft"
+    OPEN = "open"
+    CLOSED = "closed"
+    PUBLISHED = "published"
+
+
+class ImplementationStatus(StrEnum):
+    NOT_STARTED = "not_started"
+    IN_PROGRESS = "in_progress"
+    COMPLETED = "completed"
+    NOT_POSSIBLE = "not_possible"
+
+
+class NotPossibleReason(StrEnum):
+    NO_BUDGET = "no_budget"
+    POLICY_CHANGE = "policy_change"
+    STAFFING = "staffing"
+    OTHER = "other"
+
+
+class EntryState(StrEnum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+
+
+class Severity(StrEnum):
+    LOW = "low"
+    MEDIUM = "medium"
+    HIGH = "high"
+
+
+class FindingStatus(StrEnum):
+    OPEN = "open"
+    IN_PROGRESS = "in_progress"
+    RESOLVED = "resolved"
+    CLOSED = "closed"
+
+
+class Visibility(StrEnum):
+    INTERNAL = "internal"
+    PUBLIC = "public"
+
+
+class AppUser(SQLModel, table=True):
+    """A person who signs in; the password is stored only as an Argon2 hash."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    organisation_id: int | None = Field(default=None, foreign_key="organisation.id", index=True)
+    username: str = Field(unique=True, index=True, max_length=64)
+    display_name: str
+    role: Role = Field(sa_type=StrEnumType(Role))
+    password_hash: str
+    is_active: bool = True
+    failed_logins: int = 0
+    locked_until: datetime | None = None
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class EvaluationRound(SQLModel, table=True):
+    """Round 1 (Oct–Mar) or 2 (the whole fiscal year) of one fiscal year's evaluation."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "fiscal_year_be", "round_no"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    fiscal_year_be: int
+    round_no: int
+    period_start: date
+    period_end: date
+    status: RoundStatus = Field(default=RoundStatus.DRAFT, sa_type=StrEnumType(RoundStatus))
+    recorded_after_fact: bool = False
+    prefilled_from_id: int | None = Field(default=None, foreign_key="evaluationround.id")
+    opened_at: datetime | None = None
+    closed_at: datetime | None = None
+    published_at: datetime | None = None
+    version: int = 1
+
+
+class ScoreEntry(SQLModel, table=True):
+    """One committee member's evaluation of one item in one round; see SCORING.md."""
+
+    __table_args__ = (UniqueConstraint("round_id", "project_id", "member_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="evaluationround.id", index=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    member_id: int = Field(foreign_key="appuser.id", index=True)
+    status: ImplementationStatus | None = Field(default=None, sa_type=StrEnumType(ImplementationStatus))
+    not_possible_reason: NotPossibleReason | None = Field(default=None, sa_type=StrEnumType(NotPossibleReason))
+    progress_pct: int | None = None
+    score: int | None = None
+    spent_thb: int | None = None
+    comment: str = ""
+    state: EntryState = Field(default=EntryState.DRAFT, sa_type=StrEnumType(EntryState))
+    carried_forward: bool = False
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class IndicatorResult(SQLModel, table=True):
+    """The actual value a member recorded for one of the item's indicators in a round."""
+
+    __table_args__ = (UniqueConstraint("score_entry_id", "indicator_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    score_entry_id: int = Field(foreign_key="scoreentry.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    actual_value: float | None = None
+    achieved: bool | None = None
+    note: str = ""
+
+
+class Finding(SQLModel, table=True):
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="evaluationround.id", index=True)
+    project_id: int | None = Field(default=None, foreign_key="project.id", index=True)
+    risk_area_id: int | None = Field(default=None, foreign_key="riskarea.id")
+    text: str
+    severity: Severity = Field(sa_type=StrEnumType(Severity))
+    recommendation: str = ""
+    responsible_unit: str = ""
+    due_date: date | None = None
+    status: FindingStatus = Field(default=FindingStatus.OPEN, sa_type=StrEnumType(FindingStatus))
+    unit_response: str = ""
+    visibility: Visibility = Field(default=Visibility.INTERNAL, sa_type=StrEnumType(Visibility))
+    brought_forward_from_id: int | None = Field(default=None, foreign_key="finding.id")
+    created_by_id: int | None = Field(default=None, foreign_key="appuser.id")
+    created_at: datetime
+    updated_at: datetime
+    version: int = 1
+
+
+class YearlyResult(SQLModel, table=True):
+    """Actual figures for a fiscal year that the secretary records: ITA score, corruption cases."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "fiscal_year_be"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    fiscal_year_be: int
+    ita_score: float | None = None
+    corruption_cases: int | None = None
+    note: str = ""
+    updated_at: datetime
+    version: int = 1
+
+
+class AuditLog(SQLModel, table=True):
+    """Append-only record of every write; the database refuses UPDATE and DELETE on it."""
+
+    __tablename__ = "audit_log"
+    id: int | None = Field(default=None, primary_key=True)
+    at: datetime = Field(index=True)
+    actor: str = Field(max_length=64)
+    action: str = Field(max_length=64)
+    entity: str = Field(max_length=32)
+    entity_id: str = Field(max_length=64, index=True)
+    before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
+    reason: str | None = None

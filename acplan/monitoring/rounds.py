@@ -1,0 +1,145 @@
+"""Evaluation rounds: create (optionally pre-filled), open, close, publish, reopen; SCORING.md §1."""
+
+import re
+from datetime import UTC, date, datetime
+
+from sqlmodel import Session, select
+
+from acplan.access import Actor, Permission
+from acplan.errors import InvalidInput, Issue, NotAllowed, NotFound
+from acplan.format import BE_OFFSET
+from acplan.monitoring import audit, findings
+from acplan.monitoring.auth import authorize
+from acplan.monitoring.models import EntryState, EvaluationRound, RoundStatus, ScoreEntry
+from acplan.plan.models import Plan
+
+CODE = re.compile(r"^(\d{4})-([12])$")
+ROUND_NUMBERS = (1, 2)
+MIN_REOPEN_REASON_CHARS = 10
+TRANSITIONS = {"open": ({RoundStatus.DRAFT}, RoundStatus.OPEN), "close": ({RoundStatus.OPEN}, RoundStatus.CLOSED),
+               "publish": ({RoundStatus.CLOSED}, RoundStatus.PUBLISHED),
+               "reopen": ({RoundStatus.CLOSED, RoundStatus.PUBLISHED}, RoundStatus.OPEN)}
+PERMISSION = {"open": Permission.MANAGE_ROUNDS, "close": Permission.MANAGE_ROUNDS, "publish": Permission.PUBLISH_ROUND,
+              "reopen": Permission.REOPEN_ROUND}
+STAMP = {"open": "opened_at", "close": "closed_at", "publish": "published_at", "reopen": "opened_at"}
+
+
+def round_code(rnd: EvaluationRound) -> str:
+    return f"{rnd.fiscal_year_be}-{rnd.round_no}"
+
+
+def parse_code(code: str) -> tuple[int, int]:
+    """'2567-1' -> (2567, 1)."""
+    match = CODE.match((code or "").strip())
+    if not match:
+        raise InvalidInput(Issue("round_code_invalid", {"code": code}))
+    return int(match.group(1)), int(match.group(2))
+
+
+def period(fiscal_year_be: int, round_no: int) -> tuple[date, date]:
+    """Round 1: 1 Oct – 31 Mar; round 2: the whole fiscal year, 1 Oct – 30 Sep."""
+    year_ce = fiscal_year_be - BE_OFFSET
+    return date(year_ce - 1, 10, 1), (date(year_ce, 3, 31) if round_no == 1 else date(year_ce, 9, 30))
+
+
+def get_round(*, session: Session, actor: Actor, plan_id: int, code: str) -> EvaluationRound:
+    """The round `code` of the plan; a round not yet published only for those who may read unpublished rounds."""
+    rnd = _get(session, plan_id, code)
+    if rnd.status != RoundStatus.PUBLISHED:
+        authorize(session=session, actor=actor, permission=Permission.READ_UNPUBLISHED)
+    return rnd
+
+
+def _get(session: Session, plan_id: int, code: str) -> EvaluationRound:
+    fy, no = parse_code(code)
+    rnd = session.exec(select(EvaluationRound).where(EvaluationRound.plan_id == plan_id, EvaluationRound.fiscal_year_be == fy,
+                                                     EvaluationRound.round_no == no)).first()
+    if rnd is None:
+        raise NotFound(Issue("round_not_found", {"code": code}))
+    return rnd
+
+
+def list_rounds(*, session: Session, actor: Actor, plan_id: int,
+                statuses: tuple[RoundStatus, ...] | None = None) -> list[EvaluationRound]:
+    """The plan's rounds with these statuses (all when None), oldest first; unpublished ones for internal roles only."""
+    if statuses is None or set(statuses) - {RoundStatus.PUBLISHED}:
+        authorize(session=session, actor=actor, permission=Permission.READ_UNPUBLISHED)
+    stmt = select(EvaluationRound).where(EvaluationRound.plan_id == plan_id)
+    if statuses is not None:
+        stmt = stmt.where(EvaluationRound.status.in_(statuses))
+    return list(session.exec(stmt.order_by(EvaluationRound.fiscal_year_be, EvaluationRound.round_no)))
+
+
+def previous_round(*, session: Session, rnd: EvaluationRound) -> EvaluationRound | None:
+    fy, no = (rnd.fiscal_year_be, 1) if rnd.round_no == 2 else (rnd.fiscal_year_be - 1, 2)
+    return session.exec(select(EvaluationRound).where(EvaluationRound.plan_id == rnd.plan_id,
+                                                      EvaluationRound.fiscal_year_be == fy,
+                                                      EvaluationRound.round_no == no)).first()
+
+
+def create_round(*, session: Session, actor: Actor, plan_id: int, fiscal_year_be: int, round_no: int, today: date,
+                 prefill: bool = True, bring_forward: bool = False) -> EvaluationRound:
+    """A draft round; a round whose period ended before `today` is marked as recorded after the fact.
+
+    `prefill` carries each member's status and progress forward from the previous round (as drafts);
+    `bring_forward` copies the previous round's open and in-progress findings into the new round.
+    """
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS)
+    plan = session.get(Plan, plan_id)
+    if not plan.start_fy_be <= fiscal_year_be <= plan.end_fy_be or round_no not in ROUND_NUMBERS:
+        raise InvalidInput(Issue("round_outside_plan", {"fy": fiscal_year_be, "no": round_no, "start": plan.start_fy_be,
+                                                        "end": plan.end_fy_be}))
+    code = f"{fiscal_year_be}-{round_no}"
+    if session.exec(select(EvaluationRound).where(EvaluationRound.plan_id == plan_id,
+                                                  EvaluationRound.fiscal_year_be == fiscal_year_be,
+                                                  EvaluationRound.round_no == round_no)).first():
+        raise InvalidInput(Issue("round_exists", {"code": code}))
+    start, end = period(fiscal_year_be, round_no)
+    rnd = EvaluationRound(plan_id=plan_id, fiscal_year_be=fiscal_year_be, round_no=round_no, period_start=start,
+                          period_end=end, recorded_after_fact=end < today)
+    session.add(rnd)
+    session.flush()
+    if prefill:
+        _prefill(session, rnd)
+    audit.record(session, actor=actor.username, action="round.create", entity="round", entity_id=code,
+                 after=audit.snapshot(rnd))
+    prev = previous_round(session=session, rnd=rnd)
+    if bring_forward and prev is not None:
+        findings.bring_forward(session=session, actor=actor, source=prev, target=rnd)
+    return rnd
+
+
+def _prefill(session: Session, rnd: EvaluationRound) -> None:
+    """Carry each member's status and progress forward from the previous round, scores empty (drafts)."""
+    prev = previous_round(session=session, rnd=rnd)
+    if prev is None:
+        return
+    rnd.prefilled_from_id = prev.id
+    now = datetime.now(UTC)
+    for old in session.exec(select(ScoreEntry).where(ScoreEntry.round_id == prev.id)):
+        session.add(ScoreEntry(round_id=rnd.id, project_id=old.project_id, member_id=old.member_id, status=old.status,
+                               not_possible_reason=old.not_possible_reason, progress_pct=old.progress_pct,
+                               state=EntryState.DRAFT, carried_forward=True, created_at=now, updated_at=now))
+
+
+def transition(*, session: Session, actor: Actor, plan_id: int, code: str, action: str,
+               reason: str | None = None) -> EvaluationRound:
+    """Move a round along draft → open → closed → published; reopening needs a written reason."""
+    authorize(session=session, actor=actor, permission=PERMISSION[action])
+    rnd = _get(session, plan_id, code)
+    allowed_from, target = TRANSITIONS[action]
+    if rnd.status not in allowed_from:
+        raise NotAllowed(Issue("round_transition_invalid", {"code": code, "status": rnd.status, "action": action}))
+    if action == "reopen" and len((reason or "").strip()) < MIN_REOPEN_REASON_CHARS:
+        raise InvalidInput(Issue("reopen_reason_required", {"min": MIN_REOPEN_REASON_CHARS}))
+    before = audit.snapshot(rnd)
+    rnd.status = target
+    setattr(rnd, STAMP[action], datetime.now(UTC))
+    if action == "reopen":
+        rnd.published_at = None
+    rnd.version += 1
+    session.add(rnd)
+    session.flush()
+    audit.record(session, actor=actor.username, action=f"round.{action}", entity="round", entity_id=code, before=before,
+                 after=audit.snapshot(rnd), reason=(reason or "").strip() or None)
+    return rnd

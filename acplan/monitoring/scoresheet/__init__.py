@@ -1,0 +1,84 @@
+"""Score sheets as use cases: a member's template, importing a filled sheet (all rows or none), exporting a round."""
+
+from sqlmodel import Session
+
+from acplan.access import Actor, Permission
+from acplan.errors import InvalidInput, Issue
+from acplan.monitoring import rounds, scoring
+from acplan.monitoring.auth import authorize
+from acplan.monitoring.entries import (EntryIn, entries_frame, entry_issues, get_entry, member_may_write,
+                                      read_entries, save_entry)
+from acplan.monitoring.models import AppUser, EntryState, EvaluationRound
+from acplan.monitoring.scoresheet.workbook import (
+    export_csv,
+    export_workbook,
+    parse_row,
+    read_rows,
+    template,
+    whole_number,
+)
+from acplan.plan.queries import list_item_refs
+
+
+def member_template(*, session: Session, actor: Actor, rnd: EvaluationRound, member: AppUser) -> bytes:
+    """The member's sheet for the round, pre-filled with what the member has already entered."""
+    existing = entries_frame(session=session, actor=actor, round_id=rnd.id, member_id=member.id)
+    items = list_item_refs(session=session, plan_id=rnd.plan_id)
+    return template(round_code=rounds.round_code(rnd), member=member.username,
+                    items=[(i.number, i.name_th) for i in items], existing=existing)
+
+
+def check_rows(rows: list[dict], known: dict[int, int]) -> tuple[list[tuple[int, EntryIn]], list[Issue]]:
+    """Parse and validate every row; returns (item id, entry) pairs and every issue found."""
+    parsed, issues, seen = [], [], {}
+    for row in rows:
+        r = row["_row"]
+        number = whole_number(row.get("project_no"))
+        if number not in known:
+            issues.append(Issue("sheet_unknown_item", {"value": row.get("project_no")}, row=r, column="project_no"))
+            continue
+        if number in seen:
+            issues.append(Issue("sheet_duplicate_item", {"number": number, "first": seen[number]}, row=r, column="project_no"))
+            continue
+        seen[number] = r
+        values, row_issues = parse_row(row)
+        row_issues += [i for i in entry_issues(values, row=r) if i.column not in {x.column for x in row_issues}]
+        for column, code in (("status", "status_required"), ("score", "score_required")):
+            if values.get(column) is None and not any(x.column == column for x in row_issues):
+                row_issues.append(Issue(code, {"number": number}, row=r, column=column))
+        issues += row_issues
+        if not row_issues:
+            parsed.append((known[number], EntryIn.model_validate(values)))
+    return parsed, issues
+
+
+def import_sheet(*, session: Session, actor: Actor, rnd: EvaluationRound, member: AppUser, data: bytes) -> int:
+    """Import a filled sheet as the member's submitted entries: every row valid, or nothing is written.
+
+    A member imports their own sheet; the operator may import a member's sheet for them.
+    """
+    member_may_write(session, actor, member, rnd, on_behalf=True)
+    rows = read_rows(data)
+    if not rows:
+        raise InvalidInput(Issue("sheet_no_rows"))
+    known = {i.number: i.id for i in list_item_refs(session=session, plan_id=rnd.plan_id)}
+    parsed, issues = check_rows(rows, known)
+    if issues:
+        raise InvalidInput(*issues)
+    for project_id, entry_in in parsed:
+        entry = get_entry(session=session, round_id=rnd.id, project_id=project_id, member_id=member.id)
+        save_entry(session=session, actor=actor, member=member, rnd=rnd, project_id=project_id, entry_in=entry_in,
+                   expected_version=entry.version if entry else None, state=EntryState.SUBMITTED,
+                   on_behalf=True)
+    return len(parsed)
+
+
+def export_round(*, session: Session, actor: Actor, rnd: EvaluationRound, fmt: str) -> bytes:
+    """Per-member rows (and, in a workbook, per-item aggregates) of a round's submitted entries."""
+    authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+    entries = read_entries(session=session, round_id=rnd.id, submitted_only=True)
+    code = rounds.round_code(rnd)
+    if fmt == "csv":
+        return export_csv(entries=entries, round_code=code)
+    numbers = [i.number for i in list_item_refs(session=session, plan_id=rnd.plan_id)]
+    return export_workbook(entries=entries, aggregates=scoring.item_results(entries, numbers), round_code=code)

@@ -1,0 +1,199 @@
+"""The Excel round trip: a member's template, reading a filled sheet, and exporting a round's results.
+
+Header cells read in Thai and end with a machine key in parentheses, e.g. "คะแนน 1–5 (score)"; the
+key is what the reader matches, so a committee may retitle the Thai part. Formulas are never
+evaluated: cells are read as stored values (`data_only`), and a formula without a stored value is empty.
+"""
+
+import csv
+import io
+import re
+
+import pandas as pd
+from openpyxl import Workbook, load_workbook
+from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.datavalidation import DataValidation
+
+from acplan.errors import InvalidInput, Issue
+from acplan.i18n import t
+from acplan.monitoring.entries import MAX_SPENT_THB, REASONS, SCORE_MAX, SCORE_MIN, STATUSES
+from acplan.xlsx import style_header
+
+MAX_UPLOAD_MB = 2  # the one definition: the app's uploader and .streamlit/config.toml (checked by a test) follow it
+MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
+MAX_ROWS = 500
+KEY = re.compile(r"\(([a-z_]+)\)\s*$")
+TEMPLATE_COLUMNS = [("project_no", "ลำดับที่", 9), ("name", "ชื่อรายการ", 60), ("status", "สถานะการดำเนินงาน", 24),
+                    ("not_possible_reason", "เหตุผลที่ดำเนินการไม่ได้", 24), ("progress_pct", "ความก้าวหน้า ร้อยละ 0–100", 16),
+                    ("score", "คะแนน 1–5", 11), ("spent_thb", "ใช้จ่ายจริง (บาท)", 16),
+                    ("comment", "ความเห็นและหลักฐาน", 50)]
+EXPORT_COLUMNS = [("round", "รอบ"), ("member", "กรรมการ"), ("project_no", "ลำดับที่"), ("status", "สถานะ"),
+                  ("progress_pct", "ความก้าวหน้า ร้อยละ"), ("score", "คะแนน"), ("spent_thb", "ใช้จ่ายจริง (บาท)"),
+                  ("comment", "ความเห็น")]
+AGGREGATE_COLUMNS = [("project_no", "ลำดับที่"), ("score_mean", "คะแนนเฉลี่ย"), ("score_median", "มัธยฐาน"),
+                     ("score_min", "ต่ำสุด"), ("score_max", "สูงสุด"), ("n_scored", "จำนวนกรรมการที่ให้คะแนน")]
+ENTRY_KEYS = ("status", "not_possible_reason", "progress_pct", "score", "spent_thb", "comment")
+INVALID_CODE = {"progress_pct": "progress_invalid", "score": "score_invalid", "spent_thb": "spent_invalid"}
+
+
+def header(key: str, thai: str) -> str:
+    return f"{thai} ({key})"
+
+
+def _status_labels() -> dict[str, str]:
+    return {t(f"status_{s}", "th"): s for s in STATUSES}
+
+
+def _reason_labels() -> dict[str, str]:
+    return {t(f"reason_{r}", "th"): r for r in REASONS}
+
+
+def template(*, round_code: str, member: str, items: list[tuple[int, str]], existing: pd.DataFrame | None = None) -> bytes:
+    """A workbook listing every item, with drop-down lists for status, reason and score."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "คะแนน"
+    ws.append([header(k, th) for k, th, _ in TEMPLATE_COLUMNS])
+    known = {} if existing is None else existing.set_index("number").to_dict("index")
+    status_th = {v: k for k, v in _status_labels().items()}
+    reason_th = {v: k for k, v in _reason_labels().items()}
+    for number, name in items:
+        e = known.get(number, {})
+        ws.append([number, name, status_th.get(e.get("status")), reason_th.get(e.get("not_possible_reason")),
+                   _cell(e.get("progress_pct")), _cell(e.get("score")), _cell(e.get("spent_thb")), e.get("comment") or None])
+    last = len(items) + 1
+    _validations(ws, last)
+    style_header(ws, [w for _, _, w in TEMPLATE_COLUMNS])
+    meta = wb.create_sheet("ข้อมูลรอบ")
+    meta.append(["รอบ (round)", round_code])
+    meta.append(["กรรมการ (member)", member])
+    return _bytes(wb)
+
+
+def _cell(value):
+    return None if value is None or pd.isna(value) else int(value)
+
+
+def _column(key: str) -> str:
+    """The template's column letter for a machine key."""
+    return get_column_letter([k for k, _, _ in TEMPLATE_COLUMNS].index(key) + 1)
+
+
+def _validations(ws, last: int) -> None:
+    scores = [str(n) for n in range(SCORE_MIN, SCORE_MAX + 1)]
+    lists = [(_column("status"), list(_status_labels())), (_column("not_possible_reason"), list(_reason_labels())),
+             (_column("score"), scores)]
+    for col, options in lists:
+        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True, showErrorMessage=True)
+        dv.add(f"{col}2:{col}{last}")
+        ws.add_data_validation(dv)
+    for col, low, high in ((_column("progress_pct"), 0, 100), (_column("spent_thb"), 0, MAX_SPENT_THB)):
+        dv = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True,
+                            showErrorMessage=True)
+        dv.add(f"{col}2:{col}{last}")
+        ws.add_data_validation(dv)
+
+
+def _bytes(wb: Workbook) -> bytes:
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def read_rows(data: bytes) -> list[dict]:
+    """Rows of a filled template as dicts keyed by machine key, with `_row` (the sheet's row number).
+
+    Refuses what is not a workbook, an empty or oversized one, and a sheet whose header lacks the keys.
+    """
+    if not data:
+        raise InvalidInput(Issue("sheet_empty"))
+    if len(data) > MAX_UPLOAD_BYTES:
+        raise InvalidInput(Issue("sheet_too_large", {"max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}))
+    try:
+        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception:  # noqa: BLE001  (openpyxl raises many types for a file that is not a workbook)
+        raise InvalidInput(Issue("sheet_unreadable")) from None
+    ws = wb.worksheets[0]
+    rows = ws.iter_rows(values_only=True)
+    head = next(rows, None)
+    keys = [(KEY.search(str(c)).group(1) if c is not None and KEY.search(str(c)) else None) for c in (head or [])]
+    if "project_no" not in keys:
+        raise InvalidInput(Issue("sheet_no_header"))
+    out = []
+    for index, values in enumerate(rows, start=2):
+        if index - 1 > MAX_ROWS:
+            raise InvalidInput(Issue("sheet_too_many_rows", {"max": MAX_ROWS}))
+        row = {k: v for k, v in zip(keys, values, strict=False) if k}
+        if any(row.get(k) not in (None, "") for k in ENTRY_KEYS):  # a listed item left blank was not evaluated
+            out.append(row | {"_row": index})
+    wb.close()
+    return out
+
+
+def parse_row(row: dict) -> tuple[dict, list[Issue]]:
+    """Entry values from a sheet row: Thai labels or keys for status and reason, whole numbers for the rest."""
+    issues, values = [], {}
+    statuses, reasons = _status_labels(), _reason_labels()
+    for key, table in (("status", statuses), ("not_possible_reason", reasons)):
+        raw = _text(row.get(key))
+        values[key] = None if raw is None else table.get(raw, raw)
+    for key in ("progress_pct", "score", "spent_thb"):
+        raw = row.get(key)
+        number = whole_number(raw)
+        if raw not in (None, "") and number is None:
+            issues.append(Issue(INVALID_CODE[key], {"value": raw}, row=row["_row"], column=key))
+        values[key] = number
+    values["comment"] = _text(row.get("comment")) or ""
+    return values, issues
+
+
+def _text(value) -> str | None:
+    if value is None:
+        return None
+    text = str(value).strip()
+    return text or None
+
+
+def whole_number(value) -> int | None:
+    """A cell as a whole number (1, 1.0, "1,200"), or None when it is empty or not a whole number."""
+    if isinstance(value, bool) or value in (None, ""):
+        return None
+    if isinstance(value, int):
+        return value
+    if isinstance(value, float) and value.is_integer():
+        return int(value)
+    if isinstance(value, str) and re.fullmatch(r"-?\d[\d,]*", value.strip()):
+        return int(value.strip().replace(",", ""))
+    return None
+
+
+def export_workbook(*, entries: pd.DataFrame, aggregates: pd.DataFrame, round_code: str) -> bytes:
+    """Per-member rows and per-item aggregates, Thai headers ending in machine keys."""
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "รายกรรมการ"
+    ws.append([header(k, th) for k, th in EXPORT_COLUMNS])
+    for row in export_rows(entries, round_code):
+        ws.append([row[k] for k, _ in EXPORT_COLUMNS])
+    style_header(ws, [10, 16, 10, 20, 14, 10, 16, 50])
+    agg = wb.create_sheet("รายรายการ")
+    agg.append([header(k, th) for k, th in AGGREGATE_COLUMNS])
+    for r in aggregates.to_dict("records"):
+        agg.append([r["number"], r["mean"], r["median"], r["min"], r["max"], r["n"]])
+    style_header(agg, [10, 14, 12, 10, 10, 20])
+    return _bytes(wb)
+
+
+def export_rows(entries: pd.DataFrame, round_code: str) -> list[dict]:
+    return [{"round": round_code, "member": e["member"], "project_no": int(e["number"]), "status": e["status"],
+             "progress_pct": _cell(e["progress_pct"]), "score": _cell(e["score"]), "spent_thb": _cell(e["spent_thb"]),
+             "comment": e["comment"]} for e in entries.to_dict("records")]
+
+
+def export_csv(*, entries: pd.DataFrame, round_code: str) -> bytes:
+    buf = io.StringIO()
+    writer = csv.writer(buf)
+    writer.writerow([header(k, th) for k, th in EXPORT_COLUMNS])
+    for row in export_rows(entries, round_code):
+        writer.writerow([row[k] if row[k] is not None else "" for k, _ in EXPORT_COLUMNS])
+    return buf.getvalue().encode("utf-8-sig")

@@ -1,0 +1,181 @@
+"""Reading and checking a plan data file (YAML, schema in data/README.md)."""
+
+import hashlib
+from collections import Counter
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from acplan.errors import Issue
+from acplan.plan.models import Comparison, IndicatorKind, ItemKind, RiskLevel
+
+REQUIRED_TOP = ("schema_version", "organisation", "plan", "dimensions", "projects", "risks", "targets", "committees")
+REQUIRED_PROJECT = ("number", "kind", "name_th", "dimension", "mission", "sub_items", "budget_thb",
+                    "responsible_unit", "indicators", "source_notes")
+
+
+class PlanDataError(ValueError):
+    """The file cannot be read as plan data at all (not YAML, not a mapping)."""
+
+
+@dataclass
+class Report:
+    problems: list[Issue]
+    items: int = 0
+    items_by_dimension: dict[int, int] = field(default_factory=dict)
+    budget_by_dimension: dict[int, dict[int, int]] = field(default_factory=dict)
+    budget_by_year: dict[int, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def read_text(text: str) -> dict:
+    """Parse plan data from YAML text; raise PlanDataError if it is not a mapping."""
+    try:
+        data = yaml.safe_load(text)
+    except yaml.YAMLError as exc:
+        raise PlanDataError(f"not valid YAML: {exc}") from None
+    if not isinstance(data, dict):
+        raise PlanDataError("the file does not hold a mapping at its top level")
+    return data
+
+
+def read_file(path: Path) -> tuple[dict, str]:
+    """The parsed data and the SHA-256 of the file's bytes."""
+    raw = Path(path).read_bytes()
+    return read_text(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
+
+
+def validate(data: dict) -> Report:
+    """Check a plan against its own summary table and internal references."""
+    missing = [k for k in REQUIRED_TOP if k not in data]
+    if missing:
+        return Report([Issue("missing_section", {"section": k}) for k in missing])
+    problems: list[Issue] = []
+    projects = [p for p in data["projects"] if isinstance(p, dict)]
+    problems += _check_project_fields(projects)
+    if problems:
+        return Report(problems)
+    problems += _check_numbers(data, projects)
+    problems += _check_structure(data, projects)
+    report = _totals(data, projects)
+    problems += _check_totals(data, report)
+    problems += _check_risk_links(data, projects)
+    report.problems = problems
+    return report
+
+
+def _check_project_fields(projects: list[dict]) -> list[Issue]:
+    out = []
+    for i, p in enumerate(projects, 1):
+        for key in REQUIRED_PROJECT:
+            if key not in p:
+                out.append(Issue("project_field_missing", {"position": i, "field": key}))
+    return out
+
+
+def _check_numbers(data: dict, projects: list[dict]) -> list[Issue]:
+    out = []
+    stated = int(data["plan"].get("total_items_stated", 0))
+    counts = Counter(p["number"] for p in projects)
+    out += [Issue("item_duplicated", {"number": n, "times": c}) for n, c in sorted(counts.items()) if c > 1]
+    out += [Issue("item_missing", {"number": n, "stated": stated}) for n in range(1, stated + 1) if n not in counts]
+    out += [Issue("item_out_of_range", {"number": n, "stated": stated}) for n in counts if not 1 <= n <= stated]
+    return out
+
+
+def _check_structure(data: dict, projects: list[dict]) -> list[Issue]:
+    out = []
+    missions = {m["code"]: (d["number"], {s["code"] for s in m["sub_items"]})
+                for d in data["dimensions"] for m in d["missions"]}
+    kinds = {k.value for k in ItemKind}
+    years = set(range(data["plan"]["start_fy_be"], data["plan"]["end_fy_be"] + 1))
+    for p in projects:
+        n = p["number"]
+        if p["mission"] not in missions:
+            out.append(Issue("unknown_mission", {"number": n, "mission": p["mission"]}))
+        elif missions[p["mission"]][0] != p["dimension"]:
+            out.append(Issue("mission_not_in_dimension", {"number": n, "mission": p["mission"], "dimension": p["dimension"]}))
+        else:
+            out += [Issue("unknown_sub_item", {"number": n, "sub_item": s})
+                    for s in p["sub_items"] if s not in missions[p["mission"]][1]]
+        if p["kind"] is not None and p["kind"] not in kinds:
+            out.append(Issue("unknown_kind", {"number": n, "kind": p["kind"]}))
+        out += _check_budget(n, p["budget_thb"], years)
+        out += _check_indicators(n, p["indicators"])
+    return out
+
+
+def _check_budget(number: int, budget: dict, years: set[int]) -> list[Issue]:
+    out = []
+    got = {int(y) for y in budget}
+    out += [Issue("budget_year_missing", {"number": number, "year": y}) for y in sorted(years - got)]
+    out += [Issue("budget_year_outside_plan", {"number": number, "year": y}) for y in sorted(got - years)]
+    for y, amount in budget.items():
+        if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
+            out.append(Issue("budget_not_whole_baht", {"number": number, "year": y, "value": amount}))
+    return out
+
+
+def _check_indicators(number: int, indicators: list[dict]) -> list[Issue]:
+    out = []
+    comparisons = {c.value for c in Comparison}
+    for i, ind in enumerate(indicators, 1):
+        if ind.get("kind") not in {k.value for k in IndicatorKind}:
+            out.append(Issue("unknown_indicator_kind", {"number": number, "position": i, "kind": ind.get("kind")}))
+        for t in ind.get("targets", []):
+            if t.get("comparison") not in comparisons:
+                out.append(Issue("unknown_comparison", {"number": number, "position": i, "comparison": t.get("comparison")}))
+    return out
+
+
+def _totals(data: dict, projects: list[dict]) -> Report:
+    by_dim: dict[int, dict[int, int]] = {d["number"]: {} for d in data["dimensions"]}
+    by_year: dict[int, int] = {}
+    for p in projects:
+        for y, amount in p["budget_thb"].items():
+            y = int(y)
+            if isinstance(amount, int):
+                by_dim.setdefault(p["dimension"], {})
+                by_dim[p["dimension"]][y] = by_dim[p["dimension"]].get(y, 0) + amount
+                by_year[y] = by_year.get(y, 0) + amount
+    items = Counter(p["dimension"] for p in projects)
+    return Report([], len(projects), dict(sorted(items.items())), by_dim, dict(sorted(by_year.items())))
+
+
+def _check_totals(data: dict, report: Report) -> list[Issue]:
+    out = []
+    for d in data["dimensions"]:
+        n = d["number"]
+        if report.items_by_dimension.get(n, 0) != d["summary_item_count"]:
+            out.append(Issue("dimension_count_mismatch",
+                               {"dimension": n, "found": report.items_by_dimension.get(n, 0), "stated": d["summary_item_count"]}))
+        for y, stated in d["summary_budget_thb"].items():
+            found = report.budget_by_dimension.get(n, {}).get(int(y), 0)
+            if found != stated:
+                out.append(Issue("dimension_budget_mismatch", {"dimension": n, "year": int(y), "found": found, "stated": stated}))
+    for y, stated in data["plan"].get("summary_total_budget_thb", {}).items():
+        found = report.budget_by_year.get(int(y), 0)
+        if found != stated:
+            out.append(Issue("year_budget_mismatch", {"year": int(y), "found": found, "stated": stated}))
+    return out
+
+
+def _check_risk_links(data: dict, projects: list[dict]) -> list[Issue]:
+    numbers = {p["number"] for p in projects}
+    levels = {lv.value for lv in RiskLevel}
+    out = []
+    for area in data["risks"]:
+        for issue in area["issues"]:
+            if issue["level"] not in levels:
+                out.append(Issue("unknown_risk_level", {"area": area["number"], "issue": issue["number"], "level": issue["level"]}))
+        for m in area["measures"]:
+            out += [Issue("risk_link_unknown_item", {"area": area["number"], "measure": m["number"], "number": link["project"]})
+                    for link in m["implemented_by"] if link["project"] not in numbers]
+    for c in data["committees"]:
+        if c.get("project") is not None and c["project"] not in numbers:
+            out.append(Issue("committee_link_unknown_item", {"committee": c["code"], "number": c["project"]}))
+    return out

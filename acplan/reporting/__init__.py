@@ -1,0 +1,23 @@
+"""The meeting pack as a use case: gather a round's figures and write them in the requested format."""
+
+from datetime import date
+
+from sqlmodel import Session
+
+from acplan.access import Actor
+from acplan.reporting.data import gather
+
+FORMATS = ("pdf", "xlsx")
+
+
+def build_report(*, session: Session, actor: Actor, plan_id: int, code: str, internal: bool, fmt: str,
+                 today: date) -> bytes:
+    """A round's report as PDF or XLSX bytes; `internal=False` is the public version (no member names or scores)."""
+    data = gather(session=session, actor=actor, plan_id=plan_id, code=code, internal=internal, today=today)
+    if fmt == "pdf":
+        from acplan.reporting.pdf import render_pdf
+
+        return render_pdf(data)
+    from acplan.reporting.xlsx import render_xlsx
+
+    return render_xlsx(data)

@@ -1,0 +1,55 @@
+"""The meeting pack as a Thai A4 PDF.
+
+HTML laid out by WeasyPrint (Pango/HarfBuzz shape Thai: marks sit on their consonants) with Sarabun
+embedded; charts are Vega-Lite rendered to SVG by vl-convert and drawn by WeasyPrint with the same
+font, so their Thai is shaped the same way. WeasyPrint and vl-convert are imported only here.
+"""
+
+from pathlib import Path
+
+import pandas as pd
+
+from acplan import format as fmt
+from acplan.i18n import t
+from acplan.plan import figures
+from acplan.reporting import charts
+from acplan.reporting.data import ReportData
+from acplan.settings import ROOT
+
+FONT_DIR = ROOT / "static" / "fonts"
+TEMPLATE = Path(__file__).resolve().parent / "templates" / "report.html"
+CHART_WIDTH_PX = 560
+
+
+def chart_svgs(data: ReportData) -> list[str]:
+    """The dashboard's charts for the report, as SVG with Thai text in Sarabun."""
+    import vl_convert as vlc
+
+    vlc.register_font_directory(str(FONT_DIR))
+    specs = [charts.budget_by_dimension_year(data.budget_by_dim_year, lang="th")]
+    if data.scored:
+        specs.append(charts.status_distribution(data.status_counts, lang="th"))
+    specs.append(charts.ita_target_vs_actual(data.targets, lang="th"))
+    out = []
+    for chart in specs:
+        spec = chart.properties(width=CHART_WIDTH_PX).to_dict()
+        spec["config"]["legend"]["orient"] = "bottom"
+        out.append(vlc.vegalite_to_svg(spec))
+    return out
+
+
+def render_pdf(data: ReportData) -> bytes:
+    """An A4 PDF in Thai with page numbers; every value typed by a person is escaped by the template engine."""
+    import weasyprint
+    from jinja2 import Environment, FileSystemLoader, select_autoescape
+    from markupsafe import Markup
+
+    env = Environment(loader=FileSystemLoader(TEMPLATE.parent), autoescape=select_autoescape(["html"]))
+    env.filters.update(baht=lambda v: "—" if v is None or pd.isna(v) else fmt.baht(int(v)),
+                       thaidate=lambda d: "—" if d is None or pd.isna(d) else fmt.date_long(d),
+                       num=lambda v, d=2: "—" if v is None or pd.isna(v) else f"{v:.{d}f}")
+    html = env.get_template(TEMPLATE.name).render(
+        d=data, charts=[Markup(svg) for svg in chart_svgs(data)], font_dir=FONT_DIR.as_uri(), t=t,
+        fy_label=fmt.fiscal_year_label, reduction=figures.case_reduction_pct)
+    return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf()
+

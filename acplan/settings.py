@@ -1,0 +1,125 @@
+"""Typed settings: the environment, then `.streamlit/secrets.toml`, then defaults; read once per process.
+
+Every field is one `ACPLAN_…` variable (its alias) with a default and a help text; README's settings
+table is checked against these fields. A value that does not fit its type (`ACPLAN_MODE=publc`, a
+negative number, a date that is not ISO) refuses to start with a message naming the variable,
+rather than falling back to a default that may be unsafe.
+"""
+
+import functools
+from datetime import date
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import AliasChoices, Field, PositiveInt, ValidationError
+from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
+
+ROOT = Path(__file__).resolve().parent.parent
+DATA_DIR = ROOT / "data"
+SECRETS_FILE = ROOT / ".streamlit" / "secrets.toml"
+DEFAULT_DATABASE_URL = f"sqlite:///{DATA_DIR / 'acplan.db'}"
+DEFAULT_PLAN_FILE = DATA_DIR / "plan-tt-chiang-muan-2566-2570.yaml"
+
+
+def _var(name: str, *fallbacks: str):
+    return AliasChoices(name, *fallbacks)
+
+
+class Settings(BaseSettings):
+    """acplan's settings; the alias of each field is the variable that sets it."""
+
+    model_config = SettingsConfigDict(frozen=True, extra="ignore", case_sensitive=True, populate_by_name=False)
+
+    database_url: Annotated[str, Field(
+        DEFAULT_DATABASE_URL, min_length=1, validation_alias=_var("ACPLAN_DATABASE_URL", "DATABASE_URL"),
+        description="SQLAlchemy URL of the store; `DATABASE_URL` is read when this is unset. "
+                    "PostgreSQL: `postgresql+psycopg://user@host/db`.")]
+    plan_file: Annotated[Path, Field(
+        DEFAULT_PLAN_FILE, validation_alias=_var("ACPLAN_PLAN_FILE"),
+        description="Plan data file that `init` loads when the database does not hold it yet.")]
+    auto_init: Annotated[bool, Field(
+        True, validation_alias=_var("ACPLAN_AUTO_INIT"),
+        description="`1`: the app migrates the database and loads the plan on first start; "
+                    "`0`: run `python -m acplan init` yourself.")]
+    session_idle_min: Annotated[PositiveInt, Field(
+        30, validation_alias=_var("ACPLAN_SESSION_IDLE_MIN"),
+        description="Minutes of inactivity after which a signed-in session ends (drafts already saved are kept).")]
+    mode: Annotated[Literal["internal", "public"], Field(
+        "internal", validation_alias=_var("ACPLAN_MODE"),
+        description="`internal`: the full app with sign-in; `public`: the read-only citizens' site (no sign-in, "
+                    "published rounds and public findings only, the database opened read-only).")]
+    today: Annotated[date | None, Field(
+        None, validation_alias=_var("ACPLAN_TODAY"),
+        description="Pretend today is this ISO date (e.g. `2024-05-01`) for the current fiscal year and round "
+                    "periods; empty means the real date.")]
+
+    @classmethod
+    def settings_customise_sources(cls, settings_cls: type[BaseSettings], init_settings: PydanticBaseSettingsSource,
+                                   env_settings: PydanticBaseSettingsSource, dotenv_settings: PydanticBaseSettingsSource,
+                                   file_secret_settings: PydanticBaseSettingsSource):
+        """The environment wins over `.streamlit/secrets.toml` (git-ignored), which wins over the defaults."""
+        return init_settings, _EmptyIsUnset(env_settings), TomlConfigSettingsSource(settings_cls, toml_file=SECRETS_FILE)
+
+    @property
+    def public(self) -> bool:
+        return self.mode == "public"
+
+
+class _EmptyIsUnset(PydanticBaseSettingsSource):
+    """The environment, where a variable set to the empty string counts as unset (`ACPLAN_TODAY=`)."""
+
+    def __init__(self, inner: PydanticBaseSettingsSource):
+        super().__init__(inner.settings_cls)
+        self.inner = inner
+
+    def get_field_value(self, field, field_name):  # pragma: no cover - __call__ below does the work
+        return self.inner.get_field_value(field, field_name)
+
+    def __call__(self) -> dict:
+        return {k: v for k, v in self.inner().items() if v != ""}
+
+
+class SettingsError(RuntimeError):
+    """A setting has a value acplan cannot use; the message names the variable and what it accepts."""
+
+
+def variable(field: str) -> str:
+    """The environment variable that sets `field` (its first alias)."""
+    return Settings.model_fields[field].validation_alias.choices[0]
+
+
+@functools.cache
+def get() -> Settings:
+    """The process's settings, read once; a malformed value raises SettingsError naming the variable."""
+    try:
+        return Settings()
+    except ValidationError as exc:
+        problems = []
+        for err in exc.errors():
+            field = str(err["loc"][0]) if err["loc"] else "?"
+            name = variable(field) if field in Settings.model_fields else field
+            shown = "" if field == "database_url" else f"={err.get('input')!r}"  # a URL may hold a password
+            problems.append(f"{name}{shown}: {err['msg']}")
+        raise SettingsError("invalid setting: " + "; ".join(problems)) from None
+
+
+def reload() -> Settings:
+    """Read the settings again (tests and tools that change the environment)."""
+    get.cache_clear()
+    return get()
+
+
+PLACEHOLDER_SECRETS = ("changeme", "change-me", "password", "secret", "example", "placeholder", "xxx", "todo")
+
+
+class InsecureConfiguration(RuntimeError):
+    """A secret still has a placeholder value; the app refuses to start rather than run with it."""
+
+
+def check_secrets(url: str) -> None:
+    """Refuse a database URL whose password is a placeholder (never prints the secret itself)."""
+    from sqlalchemy.engine import make_url
+
+    password = make_url(url).password
+    if password is not None and (password.lower() in PLACEHOLDER_SECRETS or password.lower().startswith("replace")):
+        raise InsecureConfiguration(f"{variable('database_url')} carries a placeholder password; set a real one")
