@@ -49,4 +49,6 @@ pages = [
     page("pages/login.py", "nav_account" if actor.role else "nav_login", ":material/person:", "login", hidden=public),
     page("pages/present.py", "nav_present", ":material/slideshow:", "present", hidden=True),
 ]
-st.navigation(pages, position="hidden" if presenting else "top").run()
+current = st.navigation(pages, position="hidden" if presenting else "top")
+state.follow_route(pages)
+current.run()

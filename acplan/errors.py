@@ -30,6 +30,10 @@ class InvalidInput(AcplanError):
     """The input breaks a rule (range, unknown key, missing field)."""
 
 
+class UnusableInput(InvalidInput):
+    """The input cannot be used at all (a file of the wrong kind); the command line exits with 2."""
+
+
 class NotAllowed(AcplanError):
     """The user's role does not permit the action, or the record's state does not."""
 

@@ -4,7 +4,7 @@ from datetime import UTC, datetime
 
 import pytest
 from sqlalchemy import text
-from sqlalchemy.exc import DatabaseError, ProgrammingError, InternalError
+from sqlalchemy.exc import DatabaseError, InternalError, ProgrammingError
 from sqlmodel import Session
 
 from acplan.db import make_engine, migrate

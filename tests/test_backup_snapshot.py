@@ -5,19 +5,16 @@ import subprocess
 import sys
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, SQLModel
 
-from acplan.db import backup
-from acplan.monitoring import entries
-from acplan.monitoring import findings
-from acplan.monitoring import rounds
-from acplan.db import make_engine
-from acplan.errors import InvalidInput
-from acplan.monitoring.yearly import set_yearly_result
+from acplan.db import backup, make_engine
 from acplan.db.snapshot import publish_snapshot
+from acplan.errors import InvalidInput
+from acplan.monitoring import entries, findings, rounds
+from acplan.monitoring.yearly import parse_yearly, set_yearly_result
 from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
-from tests.factories import OPERATOR, TODAY, as_actor, entry_values, open_round, plan_id, project_id, user
+from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 from tests.test_store import snapshot as table_rows
 
 
@@ -43,7 +40,8 @@ def busy_store(tmp_path):
         nxt = open_round(s, "2567-2")
         entries.save_entry(session=s, actor=as_actor(m1), member=m1, rnd=nxt, project_id=project_id(s, 4), entry_in=entries.parse_entry(entry_values(score=1)),
                            expected_version=None)
-        set_yearly_result(session=s, actor=OPERATOR, plan_id=plan_id(s), fiscal_year_be=2566, ita_score=66.5, corruption_cases=1)
+        set_yearly_result(session=s, actor=OPERATOR, plan_id=plan_id(s), result_in=parse_yearly(
+            {"fiscal_year_be": 2566, "ita_score": 66.5, "corruption_cases": 1}))
         s.commit()
     yield engine, tmp_path
     engine.dispose()
@@ -52,21 +50,21 @@ def busy_store(tmp_path):
 @pytest.mark.parametrize("target", ["sqlite", "postgresql"])
 def test_backup_restore_round_trip_keeps_every_table_identical(busy_store, request, target):
     engine, tmp_path = busy_store
-    data, rows = backup.backup(engine)
+    data, rows = backup.backup(engine, metadata=SQLModel.metadata)
     assert rows > 200
     url = f"sqlite:///{tmp_path / 'restored.db'}" if target == "sqlite" else request.getfixturevalue("pg_url")
     restored = make_engine(url)
-    backup.restore(restored, data)
+    backup.restore(restored, data, metadata=SQLModel.metadata)
     assert table_rows(restored) == table_rows(engine)
     with pytest.raises(InvalidInput) as err:
-        backup.restore(restored, data)
+        backup.restore(restored, data, metadata=SQLModel.metadata)
     assert err.value.issues[0].code == "restore_target_not_empty"
     restored.dispose()
 
 
 def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     with pytest.raises(InvalidInput) as err:
-        backup.restore(make_engine(f"sqlite:///{tmp_path / 'x.db'}"), b"not a backup")
+        backup.restore(make_engine(f"sqlite:///{tmp_path / 'x.db'}"), b"not a backup", metadata=SQLModel.metadata)
     assert err.value.issues[0].code == "backup_unreadable"
 
 

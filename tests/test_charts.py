@@ -2,15 +2,15 @@
 
 import pandas as pd
 import pytest
-
-from tests.factories import OPERATOR
-from acplan.reporting import charts
-from acplan.plan import figures
-from acplan.db import make_engine
-from acplan.plan.queries import get_plan, list_budget_lines, list_projects
-from acplan.plan.load import init_store
 from sqlmodel import Session
+
+from acplan.db import make_engine
+from acplan.plan import figures
+from acplan.plan.load import init_store
+from acplan.plan.queries import get_plan, list_budget_lines, list_projects
+from acplan.reporting import charts
 from tests.conftest import PLAN_FILE
+from tests.factories import OPERATOR
 
 
 @pytest.fixture(scope="module")

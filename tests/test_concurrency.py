@@ -3,13 +3,12 @@
 import threading
 
 import pytest
-from sqlmodel import Session
+from sqlmodel import Session, select
 
-from acplan.monitoring import entries
-from acplan.monitoring.models import AppUser, EvaluationRound
-from sqlmodel import select
 from acplan.db import make_engine
 from acplan.errors import Conflict
+from acplan.monitoring import entries
+from acplan.monitoring.models import AppUser, EvaluationRound
 from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, project_id, user

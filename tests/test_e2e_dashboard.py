@@ -99,7 +99,7 @@ def scoring_app(tmp_path_factory):
     from acplan.db import make_engine
     from acplan.plan.load import init_store
     from tests.conftest import PLAN_FILE
-    from tests.factories import open_round, user
+    from tests.factories import OPERATOR, open_round, user
 
     tmp = tmp_path_factory.mktemp("e2e-score")
     url = f"sqlite:///{tmp / 'score.db'}"
@@ -140,10 +140,10 @@ def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_ap
     page.screenshot(path=str(SHOTS / "score-saved-1280x720.png"))
     page.close()
 
+    from acplan.monitoring.models import ScoreEntry
     from sqlmodel import Session, select
 
     from acplan.db import make_engine
-    from acplan.models import ScoreEntry
     engine = make_engine(url)
     with Session(engine) as s:
         saved = s.exec(select(ScoreEntry)).all()

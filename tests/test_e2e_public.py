@@ -6,11 +6,8 @@ import stat
 import pytest
 from sqlmodel import Session
 
-from acplan.monitoring import entries
-from acplan.monitoring import findings
-from acplan.monitoring import rounds
-from acplan.monitoring import users
 from acplan.db import make_engine
+from acplan.monitoring import entries, findings, rounds, users
 from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id

@@ -5,9 +5,7 @@ from datetime import date
 import pytest
 
 from acplan import format as fmt
-from acplan.plan import labels
-from acplan.plan import risks
-from acplan.plan import figures
+from acplan.plan import figures, labels, risks
 
 
 @pytest.mark.parametrize(("amount", "lang", "text"), [

@@ -10,7 +10,8 @@ import pytest
 from acplan import settings
 from acplan.access import Permission, Role
 from acplan.i18n import catalog
-from acplan.monitoring import models as mon, rounds
+from acplan.monitoring import models as mon
+from acplan.monitoring import rounds
 from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
 from acplan.plan import models as plan_models
 
@@ -24,6 +25,8 @@ PEERS = {"cli": {"ui"}, "ui": {"cli"}}  # neither front end imports the other
 
 
 def layer_of(module: str) -> str:
+    if module == "acplan.__main__":  # `python -m acplan` is the command line's entry point
+        return "cli"
     parts = module.split(".")
     return parts[1] if len(parts) > 2 or (len(parts) == 2 and parts[1] in LAYERS) else "base"
 
@@ -101,7 +104,7 @@ ENUM_KEYS = {"status_": mon.ImplementationStatus, "reason_": mon.NotPossibleReas
              "visibility_": mon.Visibility, "entry_state_": mon.EntryState, "kind_": plan_models.ItemKind,
              "level_": plan_models.RiskLevel, "indicator_": plan_models.IndicatorKind, "cmp_": plan_models.Comparison}
 DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in enum} | \
-    {f"action_{a}" for a in rounds.TRANSITIONS}
+    {f"action_{a}" for a in rounds.TRANSITIONS} | {"kind_none"}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
 DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")
 

@@ -3,15 +3,12 @@
 import pytest
 from sqlmodel import Session, select
 
-from acplan.monitoring import auth
-from acplan.monitoring import entries
-from acplan.monitoring import findings
-from acplan.monitoring import rounds
-from acplan.monitoring import users
 from acplan.errors import Conflict, InvalidInput, NotAllowed
+from acplan.monitoring import entries, findings, rounds, users
 from acplan.monitoring.models import AppUser, AuditLog, ScoreEntry
-from acplan.monitoring.yearly import set_yearly_result
+from acplan.monitoring.yearly import parse_yearly, set_yearly_result
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, open_round, plan_id, project_id, user
+
 
 @pytest.fixture
 def session(loaded_engine):
@@ -185,11 +182,12 @@ def test_council_cannot_add_findings(session):
 
 def test_yearly_result_is_validated_and_audited(session):
     sec = user(session, "sec1", "secretary")
-    with pytest.raises(InvalidInput):
-        set_yearly_result(session=session, actor=sec, plan_id=plan_id(session), fiscal_year_be=2567, ita_score=120,
-                          corruption_cases=None)
-    row = set_yearly_result(session=session, actor=sec, plan_id=plan_id(session), fiscal_year_be=2567, ita_score=72.456,
-                            corruption_cases=2)
+    with pytest.raises(InvalidInput) as err:
+        parse_yearly({"fiscal_year_be": 2567, "ita_score": 120, "corruption_cases": -1})
+    assert [(i.column, i.code) for i in err.value.issues] == [("ita_score", "ita_invalid"),
+                                                              ("corruption_cases", "cases_invalid")]
+    row = set_yearly_result(session=session, actor=as_actor(sec), plan_id=plan_id(session), result_in=parse_yearly(
+        {"fiscal_year_be": 2567, "ita_score": 72.456, "corruption_cases": 2}))
     assert (row.ita_score, row.corruption_cases, row.version) == (72.46, 2, 1)
     assert session.exec(select(AuditLog).where(AuditLog.action == "yearly_result.set")).one().actor == "sec1"
 

@@ -3,13 +3,12 @@
 import pytest
 from sqlmodel import Session, select
 
-from acplan.monitoring import entries
-from acplan.monitoring import rounds
 from acplan.db import make_engine
+from acplan.monitoring import entries, rounds
 from acplan.monitoring.models import AppUser, EvaluationRound
 from acplan.plan.load import init_store
 from tests.apptest import clear_caches, run_page, texts
-from tests.conftest import PLAN_FILE
+from tests.conftest import PLAN_FILE, loaded_store
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
 
 
@@ -160,9 +159,7 @@ def test_admin_adds_a_user_in_the_app_and_bad_input_is_refused(store):
 
 def test_prefilled_round_marks_carried_and_changed_entries(tmp_path, monkeypatch):
     from acplan.ui import grid
-    url = f"sqlite:///{tmp_path / 'p.db'}"
-    engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    engine = make_engine(loaded_store(tmp_path / "p.db", tmp_path))
     with Session(engine) as s:
         m = user(s, "m1")
         first = rounds.create_round(session=s, actor=OPERATOR, plan_id=plan_id(s), fiscal_year_be=2568, round_no=1, today=TODAY)
@@ -176,7 +173,7 @@ def test_prefilled_round_marks_carried_and_changed_entries(tmp_path, monkeypatch
         carried = entries.get_entry(session=s, round_id=second.id, project_id=project_id(s, 2), member_id=m.id)
         entries.save_entry(session=s, actor=as_actor(m), member=m, rnd=second, project_id=project_id(s, 2),
                            entry_in=entries.parse_entry(entry_values(status="completed", progress=100)), expected_version=carried.version)
-        frame = grid.member_frame(s, second, m, "th")
+        frame = grid.member_frame(s, as_actor(m), second, "th")
     assert frame.loc[1, ["previous_label", "carried_label"]].tolist() == ["อยู่ระหว่างดำเนินการ 40%", "↻"]
     assert frame.loc[2, ["previous_label", "carried_label"]].tolist() == ["อยู่ระหว่างดำเนินการ 40%", "✎"]
     assert frame.loc[3, ["previous_label", "carried_label"]].tolist() == ["", ""]

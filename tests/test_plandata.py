@@ -5,8 +5,8 @@ import sys
 
 import pytest
 
-from acplan.plan import datafile
 from acplan.i18n import t
+from acplan.plan import datafile
 from tests.conftest import PLAN_FILE
 
 

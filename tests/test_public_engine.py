@@ -8,12 +8,12 @@ from sqlalchemy import text
 from sqlalchemy.exc import DatabaseError, OperationalError, ProgrammingError
 from sqlmodel import Session, select
 
-from tests.factories import OPERATOR
 from acplan import settings
 from acplan.db import make_engine
-from acplan.plan.models import PlanItem
 from acplan.plan.load import init_store
+from acplan.plan.models import PlanItem
 from tests.conftest import PLAN_FILE
+from tests.factories import OPERATOR
 
 WRITES = ["UPDATE project SET name_th = 'x'", "DELETE FROM budgetline", "INSERT INTO organisation (code, name_th, name_en, "
           "org_type, executive_name_th, executive_title_th) VALUES ('x', 'x', '', 'x', '', '')", "CREATE TABLE evil (x int)",
@@ -106,9 +106,9 @@ def test_placeholder_database_password_is_refused(password):
 def test_secrets_file_is_read_and_its_placeholder_refused(tmp_path, monkeypatch):
     secrets = tmp_path / "secrets.toml"
     secrets.write_text((settings.ROOT / ".streamlit" / "secrets.toml.example").read_text(encoding="utf-8"), encoding="utf-8")
-    monkeypatch.setattr(config, "SECRETS_FILE", secrets)
+    monkeypatch.setattr(settings, "SECRETS_FILE", secrets)
     monkeypatch.delenv("ACPLAN_DATABASE_URL", raising=False)
     monkeypatch.delenv("DATABASE_URL", raising=False)
-    assert settings.database_url().startswith("postgresql+psycopg://acplan_app:")
+    assert settings.reload().database_url.startswith("postgresql+psycopg://acplan_app:")
     with pytest.raises(settings.InsecureConfiguration):
         make_engine()

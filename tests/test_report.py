@@ -10,12 +10,10 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import Session
 
-from acplan.monitoring import entries
-from acplan.monitoring import findings
-from acplan.monitoring import rounds
 from acplan.db import make_engine
-from acplan.reporting import build_report
+from acplan.monitoring import entries, findings, rounds
 from acplan.plan.load import init_store
+from acplan.reporting import build_report
 from tests.conftest import PLAN_FILE, need
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 

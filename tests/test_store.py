@@ -6,14 +6,13 @@ import pytest
 from sqlalchemy import inspect, text
 from sqlmodel import Session, SQLModel, select
 
-from tests.factories import OPERATOR
-from acplan.plan import models as m
 from acplan.db import current_revision, make_engine, migrate
-from acplan.plan.dump import export_plan
-from acplan.plan.load import load_plan
+from acplan.plan import models as m
 from acplan.plan.datafile import read_file
-from acplan.plan.load import InvalidPlanData, init_store
+from acplan.plan.dump import export_plan
+from acplan.plan.load import InvalidPlanData, init_store, load_plan
 from tests.conftest import PLAN_FILE
+from tests.factories import OPERATOR
 
 
 def snapshot(engine) -> dict:
@@ -114,10 +113,10 @@ def snapshot_tables(engine) -> dict:
 
 
 def head_revision() -> str:
+    from alembic.config import Config
     from alembic.script import ScriptDirectory
 
-    from acplan.db import MIGRATIONS
-    from alembic.config import Config
+    from acplan.db.engine import MIGRATIONS
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS))
     return ScriptDirectory.from_config(cfg).get_current_head()

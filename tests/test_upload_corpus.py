@@ -7,8 +7,8 @@ import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
-from acplan.monitoring import scoresheet
 from acplan.errors import InvalidInput
+from acplan.monitoring import scoresheet
 from acplan.monitoring.models import ScoreEntry
 from tests.factories import OPERATOR, open_round, user
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 
 from acplan import db, settings
 from acplan.access import Actor
-from acplan.errors import AcplanError, InvalidInput, Issue
+from acplan.errors import AcplanError, InvalidInput, Issue, UnusableInput
 from acplan.i18n import describe, t
 
 OPERATOR = Actor.operator("cli")
@@ -43,7 +43,7 @@ def dispatch(handler: Callable, args: argparse.Namespace) -> int:
         return 2
     except AcplanError as exc:
         print_issues(exc.issues, args.lang)
-        return 1
+        return 2 if isinstance(exc, UnusableInput) else 1
     if text:
         out(text)
     return 0

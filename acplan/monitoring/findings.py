@@ -53,12 +53,15 @@ class FindingIn(SQLModel):
 
 def parse_finding(values: dict) -> FindingIn:
     """`values` as a FindingIn, or InvalidInput naming each bad field; a finding needs a text and a subject."""
-    finding = parse_input(FindingIn, values, codes=ISSUE_CODES)
     issues = []
-    if not finding.text:
+    if not str(values.get("text") or "").strip():
         issues.append(Issue("finding_text_required", column="text"))
-    if finding.project_id is None and finding.risk_area_id is None:
+    if values.get("project_id") is None and values.get("risk_area_id") is None:
         issues.append(Issue("finding_subject_required", column="project_id"))
+    try:
+        finding = parse_input(FindingIn, values, codes=ISSUE_CODES)
+    except InvalidInput as exc:
+        raise InvalidInput(*issues, *[i for i in exc.issues if i.column not in {x.column for x in issues}]) from None
     if issues:
         raise InvalidInput(*issues)
     return finding

@@ -1,6 +1,7 @@
 """Cached engine and plan data for pages; the current language."""
 
 from dataclasses import dataclass
+from urllib.parse import urlsplit
 
 import pandas as pd
 import streamlit as st
@@ -80,7 +81,7 @@ def project_detail(plan_id: int, number: int) -> queries.ProjectDetail | None:
 def actual_spending(plan_id: int) -> pd.DataFrame:
     """Actual spending per fiscal year from the published rounds (SCORING.md §5)."""
     with Session(engine()) as session:
-        return evaluation.list_actual_spending(session=session, actor=Actor.anonymous(), plan_id=plan_id)
+        return ev.list_actual_spending(session=session, actor=Actor.anonymous(), plan_id=plan_id)
 
 
 @st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
@@ -201,6 +202,7 @@ def language_switch() -> None:
 
 FRAMED_KEY = "_acplan_framed"
 REROUTED_KEY = "_acplan_rerouted"
+ROUTE_PARAM = "_route"
 
 
 def mark_framed() -> None:
@@ -212,13 +214,26 @@ def ensure_router() -> None:
     """Make sure the page runs inside app.py's frame, even for a fresh server's first deep link.
 
     Streamlit runs a fresh server's first request through its legacy `pages/` folder mode, executing
-    the page without app.py; that run has called `st.navigation` internally, so a rerun goes through
-    app.py. A session whose run was not framed reruns once (public API only).
+    the page without app.py (until some run calls `st.navigation`). A page run without app.py's mark
+    switches once to app.py (a page the legacy mode knows), carrying its own address in `?_route=`;
+    app.py then calls `st.navigation` and switches to that page (public API only).
     """
     if st.session_state.get(FRAMED_KEY) or st.session_state.get(REROUTED_KEY):
         return
     st.session_state[REROUTED_KEY] = True
-    st.rerun()
+    path = urlsplit(st.context.url or "").path.rstrip("/").rsplit("/", 1)[-1]
+    st.switch_page("app.py", query_params={**st.query_params.to_dict(), ROUTE_PARAM: path})
+
+
+def follow_route(pages: list) -> None:
+    """In app.py after `st.navigation`: go to the page a legacy-mode run asked for (see ensure_router)."""
+    target = st.query_params.get(ROUTE_PARAM)
+    if target is None:
+        return
+    del st.query_params[ROUTE_PARAM]
+    page = next((p for p in pages if p.url_path == target), None)
+    if page is not None:
+        st.switch_page(page, query_params=st.query_params.to_dict())
 
 
 def require_plan() -> PlanBundle:

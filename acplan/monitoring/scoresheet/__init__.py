@@ -6,8 +6,15 @@ from acplan.access import Actor, Permission
 from acplan.errors import InvalidInput, Issue
 from acplan.monitoring import rounds, scoring
 from acplan.monitoring.auth import authorize
-from acplan.monitoring.entries import (EntryIn, entries_frame, entry_issues, get_entry, member_may_write,
-                                      read_entries, save_entry)
+from acplan.monitoring.entries import (
+    EntryIn,
+    entries_frame,
+    entry_issues,
+    get_entry,
+    member_may_write,
+    read_entries,
+    save_entry,
+)
 from acplan.monitoring.models import AppUser, EntryState, EvaluationRound
 from acplan.monitoring.scoresheet.workbook import (
     export_csv,
