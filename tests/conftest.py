@@ -27,6 +27,19 @@ def need(reason: str) -> None:
     pytest.skip(reason)
 
 
+def pytest_collection_modifyitems(items):
+    """Mark tests by what they need, so `-m "not browser"` (or `-m pg`) selects them; nothing is skipped by it."""
+    for item in items:
+        names = set(getattr(item, "fixturenames", ()))
+        if "browser" in names:
+            item.add_marker(pytest.mark.browser)
+            item.add_marker(pytest.mark.e2e)
+        if "pg_url" in names or "postgresql" in item.name:
+            item.add_marker(pytest.mark.pg)
+        if item.module.__name__.startswith(("tests.test_pages", "tests.test_e2e")):
+            item.add_marker(pytest.mark.e2e)
+
+
 @pytest.fixture(autouse=True)
 def fresh_settings():
     """Each test reads the settings its own environment sets (the object is cached per process otherwise)."""

@@ -3,6 +3,7 @@
 import json
 import subprocess
 import sys
+from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
@@ -11,18 +12,35 @@ from sqlmodel import Session, select
 
 from acplan.db import make_engine
 from acplan.monitoring.models import AuditLog, ScoreEntry
+from tests.conftest import loaded_store
+
+
+@dataclass
+class Result:
+    returncode: int
+    stdout: str
+    stderr: str
 
 
 @pytest.fixture
-def cli(tmp_path):
-    env = {"ACPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PATH": "/usr/bin:/bin"}
+def cli(cli, tmp_path, template_root):
+    """`acplan …` in this process (acplan.cli.main) on a loaded store of this test's own."""
+    url = loaded_store(tmp_path / "cli.db", template_root)
 
-    def run(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-        return subprocess.run([sys.executable, "-m", "acplan", *args], input=stdin, capture_output=True, text=True,
-                              env=env, timeout=120)
-    run.url = env["ACPLAN_DATABASE_URL"]
-    assert run("init").returncode == 0
+    def run(*args: str, stdin: str = "") -> Result:
+        return Result(*cli(*args, stdin=stdin, env={"ACPLAN_DATABASE_URL": url}))
+    run.url = url
     return run
+
+
+def test_the_console_entry_point_runs_as_a_process(tmp_path):
+    """One real process: `python -m acplan` starts, refuses a mistyped setting, and runs a command."""
+    env = {"ACPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'p.db'}", "PATH": "/usr/bin:/bin"}
+    ok = subprocess.run([sys.executable, "-m", "acplan", "init"], env=env, capture_output=True, text=True, timeout=120)
+    assert ok.returncode == 0, ok.stderr
+    bad = subprocess.run([sys.executable, "-m", "acplan", "round", "list"], env={**env, "ACPLAN_MODE": "publc"},
+                         capture_output=True, text=True, timeout=60)
+    assert bad.returncode == 2 and "ACPLAN_MODE='publc'" in bad.stderr and "Traceback" not in bad.stderr
 
 
 def fill(template: Path, out: Path, rows: dict[int, tuple]) -> None:

@@ -140,10 +140,10 @@ def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_ap
     page.screenshot(path=str(SHOTS / "score-saved-1280x720.png"))
     page.close()
 
-    from acplan.monitoring.models import ScoreEntry
     from sqlmodel import Session, select
 
     from acplan.db import make_engine
+    from acplan.monitoring.models import ScoreEntry
     engine = make_engine(url)
     with Session(engine) as s:
         saved = s.exec(select(ScoreEntry)).all()

@@ -129,18 +129,14 @@ def test_pdf_pages_render_to_png(seeded, tmp_path):
     assert sorted(p.name for p in tmp_path.glob("page-*.png")) == ["page-1.png", "page-2.png"]
 
 
-def test_report_command_writes_both_formats(tmp_path):
-    import sys
-    env = {"ACPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'cli.db'}", "PATH": "/usr/bin:/bin"}
-
-    def run(*args):
-        return subprocess.run([sys.executable, "-m", "acplan", *args], env=env, capture_output=True, text=True, timeout=180)
-    assert run("init").returncode == 0
-    assert run("round", "create", "2569", "2").returncode == 0
+def test_report_command_writes_both_formats(tmp_path, cli, template_root):
+    from tests.conftest import loaded_store
+    env = {"ACPLAN_DATABASE_URL": loaded_store(tmp_path / "cli.db", template_root)}
+    assert cli("round", "create", "2569", "2", env=env)[0] == 0
     for name in ("r.pdf", "r.xlsx"):
-        out = run("report", "--round", "2569-2", "-o", str(tmp_path / name), "--public")
-        assert out.returncode == 0, out.stderr
+        code, _, err = cli("report", "--round", "2569-2", "-o", str(tmp_path / name), "--public", env=env)
+        assert code == 0, err
         assert (tmp_path / name).stat().st_size > 1000
-    assert run("report", "--round", "2569-2", "-o", str(tmp_path / "r.docx")).returncode == 2
-    missing = run("report", "--round", "2568-1", "-o", str(tmp_path / "x.pdf"))
-    assert missing.returncode == 1 and "ยังไม่มีรอบ 2568-1" in missing.stderr
+    assert cli("report", "--round", "2569-2", "-o", str(tmp_path / "r.docx"), env=env)[0] == 2
+    code, _, err = cli("report", "--round", "2568-1", "-o", str(tmp_path / "x.pdf"), env=env)
+    assert code == 1 and "ยังไม่มีรอบ 2568-1" in err

@@ -40,7 +40,7 @@ def many_rows() -> bytes:
     wb = Workbook()
     ws = wb.active
     ws.append(["ลำดับที่ (project_no)", "คะแนน (score)"])
-    for n in range(600):
+    for _ in range(600):
         ws.append([1, 3])
     buf = io.BytesIO()
     wb.save(buf)

@@ -162,7 +162,7 @@ def submit_entries(*, session: Session, actor: Actor, member: AppUser, rnd: Eval
     issues = [i for entry, number in drafts for i in completeness_issues(entry, number)]
     if issues:
         raise InvalidInput(*issues)
-    for entry, _number_ in drafts:
+    for entry, _ in drafts:
         before = audit.snapshot(entry)
         entry.state, entry.version, entry.updated_at = EntryState.SUBMITTED, entry.version + 1, datetime.now(UTC)
         session.add(entry)
