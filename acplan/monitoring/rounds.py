@@ -99,21 +99,18 @@ def create_round(*, session: Session, actor: Actor, plan_id: int, fiscal_year_be
                           period_end=end, recorded_after_fact=end < today)
     session.add(rnd)
     session.flush()
-    if prefill:
-        _prefill(session, rnd)
+    prev = previous_round(session=session, rnd=rnd)
+    if prefill and prev is not None:
+        _prefill(session, rnd, prev)
     audit.record(session, actor=actor.username, action="round.create", entity="round", entity_id=code,
                  after=audit.snapshot(rnd))
-    prev = previous_round(session=session, rnd=rnd)
     if bring_forward and prev is not None:
         findings.bring_forward(session=session, actor=actor, source=prev, target=rnd)
     return rnd
 
 
-def _prefill(session: Session, rnd: EvaluationRound) -> None:
-    """Carry each member's status and progress forward from the previous round, scores empty (drafts)."""
-    prev = previous_round(session=session, rnd=rnd)
-    if prev is None:
-        return
+def _prefill(session: Session, rnd: EvaluationRound, prev: EvaluationRound) -> None:
+    """Carry each member's status and progress forward from `prev`, scores empty (drafts)."""
     rnd.prefilled_from_id = prev.id
     now = datetime.now(UTC)
     for old in session.exec(select(ScoreEntry).where(ScoreEntry.round_id == prev.id)):
