@@ -52,11 +52,22 @@ def _wait_healthy(port: int, proc: subprocess.Popen, timeout_s: float = 60) -> N
     raise TimeoutError("streamlit did not become healthy")
 
 
+# True once the app has been idle (script not running, no element left stale by a rerun) for QUIET_MS on end:
+# the same idea as Playwright's "networkidle", so a rerun that starts just after a click is waited for too.
+QUIET_MS = 300
+_SETTLED = """quiet => {
+    const idle = document.querySelector("[data-test-script-state='notRunning']") !== null
+        && document.querySelector("[data-stale='true']") === null;
+    if (!idle) { window.__acplanIdleSince = undefined; return false; }
+    window.__acplanIdleSince ??= performance.now();
+    return performance.now() - window.__acplanIdleSince >= quiet;
+}"""
+
+
 def wait_idle(page, timeout_ms: int = 60_000) -> None:
-    """Wait until the Streamlit script has finished its run and the page has settled."""
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)
-    page.wait_for_timeout(400)
-    page.wait_for_selector("[data-test-script-state='notRunning']", timeout=timeout_ms)
+    """Wait until the Streamlit script has finished its run and the page has settled (no fixed sleep)."""
+    page.evaluate("() => { window.__acplanIdleSince = undefined; }")
+    page.wait_for_function(_SETTLED, arg=QUIET_MS, timeout=timeout_ms, polling=50)
 
 
 def sign_in(page, base_url: str, username: str, password: str) -> None:

@@ -6,19 +6,17 @@ from sqlmodel import Session, select
 from acplan.db import make_engine
 from acplan.monitoring import entries, rounds
 from acplan.monitoring.models import AppUser, EvaluationRound
-from acplan.plan.load import init_store
 from tests.apptest import clear_caches, run_page, texts
-from tests.conftest import PLAN_FILE, loaded_store
+from tests.conftest import loaded_store
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
 
 
-@pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    mp = pytest.MonkeyPatch()
-    url = f"sqlite:///{tmp_path_factory.mktemp('mon') / 'acplan.db'}"
-    mp.setenv("ACPLAN_DATABASE_URL", url)
+@pytest.fixture
+def store(tmp_path, template_root, monkeypatch):
+    """A store of this test's own: the loaded plan, four accounts and round 2567-1 open."""
+    url = loaded_store(tmp_path / "acplan.db", template_root)
+    monkeypatch.setenv("ACPLAN_DATABASE_URL", url)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         for name, role in (("sec", "secretary"), ("m1", "committee"), ("m2", "committee"), ("council1", "council")):
             user(s, name, role)
@@ -29,7 +27,22 @@ def store(tmp_path_factory):
     yield engine
     clear_caches()
     engine.dispose()
-    mp.undo()
+
+
+def score_all(engine, username: str = "m1", *, publish: bool = False) -> None:
+    """Set-up, not under test: `username` drafts all 30 items (odd items 4, even 3); optionally submit and publish."""
+    with Session(engine) as s:
+        member = s.exec(select(AppUser).where(AppUser.username == username)).one()
+        rnd = s.exec(select(EvaluationRound)).one()
+        for n in range(1, 31):
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, n),
+                               entry_in=entries.parse_entry(entry_values(score=4 if n % 2 else 3)), expected_version=None)
+        if publish:
+            entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
+            for action in ("close", "publish"):
+                rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
+        s.commit()
+    clear_caches()
 
 
 def signed_in(username: str, page: str | None = None, **params):
@@ -72,20 +85,12 @@ def test_role_without_permission_is_refused(store, username, page):
     assert at.warning[0].value.startswith("บทบาทของคุณ")
 
 
-def test_member_scores_in_the_grid_and_submits(store):
+def test_member_submits_every_draft_from_the_score_page(store):
     at = signed_in("m1", "pages/score.py")
     assert not at.exception
     assert at.subheader[0].value == "ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)"
-    editor = at.get("data_editor")[0]
-    assert editor is not None
-    with Session(store) as s:  # the grid's on_change calls this same service; drive it as the widget would
-        member = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
-        rnd = s.exec(select(EvaluationRound)).one()
-        for n in range(1, 31):
-            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, n),
-                               entry_in=entries.parse_entry(entry_values(score=4 if n % 2 else 3)), expected_version=None)
-        s.commit()
-    clear_caches()
+    assert len(at.get("data_editor")) == 1
+    score_all(store)
     at.run()
     assert at.subheader[0].value == "ให้คะแนนแล้ว 30 จาก 30 รายการ (ส่งแล้ว 0)"
     at.button(key="submit_entries").click().run()
@@ -93,7 +98,48 @@ def test_member_scores_in_the_grid_and_submits(store):
     assert "ส่งแล้ว 30 รายการ" in texts(at)
 
 
+def _grid_edit(db_url: str, edited_rows: dict) -> None:
+    """A script run by AppTest: the grid's own on_change (grid.save_edits) on the edits a member made in the editor."""
+    import streamlit as st
+    from sqlmodel import Session, select
+
+    from acplan.db import make_engine
+    from acplan.monitoring.models import AppUser, EvaluationRound
+    from acplan.ui import grid
+    from tests.factories import as_actor
+
+    with Session(make_engine(db_url)) as s:
+        actor = as_actor(s.exec(select(AppUser).where(AppUser.username == "m1")).one())
+        rnd = s.exec(select(EvaluationRound)).one()
+        frame = grid.member_frame(s, actor, rnd, "th")
+    st.session_state["grid"] = {"edited_rows": edited_rows, "added_rows": [], "deleted_rows": []}
+    grid.save_edits("grid", frame, rnd.id, actor, "th")
+    for level, message in st.session_state[grid.MESSAGES_KEY]:
+        st.text(f"{level}: {message}")
+
+
+def test_grid_edits_are_saved_through_the_grids_own_save_path(store):
+    from streamlit.testing.v1 import AppTest
+    url = str(store.url)
+    edits = {"0": {"status_label": "อยู่ระหว่างดำเนินการ", "progress_pct": 60, "score": 4, "spent_thb": 1200},
+             "1": {"score": 9}}
+    at = AppTest.from_function(_grid_edit, args=(url, edits), default_timeout=60).run()
+    assert not at.exception
+    shown = [e.value for e in at.text]
+    assert shown[0] == "success: บันทึกร่างลำดับที่ 1 แล้ว"
+    assert shown[1].startswith("error: ลำดับที่ 2:") and "คะแนน" in shown[1]
+    with Session(store) as s:
+        saved = entries.entries_frame(session=s, actor=OPERATOR, round_id=s.exec(select(EvaluationRound)).one().id)
+    assert saved[["number", "status", "progress_pct", "score", "spent_thb"]].values.tolist() == \
+        [[1, "in_progress", 60, 4, 1200]]
+
+
 def test_results_internal_before_publishing_and_public_after(store):
+    score_all(store)
+    with Session(store) as s:
+        member = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
+        entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=s.exec(select(EvaluationRound)).one())
+        s.commit()
     clear_caches()
     anon = run_page("pages/results.py")
     assert anon.info[0].value == "ยังไม่มีรอบที่เผยแพร่ผล"
@@ -116,14 +162,7 @@ def test_results_internal_before_publishing_and_public_after(store):
 
 
 def test_overview_and_project_page_show_the_published_round(store):
-    clear_caches()
-    with Session(store) as s:  # the previous test published 2567-1; make sure it is so when run alone
-        rnd = s.exec(select(EvaluationRound)).one()
-        if rnd.status != "published":
-            for action in ("close", "publish"):
-                rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
-            s.commit()
-    clear_caches()
+    score_all(store, publish=True)
     overview = run_page()
     assert "รอบล่าสุด 2567-1: เผยแพร่แล้ว" in texts(overview)
     project = run_page("pages/project.py", no="1")

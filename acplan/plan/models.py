@@ -14,6 +14,9 @@ from sqlmodel import Field, SQLModel
 
 from acplan.db.types import StrEnumType
 
+# The national template's four มิติ; every plan is written on it, so charts and tables list these four.
+DIMENSIONS = (1, 2, 3, 4)
+
 
 class ItemKind(StrEnum):
     PROJECT = "project"

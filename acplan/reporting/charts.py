@@ -5,6 +5,7 @@ import pandas as pd
 
 from acplan import format as fmt
 from acplan.i18n import t
+from acplan.plan.models import DIMENSIONS
 
 FONT = "Sarabun, Noto Sans Thai, sans-serif"
 # Okabe–Ito hues darkened until each has at least 3:1 contrast on white (tests/test_charts.py checks).
@@ -33,7 +34,7 @@ def _finish(chart: alt.Chart, title: str, present: bool) -> alt.Chart:
 
 
 def dimension_scale(lang: str) -> alt.Scale:
-    return alt.Scale(domain=[t("dimension_n", lang, n=n) for n in range(1, 5)], range=list(DIMENSION_COLOURS))
+    return alt.Scale(domain=[t("dimension_n", lang, n=n) for n in DIMENSIONS], range=list(DIMENSION_COLOURS))
 
 
 def budget_by_dimension_year(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:

@@ -7,6 +7,7 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from acplan.access import Actor
+from acplan.i18n import t
 from acplan.monitoring import evaluation, rounds, scoring, yearly
 from acplan.monitoring.findings import findings_frame
 from acplan.monitoring.models import AppUser, EntryState, ScoreEntry
@@ -54,7 +55,7 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
         projects[["number", "name_th", "dimension", "kind"]], on="number")
     year_budget = budget[budget["fiscal_year_be"] == rnd.fiscal_year_be]
     data = ReportData(
-        org_name=plan.org_name_th, plan_title=plan.title_th, plan_period=f"พ.ศ. {plan.start_fy_be}–{plan.end_fy_be}",
+        org_name=plan.org_name_th, plan_title=plan.title_th, plan_period=t("pack_plan_period", "th", start=plan.start_fy_be, end=plan.end_fy_be),
         round_code=code, fiscal_year_be=rnd.fiscal_year_be, round_status=rnd.status, period=(rnd.period_start, rnd.period_end),
         after_the_fact=rnd.recorded_after_fact, generated=today, internal=internal, items=items,
         dimensions=scoring.dimension_results(items, projects), overall=scoring.round_result(items),

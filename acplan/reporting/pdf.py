@@ -5,6 +5,7 @@ embedded; charts are Vega-Lite rendered to SVG by vl-convert and drawn by WeasyP
 font, so their Thai is shaped the same way. WeasyPrint and vl-convert are imported only here.
 """
 
+from functools import partial
 from pathlib import Path
 
 import pandas as pd
@@ -38,7 +39,7 @@ def chart_svgs(data: ReportData) -> list[str]:
     return out
 
 
-def render_pdf(data: ReportData) -> bytes:
+def render_pdf(data: ReportData, lang: str = "th") -> bytes:
     """An A4 PDF in Thai with page numbers; every value typed by a person is escaped by the template engine."""
     import weasyprint
     from jinja2 import Environment, FileSystemLoader, select_autoescape
@@ -49,7 +50,7 @@ def render_pdf(data: ReportData) -> bytes:
                        thaidate=lambda d: "—" if d is None or pd.isna(d) else fmt.date_long(d),
                        num=lambda v, d=2: "—" if v is None or pd.isna(v) else f"{v:.{d}f}")
     html = env.get_template(TEMPLATE.name).render(
-        d=data, font_dir=FONT_DIR.as_uri(), t=t,
+        d=data, font_dir=FONT_DIR.as_uri(), lang=lang, tr=partial(t, lang=lang),
         charts=[Markup(svg) for svg in chart_svgs(data)],  # noqa: S704 (SVG that vl-convert drew from our chart specs)
         fy_label=fmt.fiscal_year_label, reduction=figures.case_reduction_pct)
     return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf()

@@ -6,6 +6,7 @@ import streamlit as st
 from acplan import format as fmt
 from acplan.i18n import t
 from acplan.plan import figures
+from acplan.plan.models import DIMENSIONS
 from acplan.ui import state
 from acplan.ui.views import by_year_table, chart_block
 
@@ -19,7 +20,7 @@ def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
     blocks = {
         "by_dim_year": chart_block("budget_by_dimension_year", by_dim_year, by_year_table(
             by_dim_year.pivot(index="fiscal_year_be", columns="dimension", values="amount_thb"), lang,
-            {d: t("dimension_n", lang, n=d) for d in range(1, 5)}), key="budget_by_dimension_year", lang=lang),
+            {d: t("dimension_n", lang, n=d) for d in DIMENSIONS}), key="budget_by_dimension_year", lang=lang),
         "by_unit": chart_block("budget_by_unit", by_unit, by_unit.rename(columns={
             "responsible_unit": t("col_unit", lang), "amount_thb": t("col_budget", lang), "items": t("col_items", lang)}),
             key="budget_by_unit", lang=lang),

@@ -23,21 +23,21 @@ MAX_UPLOAD_MB = 2  # the one definition: the app's uploader and .streamlit/confi
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ROWS = 500
 KEY = re.compile(r"\(([a-z_]+)\)\s*$")
-TEMPLATE_COLUMNS = [("project_no", "ลำดับที่", 9), ("name", "ชื่อรายการ", 60), ("status", "สถานะการดำเนินงาน", 24),
-                    ("not_possible_reason", "เหตุผลที่ดำเนินการไม่ได้", 24), ("progress_pct", "ความก้าวหน้า ร้อยละ 0–100", 16),
-                    ("score", "คะแนน 1–5", 11), ("spent_thb", "ใช้จ่ายจริง (บาท)", 16),
-                    ("comment", "ความเห็นและหลักฐาน", 50)]
-EXPORT_COLUMNS = [("round", "รอบ"), ("member", "กรรมการ"), ("project_no", "ลำดับที่"), ("status", "สถานะ"),
-                  ("progress_pct", "ความก้าวหน้า ร้อยละ"), ("score", "คะแนน"), ("spent_thb", "ใช้จ่ายจริง (บาท)"),
-                  ("comment", "ความเห็น")]
-AGGREGATE_COLUMNS = [("project_no", "ลำดับที่"), ("score_mean", "คะแนนเฉลี่ย"), ("score_median", "มัธยฐาน"),
-                     ("score_min", "ต่ำสุด"), ("score_max", "สูงสุด"), ("n_scored", "จำนวนกรรมการที่ให้คะแนน")]
+# (machine key, column width); the Thai title of a column is the catalog's `sheet_col_<key>`.
+TEMPLATE_COLUMNS = [("project_no", 9), ("name", 60), ("status", 24), ("not_possible_reason", 24), ("progress_pct", 16),
+                    ("score", 11), ("spent_thb", 16), ("comment", 50)]
+# (machine key, catalog key of its title) for the round export, whose titles are shorter than the template's.
+EXPORT_COLUMNS = [("round", "sheet_col_round"), ("member", "sheet_col_member"), ("project_no", "sheet_col_project_no"),
+                  ("status", "sheet_export_status"), ("progress_pct", "sheet_export_progress"),
+                  ("score", "sheet_export_score"), ("spent_thb", "sheet_col_spent_thb"), ("comment", "sheet_export_comment")]
+AGGREGATE_COLUMNS = ["project_no", "score_mean", "score_median", "score_min", "score_max", "n_scored"]
 ENTRY_KEYS = ("status", "not_possible_reason", "progress_pct", "score", "spent_thb", "comment")
 INVALID_CODE = {"progress_pct": "progress_invalid", "score": "score_invalid", "spent_thb": "spent_invalid"}
 
 
-def header(key: str, thai: str) -> str:
-    return f"{thai} ({key})"
+def header(key: str, title_key: str | None = None) -> str:
+    """A column's header: its Thai title, then its machine key in parentheses."""
+    return f"{t(title_key or f'sheet_col_{key}', 'th')} ({key})"
 
 
 def _status_labels() -> dict[str, str]:
@@ -52,8 +52,8 @@ def template(*, round_code: str, member: str, items: list[tuple[int, str]], exis
     """A workbook listing every item, with drop-down lists for status, reason and score."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "คะแนน"
-    ws.append([header(k, th) for k, th, _ in TEMPLATE_COLUMNS])
+    ws.title = t("sheet_title_scores", "th")
+    ws.append([header(k) for k, _ in TEMPLATE_COLUMNS])
     known = {} if existing is None else existing.set_index("number").to_dict("index")
     status_th = {v: k for k, v in _status_labels().items()}
     reason_th = {v: k for k, v in _reason_labels().items()}
@@ -63,10 +63,10 @@ def template(*, round_code: str, member: str, items: list[tuple[int, str]], exis
                    _cell(e.get("progress_pct")), _cell(e.get("score")), _cell(e.get("spent_thb")), e.get("comment") or None])
     last = len(items) + 1
     _validations(ws, last)
-    style_header(ws, [w for _, _, w in TEMPLATE_COLUMNS])
-    meta = wb.create_sheet("ข้อมูลรอบ")
-    meta.append(["รอบ (round)", round_code])
-    meta.append(["กรรมการ (member)", member])
+    style_header(ws, [w for _, w in TEMPLATE_COLUMNS])
+    meta = wb.create_sheet(t("sheet_title_round", "th"))
+    meta.append([header("round"), round_code])
+    meta.append([header("member"), member])
     return _bytes(wb)
 
 
@@ -76,7 +76,7 @@ def _cell(value):
 
 def _column(key: str) -> str:
     """The template's column letter for a machine key."""
-    return get_column_letter([k for k, _, _ in TEMPLATE_COLUMNS].index(key) + 1)
+    return get_column_letter([k for k, _ in TEMPLATE_COLUMNS].index(key) + 1)
 
 
 def _validations(ws, last: int) -> None:
@@ -171,13 +171,13 @@ def export_workbook(*, entries: pd.DataFrame, aggregates: pd.DataFrame, round_co
     """Per-member rows and per-item aggregates, Thai headers ending in machine keys."""
     wb = Workbook()
     ws = wb.active
-    ws.title = "รายกรรมการ"
-    ws.append([header(k, th) for k, th in EXPORT_COLUMNS])
+    ws.title = t("sheet_title_members", "th")
+    ws.append([header(k, title) for k, title in EXPORT_COLUMNS])
     for row in export_rows(entries, round_code):
         ws.append([row[k] for k, _ in EXPORT_COLUMNS])
     style_header(ws, [10, 16, 10, 20, 14, 10, 16, 50])
-    agg = wb.create_sheet("รายรายการ")
-    agg.append([header(k, th) for k, th in AGGREGATE_COLUMNS])
+    agg = wb.create_sheet(t("sheet_title_items", "th"))
+    agg.append([header(k) for k in AGGREGATE_COLUMNS])
     for r in aggregates.to_dict("records"):
         agg.append([r["number"], r["mean"], r["median"], r["min"], r["max"], r["n"]])
     style_header(agg, [10, 14, 12, 10, 10, 20])
@@ -193,7 +193,7 @@ def export_rows(entries: pd.DataFrame, round_code: str) -> list[dict]:
 def export_csv(*, entries: pd.DataFrame, round_code: str) -> bytes:
     buf = io.StringIO()
     writer = csv.writer(buf)
-    writer.writerow([header(k, th) for k, th in EXPORT_COLUMNS])
+    writer.writerow([header(k, title) for k, title in EXPORT_COLUMNS])
     for row in export_rows(entries, round_code):
         writer.writerow([row[k] if row[k] is not None else "" for k, _ in EXPORT_COLUMNS])
     return buf.getvalue().encode("utf-8-sig")
