@@ -125,6 +125,7 @@ def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_ap
     grid = page.locator("[data-testid='stDataFrame']").first
     box = grid.bounding_box()
     page.mouse.click(box["x"] + 250, box["y"] + 44 + 22)  # the name cell of the first row (item 1)
+    page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
     for _ in range(4):  # name -> status -> reason -> progress -> score
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")  # open the cell editor
