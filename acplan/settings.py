@@ -7,6 +7,7 @@ rather than falling back to a default that may be unsafe.
 """
 
 import functools
+import re
 from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
@@ -48,6 +49,11 @@ class Settings(BaseSettings):
         "internal", validation_alias=_var("ACPLAN_MODE"),
         description="`internal`: the full app with sign-in; `public`: the read-only citizens' site (no sign-in, "
                     "published rounds and public findings only, the database opened read-only).")]
+    client_ip_header: Annotated[str | None, Field(
+        None, validation_alias=_var("ACPLAN_CLIENT_IP_HEADER"), pattern=r"^[A-Za-z0-9-]+$",
+        description="Behind a reverse proxy: the request header in which the proxy passes the client's address "
+                    "(e.g. `X-Real-IP`), so that sign-in throttling counts each client apart; empty means the "
+                    "address Streamlit sees.")]
     today: Annotated[date | None, Field(
         None, validation_alias=_var("ACPLAN_TODAY"),
         description="Pretend today is this ISO date (e.g. `2024-05-01`) for the current fiscal year and round "
@@ -109,11 +115,20 @@ def reload() -> Settings:
     return get()
 
 
-PLACEHOLDER_SECRETS = ("changeme", "change-me", "password", "secret", "example", "placeholder", "xxx", "todo")
+# Words that mark a value as a placeholder: a secret containing one (after lower-casing) is refused.
+PLACEHOLDER_WORDS = ("changeme", "change-me", "change_me", "password", "passwd", "secret", "example", "placeholder",
+                     "replace", "xxx", "todo", "your-", "your_")
+PLACEHOLDER_ONLY = re.compile(r"^[\s.…*<>_-]*$")  # "", "…", "...", "<…>", "****"
 
 
 class InsecureConfiguration(RuntimeError):
     """A secret still has a placeholder value; the app refuses to start rather than run with it."""
+
+
+def is_placeholder(secret: str) -> bool:
+    """True for an empty or placeholder secret: `Changeme1`, `password123`, README's `…`, `<password>`."""
+    lowered = secret.lower()
+    return bool(PLACEHOLDER_ONLY.match(secret)) or any(word in lowered for word in PLACEHOLDER_WORDS)
 
 
 def check_secrets(url: str) -> None:
@@ -121,5 +136,5 @@ def check_secrets(url: str) -> None:
     from sqlalchemy.engine import make_url
 
     password = make_url(url).password
-    if password is not None and (password.lower() in PLACEHOLDER_SECRETS or password.lower().startswith("replace")):
+    if password is not None and is_placeholder(password):
         raise InsecureConfiguration(f"{variable('database_url')} carries a placeholder password; set a real one")

@@ -1,42 +1,128 @@
-"""Sign-in hardening: throttling after repeated failures, audit of every attempt, idle expiry."""
+"""Sign-in hardening: atomic throttling per account name and per client, no account enumeration, audit, expiry."""
 
+import threading
 from datetime import UTC, datetime, timedelta
 
 import pytest
+from argon2 import PasswordHasher
+from sqlalchemy import func
 from sqlmodel import Session, select
 
-from acplan.monitoring import users
-from acplan.monitoring.models import AuditLog
+from acplan.db import make_engine, migrate
+from acplan.monitoring import signin, users
+from acplan.monitoring.models import AuditLog, LoginThrottle
 from tests.apptest import clear_caches, run_page
-from tests.factories import user
+from tests.factories import OPERATOR, user
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 
 
-@pytest.mark.parametrize(("failures", "delay"), [(0, 0), (4, 0), (5, 5), (6, 10), (8, 40), (20, 900)])
-def test_throttle_delay_grows_and_is_capped(failures, delay):
-    assert users.throttle_delay_s(failures) == delay
-
-
-def test_five_failures_lock_the_user_and_every_attempt_is_audited(loaded_engine):
-    with Session(loaded_engine) as s:
+@pytest.fixture(params=["sqlite", "postgresql"])
+def engine(request):
+    """An empty migrated store (SQLite or PostgreSQL) with one committee member m1 and a disabled account gone1."""
+    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
+    eng = make_engine(url)
+    migrate(eng)
+    with Session(eng) as s:
         user(s, "m1")
-        for i in range(5):
-            result = users.login(session=s, username="m1", password="wrong", now=NOW + timedelta(seconds=i))
-        assert result.user is None and result.retry_after_s == 5
-        locked = users.login(session=s, username="m1", password="m1-password-1", now=NOW + timedelta(seconds=6))
-        assert locked.user is None and locked.retry_after_s > 0  # even the right password waits
-        later = users.login(session=s, username="m1", password="m1-password-1", now=NOW + timedelta(seconds=30))
-        assert later.user is not None and later.user.failed_logins == 0
-        actions = [a.action for a in s.exec(select(AuditLog).where(AuditLog.entity == "user", AuditLog.action.like("login.%")))]
-        assert actions == ["login.failed"] * 5 + ["login.throttled", "login.success"]
+        user(s, "gone1")
+        users.disable_user(session=s, actor=OPERATOR, username="gone1")
+        s.commit()
+    yield eng
+    eng.dispose()
 
 
-def test_unknown_user_failure_is_audited_without_revealing_anything(loaded_engine):
-    with Session(loaded_engine) as s:
-        result = users.login(session=s, username="nobody", password="x", now=NOW)
-        assert (result.user, result.retry_after_s) == (None, 0)
-        assert s.exec(select(AuditLog.action)).all() == ["login.failed"]
+def attempt(engine, username: str, password: str, *, client: str = "10.0.0.1", now: datetime = NOW):
+    with Session(engine) as s:
+        return signin.login(session=s, username=username, password=password, client=client, now=now)
+
+
+def login_rows(engine) -> list[tuple[str, str]]:
+    with Session(engine) as s:
+        return [tuple(r) for r in s.exec(select(AuditLog.action, AuditLog.actor)
+                                         .where(AuditLog.action.like("login.%")).order_by(AuditLog.id))]
+
+
+@pytest.mark.parametrize(("policy", "failures", "wait"), [
+    (signin.CLIENT, 4, 0), (signin.CLIENT, 5, 5), (signin.CLIENT, 6, 10), (signin.CLIENT, 8, 40), (signin.CLIENT, 40, 900),
+    (signin.ACCOUNT, 9, 0), (signin.ACCOUNT, 10, 5), (signin.ACCOUNT, 11, 10), (signin.ACCOUNT, 500, 60)])
+def test_waits_grow_and_are_capped(policy, failures, wait):
+    assert policy.wait_s(failures) == wait
+
+
+def test_five_failures_from_one_client_make_it_wait_even_with_the_right_password(engine):
+    results = [attempt(engine, "m1", "wrong", now=NOW + timedelta(seconds=i)) for i in range(5)]
+    assert [r.retry_after_s for r in results] == [0, 0, 0, 0, 0]
+    locked = attempt(engine, "m1", "m1-password-1", now=NOW + timedelta(seconds=5))
+    assert locked.user is None and 0 < locked.retry_after_s <= 5
+    elsewhere = attempt(engine, "m1", "m1-password-1", client="10.0.0.2", now=NOW + timedelta(seconds=5))
+    assert elsewhere.user is not None  # the account itself is not locked by one client's five failures
+    assert [a for a, _ in login_rows(engine)] == ["login.failed"] * 5 + ["login.throttled", "login.success"]
+
+
+def test_guesses_spread_over_many_clients_slow_the_account_to_at_most_one_a_minute(engine):
+    for i in range(30):
+        attempt(engine, "m1", "wrong", client=f"10.1.0.{i}", now=NOW + timedelta(minutes=i * 2))
+    # after 30 failures the account's wait is at its ceiling, and the owner gets in once it has passed
+    refused = attempt(engine, "m1", "m1-password-1", client="192.168.1.5", now=NOW + timedelta(minutes=58, seconds=1))
+    assert 0 < refused.retry_after_s <= signin.ACCOUNT.max_wait_s
+    ok = attempt(engine, "m1", "m1-password-1", client="192.168.1.5", now=NOW + timedelta(minutes=60))
+    assert ok.user is not None
+
+
+def test_thirty_simultaneous_guesses_check_at_most_the_free_attempts(engine):
+    """30 guesses at once from one client, the 16th with the right password: only 5 passwords are ever checked."""
+    barrier = threading.Barrier(30)
+    results: list = [None] * 30
+
+    def guess(i: int) -> None:
+        barrier.wait()
+        results[i] = attempt(engine, "m1", "m1-password-1" if i == 15 else f"guess-{i}", now=NOW)
+
+    threads = [threading.Thread(target=guess, args=(i,)) for i in range(30)]
+    for th in threads:
+        th.start()
+    for th in threads:
+        th.join()
+    actions = [a for a, _ in login_rows(engine)]
+    checked = actions.count("login.failed") + actions.count("login.success")
+    assert checked <= signin.CLIENT.free
+    assert actions.count("login.throttled") == 30 - checked
+    with Session(engine) as s:
+        client_row = s.get(LoginThrottle, signin._key("client", "10.0.0.1"))
+        assert client_row.failures == checked  # every checked attempt was counted, none lost in the race
+
+
+@pytest.fixture
+def verify_calls(monkeypatch):
+    """Count Argon2 verifications (a spy: the real verify still runs)."""
+    calls = []
+    real = PasswordHasher.verify
+
+    def spy(self, hash_, password):
+        calls.append(1)
+        return real(self, hash_, password)
+    monkeypatch.setattr(PasswordHasher, "verify", spy)
+    return calls
+
+
+@pytest.mark.parametrize("username", ["m1", "gone1", "nobody"], ids=["existing", "disabled", "unknown"])
+def test_existing_disabled_and_unknown_names_are_answered_alike(engine, username, verify_calls):
+    results = [attempt(engine, username, "wrong-password", client=f"10.2.0.{i}", now=NOW + timedelta(seconds=i))
+               for i in range(11)]
+    assert [r.retry_after_s for r in results] == [0] * 10 + [5]  # the account-name wait holds for any name
+    assert all(r.user is None for r in results)
+    assert len(verify_calls) == 10  # the same Argon2 work for every name; the throttled 11th checks nothing
+    logged = {actor for _, actor in login_rows(engine)}
+    assert logged == ({username} if username != "nobody" else {signin.UNKNOWN_ACCOUNT})
+
+
+def test_a_password_typed_as_username_never_reaches_the_audit_log_or_the_throttle_table(engine):
+    attempt(engine, "MySecret-Passw0rd!", "")
+    with Session(engine) as s:
+        assert "MySecret" not in str(s.exec(select(AuditLog.actor, AuditLog.entity_id)).all())
+        assert all("MySecret" not in k for k in s.exec(select(LoginThrottle.key)))
+        assert s.exec(select(func.count()).select_from(LoginThrottle)).one() == 2
 
 
 @pytest.fixture
@@ -50,20 +136,28 @@ def app_store(loaded_engine, sqlite_url, monkeypatch):
     clear_caches()
 
 
-def test_browser_session_is_throttled_after_five_failures(app_store):
-    at = run_page("pages/login.py")
-    for _ in range(5):
-        at.text_input(key="login_username").input("someone-else")
-        at.text_input(key="login_password").input("wrong-password")
-        next(b for b in at.button if b.label == "เข้าสู่ระบบ").click().run()
-    assert at.error[0].value.startswith("ลองผิดหลายครั้ง: กรุณารอ")
-
-
-def test_idle_session_expires_and_asks_to_sign_in_again(app_store, monkeypatch):
-    at = run_page("pages/login.py")
-    at.text_input(key="login_username").input("m1")
-    at.text_input(key="login_password").input("m1-password-1")
+def sign_in_page(at, username: str, password: str) -> None:
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(password)
     next(b for b in at.button if b.label == "เข้าสู่ระบบ").click().run()
+
+
+def test_the_page_says_the_same_for_unknown_and_existing_names_then_asks_to_wait(app_store):
+    at = run_page("pages/login.py")
+    sign_in_page(at, "m1", "wrong-password")
+    existing = at.error[0].value
+    sign_in_page(at, "someone-else", "wrong-password")
+    assert at.error[0].value == existing == "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง"
+    for _ in range(3):
+        sign_in_page(at, "someone-else", "wrong-password")
+    sign_in_page(at, "m1", "m1-password-1")
+    assert at.error[0].value.startswith("ลองผิดหลายครั้ง: กรุณารอ")
+    assert not at.success
+
+
+def test_idle_session_expires_and_asks_to_sign_in_again(app_store):
+    at = run_page("pages/login.py")
+    sign_in_page(at, "m1", "m1-password-1")
     assert at.success[0].value == "เข้าสู่ระบบแล้ว"
     at.session_state["acplan_auth"]["last_seen"] = datetime.now(UTC) - timedelta(minutes=31)
     at.run()

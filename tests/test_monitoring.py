@@ -4,7 +4,7 @@ import pytest
 from sqlmodel import Session, select
 
 from acplan.errors import Conflict, InvalidInput, NotAllowed
-from acplan.monitoring import entries, findings, rounds, users
+from acplan.monitoring import entries, findings, rounds, signin, users
 from acplan.monitoring.models import AuditLog, ScoreEntry
 from acplan.monitoring.yearly import parse_yearly, set_yearly_result
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, open_round, plan_id, project_id, user
@@ -19,8 +19,9 @@ def session(loaded_engine):
 def test_password_is_stored_as_argon2_hash_and_verifies(session):
     u = user(session, "member1")
     assert u.password_hash.startswith("$argon2id$")
-    assert users.authenticate(session=session, username="member1", password="member1-password-1").id == u.id
-    assert users.authenticate(session=session, username="member1", password="wrong-password") is None
+    session.commit()
+    assert signin.login(session=session, username="member1", password="member1-password-1", client="a").user.id == u.id
+    assert signin.login(session=session, username="member1", password="wrong-password", client="a").user is None
     audit = session.exec(select(AuditLog).where(AuditLog.action == "user.add")).one()
     assert "password_hash" not in audit.after
 
@@ -28,7 +29,8 @@ def test_password_is_stored_as_argon2_hash_and_verifies(session):
 def test_disabled_user_cannot_sign_in(session):
     user(session, "member1")
     users.disable_user(session=session, actor=OPERATOR, username="member1")
-    assert users.authenticate(session=session, username="member1", password="member1-password-1") is None
+    session.commit()
+    assert signin.login(session=session, username="member1", password="member1-password-1", client="a").user is None
 
 
 @pytest.mark.parametrize(("username", "role", "password", "code"), [

@@ -14,10 +14,15 @@ from acplan import settings
 from acplan.errors import Issue, NotAllowed
 
 MIGRATIONS = Path(__file__).resolve().parent / "migrations"
+# SQLite: how long a write waits for another writer before "database is locked" (the app says so in Thai).
+BUSY_TIMEOUT_S = 30
 
 
 def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
     """An Engine for `url` (default: the configured store); SQLite gets foreign keys enforced.
+
+    Bound parameters never appear in error messages or logs (`hide_parameters`): a failed write of an
+    account would otherwise print its password hash.
 
     `read_only` opens SQLite through a `mode=ro` URI with an authorizer that denies every write and
     ATTACH, and PostgreSQL sessions read-only (the boundary there is a role granted SELECT only).
@@ -28,8 +33,9 @@ def make_engine(url: str | None = None, *, read_only: bool = False) -> Engine:
         return _read_only_engine(url)
     if url.startswith("sqlite:///") and not url.startswith("sqlite:///:memory:"):
         Path(url.removeprefix("sqlite:///")).parent.mkdir(parents=True, exist_ok=True)
-    engine = create_engine(url)
-    if engine.dialect.name == "sqlite":
+    sqlite = url.startswith("sqlite")
+    engine = create_engine(url, hide_parameters=True, connect_args={"timeout": BUSY_TIMEOUT_S} if sqlite else {})
+    if sqlite:
         event.listen(engine, "connect", _sqlite_pragmas)
     return engine
 
@@ -59,8 +65,8 @@ def _read_only_engine(url: str) -> Engine:
             conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
             conn.set_authorizer(_deny_writes)
             return conn
-        return create_engine("sqlite://", creator=connect)
-    engine = create_engine(url)
+        return create_engine("sqlite://", creator=connect, hide_parameters=True)
+    engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "connect", _pg_read_only)
     return engine
 

@@ -19,9 +19,10 @@ SCRUB = [
     "DELETE FROM evaluationround WHERE status != 'published'",
     # Members become anonymous placeholders: entries keep their aggregates, nobody's name or password remains.
     "UPDATE appuser SET username = 'member-' || id, display_name = '', role = 'committee', password_hash = '', "
-    "organisation_id = NULL, failed_logins = 0, locked_until = NULL",
+    "organisation_id = NULL",
     "DROP TRIGGER IF EXISTS audit_log_no_delete",
     "DELETE FROM audit_log",
+    "DELETE FROM login_throttle",
 ]
 
 

@@ -10,6 +10,12 @@ from acplan.monitoring.models import AppUser
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_CHARS = 10
+MIN_STAFF_PASSWORD_CHARS = 12  # admin and secretary: the accounts that can change who may do what
+STAFF_ROLES = frozenset({Role.ADMIN, Role.SECRETARY})
+MIN_STRENGTH = 3  # zxcvbn's score (0–4): 3 = "safely unguessable", well beyond common lists and simple patterns
+MAX_PASSWORD_CHARS = 256
+# Verified when the account is unknown or disabled, so every sign-in does the same work whatever the name.
+_DUMMY_HASH = _hasher.hash("acplan: no such account")
 
 
 def authorize(*, session: Session, actor: Actor, permission: Permission) -> Role | None:
@@ -28,17 +34,45 @@ def authorize(*, session: Session, actor: Actor, permission: Permission) -> Role
     return role
 
 
-def hash_password(password: str) -> str:
-    if len(password) < MIN_PASSWORD_CHARS:
-        raise InvalidInput(Issue("password_too_short", {"min": MIN_PASSWORD_CHARS}))
+def password_issue(password: str, *, username: str, display_name: str, role: str) -> Issue | None:
+    """Why `password` may not be used, or None: too short, the account's own name, or easy to guess.
+
+    "Easy to guess" is zxcvbn's estimate, which knows lists of common passwords, words, names, keyboard
+    patterns, repeats and dates, and is given the username and name so that variations of them count as weak.
+    """
+    from zxcvbn import zxcvbn
+
+    minimum = MIN_STAFF_PASSWORD_CHARS if role in STAFF_ROLES else MIN_PASSWORD_CHARS
+    if len(password) < minimum:
+        return Issue("password_too_short", {"min": minimum})
+    if len(password) > MAX_PASSWORD_CHARS:
+        return Issue("password_too_long", {"max": MAX_PASSWORD_CHARS})
+    folded = password.casefold().strip()
+    if folded in {username.casefold(), display_name.casefold().strip()}:
+        return Issue("password_is_name")
+    if zxcvbn(password, user_inputs=[username, *display_name.split()])["score"] < MIN_STRENGTH:
+        return Issue("password_too_weak")
+    return None
+
+
+def hash_password(password: str, *, username: str, display_name: str, role: str) -> str:
+    """The Argon2id hash of a new password, once the password passes `password_issue`."""
+    if issue := password_issue(password, username=username, display_name=display_name, role=role):
+        raise InvalidInput(issue)
     return _hasher.hash(password)
 
 
-def verify_password(password_hash: str, password: str) -> bool:
+def verify_password(password_hash: str | None, password: str) -> bool:
+    """Whether `password` matches; with no hash (unknown or disabled account) a dummy is verified, same work."""
     try:
-        return _hasher.verify(password_hash, password)
+        return _hasher.verify(password_hash or _DUMMY_HASH, password[:MAX_PASSWORD_CHARS]) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
+
+
+def rehash(password: str) -> str:
+    """A fresh hash of a password already accepted once (when Argon2's parameters have changed)."""
+    return _hasher.hash(password)
 
 
 def needs_rehash(password_hash: str) -> bool:

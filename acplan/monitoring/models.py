@@ -68,8 +68,6 @@ class AppUser(SQLModel, table=True):
     role: Role = Field(sa_type=StrEnumType(Role))
     password_hash: str
     is_active: bool = True
-    failed_logins: int = 0
-    locked_until: datetime | None = None
     created_at: datetime
     updated_at: datetime
     version: int = 1
@@ -174,3 +172,17 @@ class AuditLog(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     reason: str | None = None
+
+
+class LoginThrottle(SQLModel, table=True):
+    """Failed sign-ins counted per account name and per client; a row is locked while an attempt is decided.
+
+    `key` is `account:` or `client:` followed by a SHA-256 of the name or address, so nothing a person typed
+    into the username field is kept in clear.
+    """
+
+    __tablename__ = "login_throttle"
+    key: str = Field(primary_key=True, max_length=80)
+    failures: int = 0
+    locked_until: datetime | None = None
+    last_failure: datetime | None = None

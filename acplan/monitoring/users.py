@@ -1,15 +1,14 @@
 """User accounts: add, list, change role, disable, reset password, sign in. Every change is audited."""
 
 import re
-from dataclasses import dataclass
-from datetime import UTC, datetime, timedelta
+from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
 from acplan.access import ACCOUNT_ROLES, Actor, Permission, Role
 from acplan.errors import Conflict, InvalidInput, Issue, NotFound
 from acplan.monitoring import audit
-from acplan.monitoring.auth import authorize, hash_password, needs_rehash, verify_password
+from acplan.monitoring.auth import authorize, hash_password, password_issue
 from acplan.monitoring.models import AppUser
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
@@ -49,12 +48,15 @@ def add_user(*, session: Session, actor: Actor, username: str, display_name: str
         issues.append(_role_issue(role))
     if not (display_name or "").strip():
         issues.append(Issue("display_name_required"))
+    if weak := password_issue(password or "", username=username or "", display_name=display_name or "", role=role):
+        issues.append(weak)
     if issues:
         raise InvalidInput(*issues)
     if session.exec(select(AppUser).where(AppUser.username == username)).first():
         raise Conflict(Issue("username_taken", {"username": username}))
     now = _now()
-    user = AppUser(username=username, display_name=display_name.strip(), role=Role(role), password_hash=hash_password(password),
+    user = AppUser(username=username, display_name=display_name.strip(), role=Role(role),
+                   password_hash=hash_password(password, username=username, display_name=display_name, role=role),
                    organisation_id=organisation_id, created_at=now, updated_at=now)
     session.add(user)
     session.flush()
@@ -95,57 +97,6 @@ def disable_user(*, session: Session, actor: Actor, username: str) -> AppUser:
 
 def reset_password(*, session: Session, actor: Actor, username: str, password: str) -> AppUser:
     authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
-    return _change(session, actor, username, "user.reset_password", password_hash=hash_password(password),
-                   failed_logins=0, locked_until=None)
-
-
-def authenticate(*, session: Session, username: str, password: str) -> AppUser | None:
-    """The active user with this username and password, or None; the caller records the attempt."""
-    user = session.exec(select(AppUser).where(AppUser.username == username)).first()
-    if user is None or not user.is_active or not verify_password(user.password_hash, password):
-        return None
-    if needs_rehash(user.password_hash):
-        user.password_hash = hash_password(password)
-        session.add(user)
-    return user
-
-
-FREE_ATTEMPTS = 5
-MAX_DELAY_S = 15 * 60
-
-
-def throttle_delay_s(failures: int) -> int:
-    """Seconds to wait after `failures` failed attempts: none for the first 5, then 5 s doubling, at most 15 min."""
-    if failures < FREE_ATTEMPTS:
-        return 0
-    return min(5 * 2 ** (failures - FREE_ATTEMPTS), MAX_DELAY_S)
-
-
-@dataclass(frozen=True)
-class LoginResult:
-    user: AppUser | None
-    retry_after_s: int
-
-
-def login(*, session: Session, username: str, password: str, now: datetime) -> LoginResult:
-    """Check a sign-in, throttling repeated failures per user; every attempt goes to the audit log."""
-    user = session.exec(select(AppUser).where(AppUser.username == username)).first()
-    locked = user.locked_until if user else None
-    if locked is not None and locked.replace(tzinfo=locked.tzinfo or UTC) > now:
-        wait = int((locked.replace(tzinfo=locked.tzinfo or UTC) - now).total_seconds()) + 1
-        audit.record(session, actor=username[:64], action="login.throttled", entity="user", entity_id=username[:64])
-        return LoginResult(None, wait)
-    ok = authenticate(session=session, username=username, password=password)
-    if ok is not None:
-        ok.failed_logins, ok.locked_until = 0, None
-        session.add(ok)
-        audit.record(session, actor=ok.username, action="login.success", entity="user", entity_id=ok.username)
-        return LoginResult(ok, 0)
-    wait = 0
-    if user is not None:
-        user.failed_logins += 1
-        wait = throttle_delay_s(user.failed_logins)
-        user.locked_until = now + timedelta(seconds=wait) if wait else None
-        session.add(user)
-    audit.record(session, actor=username[:64] or "?", action="login.failed", entity="user", entity_id=username[:64] or "?")
-    return LoginResult(None, wait)
+    account = _get(session, username)
+    return _change(session, actor, username, "user.reset_password", password_hash=hash_password(
+        password, username=account.username, display_name=account.display_name, role=account.role))

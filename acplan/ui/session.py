@@ -8,13 +8,11 @@ from sqlmodel import Session
 from acplan import settings
 from acplan.access import Actor, Permission
 from acplan.i18n import t
-from acplan.monitoring import users
+from acplan.monitoring import signin
 from acplan.monitoring.models import AppUser
 from acplan.ui import state
 
 AUTH_KEY = "acplan_auth"
-FAILS_KEY = "acplan_failed_logins"
-WAIT_KEY = "acplan_login_wait_until"
 
 
 def _now() -> datetime:
@@ -50,28 +48,26 @@ def _actor_of(user: AppUser | None) -> Actor:
     return Actor.anonymous() if user is None else Actor(user.username, user.role, user.id, user.organisation_id)
 
 
+def client_address() -> str:
+    """The browser's address as the server sees it, or as the reverse proxy passes it (ACPLAN_CLIENT_IP_HEADER)."""
+    header = settings.get().client_ip_header
+    if header and isinstance(forwarded := st.context.headers.get(header), str) and forwarded:
+        return forwarded.split(",")[-1].strip()
+    address = st.context.ip_address  # None where there is no client (and not a str under AppTest)
+    return address if isinstance(address, str) and address else "unknown"
+
+
 def sign_in(username: str, password: str) -> tuple[bool, int]:
-    """(signed in, seconds to wait); failures are throttled per user (store) and per browser session."""
+    """(signed in, seconds to wait); failures are throttled per account name and per client (signin.py)."""
     if settings.get().public:
         return False, 0
-    now = _now()
-    wait_until = st.session_state.get(WAIT_KEY)
-    if wait_until and wait_until > now:
-        return False, int((wait_until - now).total_seconds()) + 1
     with Session(state.engine()) as session:
-        result = users.login(session=session, username=username.strip(), password=password, now=now)
-        session.commit()
+        result = signin.login(session=session, username=username, password=password, client=client_address())
         user_id = result.user.id if result.user else None
-    if user_id is not None:
-        st.session_state[FAILS_KEY] = 0
-        st.session_state[AUTH_KEY] = {"user_id": user_id, "last_seen": now}
-        return True, 0
-    fails = st.session_state.get(FAILS_KEY, 0) + 1
-    st.session_state[FAILS_KEY] = fails
-    wait = max(result.retry_after_s, users.throttle_delay_s(fails))
-    if wait:
-        st.session_state[WAIT_KEY] = now + timedelta(seconds=wait)
-    return False, wait
+    if user_id is None:
+        return False, result.retry_after_s
+    st.session_state[AUTH_KEY] = {"user_id": user_id, "last_seen": _now()}
+    return True, 0
 
 
 def sign_out() -> None:
