@@ -122,10 +122,20 @@ def save_entry(*, session: Session, actor: Actor, member: AppUser, rnd: Evaluati
         if result.rowcount != 1:
             raise Conflict(Issue("entry_conflict", {"number": _number(session, project_id)}))
         session.refresh(entry)
+    before_indicators = _indicator_snapshot(session, entry.id) if before else {}
     _save_indicators(session, entry, entry_in.indicators)
+    session.flush()
     audit.record(session, actor=actor.username, action="entry.save", entity="entry", entity_id=entry.id,
-                 before=before, after=audit.snapshot(entry))
+                 before=before and before | {"indicators": before_indicators},
+                 after=audit.snapshot(entry) | {"indicators": _indicator_snapshot(session, entry.id)})
     return entry
+
+
+def _indicator_snapshot(session: Session, entry_id: int) -> dict[str, dict]:
+    """An entry's indicator results for its audit row: {indicator id: {actual_value, achieved, note}}."""
+    rows = session.exec(select(IndicatorResult).where(IndicatorResult.score_entry_id == entry_id)
+                        .order_by(IndicatorResult.indicator_id))
+    return {str(r.indicator_id): {"actual_value": r.actual_value, "achieved": r.achieved, "note": r.note} for r in rows}
 
 
 def _number(session: Session, project_id: int) -> int:
@@ -162,10 +172,16 @@ def submit_entries(*, session: Session, actor: Actor, member: AppUser, rnd: Eval
     issues = [i for entry, number in drafts for i in completeness_issues(entry, number)]
     if issues:
         raise InvalidInput(*issues)
-    for entry, _ in drafts:
+    for entry, number in drafts:
         before = audit.snapshot(entry)
-        entry.state, entry.version, entry.updated_at = EntryState.SUBMITTED, entry.version + 1, datetime.now(UTC)
-        session.add(entry)
+        # Compare-and-set on the version that was checked for completeness: a save in between refuses it all.
+        result = session.execute(update(ScoreEntry).where(ScoreEntry.id == entry.id, ScoreEntry.version == entry.version,
+                                                          ScoreEntry.state == EntryState.DRAFT)
+                                 .values(state=EntryState.SUBMITTED, version=entry.version + 1,
+                                         updated_at=datetime.now(UTC)))
+        if result.rowcount != 1:
+            raise Conflict(Issue("entry_conflict", {"number": number}))
+        session.refresh(entry)
         audit.record(session, actor=actor.username, action="entry.submit", entity="entry", entity_id=entry.id,
                      before=before, after=audit.snapshot(entry))
     session.flush()

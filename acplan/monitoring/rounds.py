@@ -101,22 +101,28 @@ def create_round(*, session: Session, actor: Actor, plan_id: int, fiscal_year_be
     session.flush()
     prev = previous_round(session=session, rnd=rnd)
     if prefill and prev is not None:
-        _prefill(session, rnd, prev)
+        rnd.prefilled_from_id = prev.id
     audit.record(session, actor=actor.username, action="round.create", entity="round", entity_id=code,
                  after=audit.snapshot(rnd))
+    if prefill and prev is not None:
+        _prefill(session, actor, rnd, prev)
     if bring_forward and prev is not None:
         findings.bring_forward(session=session, actor=actor, source=prev, target=rnd)
     return rnd
 
 
-def _prefill(session: Session, rnd: EvaluationRound, prev: EvaluationRound) -> None:
-    """Carry each member's status and progress forward from `prev`, scores empty (drafts)."""
-    rnd.prefilled_from_id = prev.id
+def _prefill(session: Session, actor: Actor, rnd: EvaluationRound, prev: EvaluationRound) -> None:
+    """Carry each member's status and progress forward from `prev`, scores empty (drafts); each entry audited."""
     now = datetime.now(UTC)
-    for old in session.exec(select(ScoreEntry).where(ScoreEntry.round_id == prev.id)):
-        session.add(ScoreEntry(round_id=rnd.id, project_id=old.project_id, member_id=old.member_id, status=old.status,
-                               not_possible_reason=old.not_possible_reason, progress_pct=old.progress_pct,
-                               state=EntryState.DRAFT, carried_forward=True, created_at=now, updated_at=now))
+    carried = [ScoreEntry(round_id=rnd.id, project_id=old.project_id, member_id=old.member_id, status=old.status,
+                          not_possible_reason=old.not_possible_reason, progress_pct=old.progress_pct,
+                          state=EntryState.DRAFT, carried_forward=True, created_at=now, updated_at=now)
+               for old in session.exec(select(ScoreEntry).where(ScoreEntry.round_id == prev.id))]
+    session.add_all(carried)
+    session.flush()
+    for entry in carried:
+        audit.record(session, actor=actor.username, action="entry.carry_forward", entity="entry", entity_id=entry.id,
+                     after=audit.snapshot(entry))
 
 
 def transition(*, session: Session, actor: Actor, plan_id: int, code: str, action: str,
