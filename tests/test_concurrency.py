@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from acplan.db import make_engine
 from acplan.errors import Conflict
 from acplan.monitoring import entries
-from acplan.monitoring.models import AppUser, EvaluationRound
+from acplan.monitoring.models import AppUser, EvaluationRound, ScoreEntry
 from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, project_id, user
@@ -76,3 +76,24 @@ def test_sequential_stale_save_is_refused(engine):
         with pytest.raises(Conflict):
             entries.save_entry(session=b, actor=as_actor(member_b), member=member_b, rnd=rnd_b, project_id=project_id(b, 7),
                                entry_in=entries.parse_entry(entry_values(score=1)), expected_version=1)
+
+
+def test_a_save_between_the_completeness_check_and_the_submission_refuses_the_submission(engine):
+    """Submission read a complete draft; before it wrote, the member's other tab emptied the score: nothing is submitted."""
+    with Session(engine, expire_on_commit=False) as a:
+        member, rnd = a.exec(select(AppUser)).one(), a.exec(select(EvaluationRound)).one()
+        stale = entries.get_entry(session=a, round_id=rnd.id, project_id=project_id(a, 7), member_id=member.id)
+        a.commit()  # what the submitting tab read, still held in its session
+        with Session(engine) as b:
+            m = b.exec(select(AppUser)).one()
+            entries.save_entry(session=b, actor=as_actor(m), member=m, rnd=b.exec(select(EvaluationRound)).one(),
+                               project_id=project_id(b, 7), entry_in=entries.parse_entry(entry_values(score=None)),
+                               expected_version=stale.version)
+            b.commit()
+        assert stale.score == 3  # the submitting tab still sees the complete draft
+        with pytest.raises(Conflict):
+            entries.submit_entries(session=a, actor=as_actor(member), member=member, rnd=rnd)
+        a.rollback()
+    with Session(engine) as s:
+        row = s.exec(select(ScoreEntry)).one()
+        assert (row.state, row.score) == ("draft", None)
