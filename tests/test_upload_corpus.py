@@ -36,6 +36,40 @@ def zip_bomb_like() -> bytes:
     return buf.getvalue()
 
 
+def bomb(ratio_target: int = 1000) -> bytes:
+    """A valid-looking .xlsx whose sheet unpacks to ~50 MB of zeros while the file stays under 2 MB."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+        z.writestr("xl/worksheets/sheet1.xml", b"<worksheet>" + b" " * (50 * 1024 * 1024) + b"</worksheet>")
+    return buf.getvalue()
+
+
+def patched(template: bytes, part: str, change) -> bytes:
+    """The template with one part of its archive rewritten by `change(text) -> text`, as a damaged file would be."""
+    src = zipfile.ZipFile(io.BytesIO(template))
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in src.infolist():
+            data = src.read(info.filename)
+            out.writestr(info.filename, change(data.decode()).encode() if info.filename == part else data)
+    return buf.getvalue()
+
+
+SHEET = "xl/worksheets/sheet1.xml"
+
+
+def cell_in_row_2(xml: str) -> callable:
+    return lambda text: text.replace('<row r="2">', f'<row r="2">{xml}', 1)
+
+
+def with_macros(template: bytes) -> bytes:
+    buf = io.BytesIO(template)
+    with zipfile.ZipFile(buf, "a") as z:
+        z.writestr("xl/vbaProject.bin", b"\xd0\xcf\x11\xe0macro")
+    return buf.getvalue()
+
+
 def many_rows() -> bytes:
     wb = Workbook()
     ws = wb.active
@@ -64,6 +98,20 @@ CASES = [
     ("too many rows", lambda t: many_rows(), "sheet_too_many_rows"),
     ("formula score", lambda t: workbook_bytes(set_cells(C2="in_progress", F2="=2+3"), t), "score_required"),
     ("nothing filled", lambda t: t, "sheet_no_rows"),
+    ("zip bomb under 2 MB", lambda t: bomb(), "sheet_bomb"),
+    ("xlsm renamed", with_macros, "sheet_macro"),
+    ("truncated xml", lambda t: patched(t, SHEET, lambda x: x[: len(x) // 2]), "sheet_unreadable"),
+    ("bad shared-string index", lambda t: patched(t, SHEET, cell_in_row_2('<c r="F2" t="s"><v>99999</v></c>')),
+     "sheet_unreadable"),
+    ("bad number", lambda t: patched(t, SHEET, cell_in_row_2('<c r="F2"><v>abc</v></c>')), "sheet_unreadable"),
+    ("bad date", lambda t: patched(t, SHEET, cell_in_row_2('<c r="F2" t="d"><v>2024-13-45</v></c>')),
+     "sheet_unreadable"),
+    ("bad reference", lambda t: patched(t, SHEET, cell_in_row_2('<c r="ZZZZZ0"><v>1</v></c>')), "sheet_unreadable"),
+    ("decimal comma score", lambda t: workbook_bytes(set_cells(C2="อยู่ระหว่างดำเนินการ", F2="0,5"), t), "score_invalid"),
+    ("decimal comma progress", lambda t: workbook_bytes(set_cells(C2="อยู่ระหว่างดำเนินการ", E2="7,5", F2=3), t),
+     "progress_invalid"),
+    ("decimal progress", lambda t: workbook_bytes(set_cells(C2="อยู่ระหว่างดำเนินการ", E2=7.5, F2=3), t),
+     "progress_invalid"),
 ]
 
 
@@ -82,3 +130,14 @@ def test_formula_is_never_evaluated_and_text_formula_stays_text(ctx):
     assert scoresheet.import_sheet(session=s, actor=OPERATOR, rnd=rnd, member=member, data=data) == 1
     saved = s.exec(select(ScoreEntry)).one()
     assert saved.comment == ""  # a formula has no stored value: nothing of it is imported, nothing is evaluated
+
+
+@pytest.mark.parametrize(("cells", "expected"), [
+    ({"E2": "๗๕", "F2": "๔"}, (75, 4, None)), ({"E2": "７５", "F2": "４"}, (75, 4, None)),
+    ({"E2": 40, "F2": 3, "G2": "1,200,000"}, (40, 3, 1_200_000)), ({"E2": "40", "F2": 3.0}, (40, 3, None))])
+def test_thai_and_full_width_digits_and_thousands_separators_are_read(ctx, cells, expected):
+    s, rnd, member, template = ctx
+    data = workbook_bytes(set_cells(C2="อยู่ระหว่างดำเนินการ", **cells), template)
+    assert scoresheet.import_sheet(session=s, actor=OPERATOR, rnd=rnd, member=member, data=data) == 1
+    saved = s.exec(select(ScoreEntry)).one()
+    assert (saved.progress_pct, saved.score, saved.spent_thb) == expected

@@ -8,6 +8,7 @@ evaluated: cells are read as stored values (`data_only`), and a formula without 
 import csv
 import io
 import re
+import zipfile
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
@@ -22,7 +23,13 @@ from acplan.xlsx import style_header
 MAX_UPLOAD_MB = 2  # the one definition: the app's uploader and .streamlit/config.toml (checked by a test) follow it
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ROWS = 500
+MAX_COLUMNS = 40  # the template has 8; columns beyond these are never read
+# The archive inside the .xlsx: a genuine template of MAX_ROWS rows unpacks to well under 1 MB at a ratio near 10.
+MAX_ARCHIVE_ENTRIES = 100
+MAX_UNPACKED_BYTES = 20 * 1024 * 1024
+MAX_RATIO = 100
 KEY = re.compile(r"\(([a-z_]+)\)\s*$")
+WHOLE = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)")  # \d is any Unicode digit: Thai ๐–๙ and full-width too
 # (machine key, column width); the Thai title of a column is the catalog's `sheet_col_<key>`.
 TEMPLATE_COLUMNS = [("project_no", 9), ("name", 60), ("status", 24), ("not_possible_reason", 24), ("progress_pct", 16),
                     ("score", 11), ("spent_thb", 16), ("comment", 50)]
@@ -103,18 +110,41 @@ def _bytes(wb: Workbook) -> bytes:
 def read_rows(data: bytes) -> list[dict]:
     """Rows of a filled template as dicts keyed by machine key, with `_row` (the sheet's row number).
 
-    Refuses what is not a workbook, an empty or oversized one, and a sheet whose header lacks the keys.
+    Refuses what is not a workbook, an empty or oversized one, an archive that would unpack to far more than
+    it weighs (a zip bomb), a macro workbook, a sheet whose header lacks the keys, and a damaged sheet.
     """
     if not data:
         raise InvalidInput(Issue("sheet_empty"))
     if len(data) > MAX_UPLOAD_BYTES:
         raise InvalidInput(Issue("sheet_too_large", {"max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}))
+    check_archive(data)
     try:
-        wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # noqa: BLE001  (openpyxl raises many types for a file that is not a workbook)
+        return _read(data)
+    except InvalidInput:
+        raise
+    except Exception:  # noqa: BLE001  (openpyxl and the XML parser raise many types for a damaged file)
         raise InvalidInput(Issue("sheet_unreadable")) from None
+
+
+def check_archive(data: bytes) -> None:
+    """Look inside the .xlsx (a zip) before parsing it: entry count, unpacked size, compression ratio, macros."""
+    try:
+        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
+    except (zipfile.BadZipFile, ValueError, OSError):
+        raise InvalidInput(Issue("sheet_unreadable")) from None
+    names = {e.filename.lower() for e in entries}
+    if any(n.endswith("vbaproject.bin") for n in names):
+        raise InvalidInput(Issue("sheet_macro"))
+    unpacked = sum(e.file_size for e in entries)
+    if len(entries) > MAX_ARCHIVE_ENTRIES or unpacked > MAX_UNPACKED_BYTES or \
+            any(e.file_size > MAX_RATIO * max(e.compress_size, 1024) for e in entries):
+        raise InvalidInput(Issue("sheet_bomb", {"max_mb": MAX_UNPACKED_BYTES // (1024 * 1024)}))
+
+
+def _read(data: bytes) -> list[dict]:
+    wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     ws = wb.worksheets[0]
-    rows = ws.iter_rows(values_only=True)
+    rows = ws.iter_rows(values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS)
     head = next(rows, None)
     keys = [(KEY.search(str(c)).group(1) if c is not None and KEY.search(str(c)) else None) for c in (head or [])]
     if "project_no" not in keys:
@@ -155,14 +185,18 @@ def _text(value) -> str | None:
 
 
 def whole_number(value) -> int | None:
-    """A cell as a whole number (1, 1.0, "1,200"), or None when it is empty or not a whole number."""
+    """A cell as a whole number (1, 1.0, "1,200", Thai or full-width digits), or None when empty or not whole.
+
+    A comma counts only as a thousands separator (groups of three digits), so "0,5" or "7,5" — a decimal
+    comma — is not a whole number and is refused rather than read as 5 or 75.
+    """
     if isinstance(value, bool) or value in (None, ""):
         return None
     if isinstance(value, int):
         return value
     if isinstance(value, float) and value.is_integer():
         return int(value)
-    if isinstance(value, str) and re.fullmatch(r"-?\d[\d,]*", value.strip()):
+    if isinstance(value, str) and WHOLE.fullmatch(value.strip()):
         return int(value.strip().replace(",", ""))
     return None
 
