@@ -102,7 +102,13 @@ def test_whole_round_through_the_cli(cli, tmp_path):
     assert cli("round", "reopen", "2567-1", "--reason", "x").returncode == 1
     assert cli("round", "reopen", "2567-1", "--reason", "กรรมการขอแก้ไขคะแนนรายการที่ 1").returncode == 0
     assert cli("round", "close", "2567-1").returncode == 0
-    assert cli("round", "publish", "2567-1").stdout.strip() == "รอบ 2567-1: เผยแพร่แล้ว"
+    published = cli("round", "publish", "2567-1").stdout.splitlines()
+    assert published[0] == "รอบ 2567-1: เผยแพร่แล้ว"
+    head = published[1].rsplit(": ", 1)[1]
+    assert len(head) == 64
+    verified = cli("audit", "verify", "--head", head)
+    assert verified.returncode == 0 and verified.stdout.startswith("บันทึกการแก้ไขครบถ้วน:"), verified.stderr
+    assert cli("audit", "verify", "--head", "0" * 63 + "1").returncode == 1
 
     with Session(engine) as s:
         actions = [a.action for a in s.exec(select(AuditLog))]

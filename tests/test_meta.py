@@ -10,8 +10,8 @@ import pytest
 from acplan import settings
 from acplan.access import Permission, Role
 from acplan.i18n import catalog
+from acplan.monitoring import chain, rounds
 from acplan.monitoring import models as mon
-from acplan.monitoring import rounds
 from acplan.monitoring.scoresheet import workbook
 from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
 from acplan.plan import models as plan_models
@@ -106,6 +106,7 @@ ENUM_KEYS = {"status_": mon.ImplementationStatus, "reason_": mon.NotPossibleReas
              "level_": plan_models.RiskLevel, "indicator_": plan_models.IndicatorKind, "cmp_": plan_models.Comparison}
 DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in enum} | \
     {f"action_{a}" for a in rounds.TRANSITIONS} | {"kind_none"} | \
+    {f"audit_broken_{w}" for w in chain.ROW_PROBLEMS} | \
     {f"sheet_col_{k}" for k in [*(k for k, _ in workbook.TEMPLATE_COLUMNS), *workbook.AGGREGATE_COLUMNS, "round", "member"]}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
 DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")

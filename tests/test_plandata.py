@@ -1,5 +1,6 @@
 """validate-data: the shipped plan passes; damaged copies fail with a precise message."""
 
+import sqlite3
 import subprocess
 import sys
 
@@ -95,10 +96,68 @@ def test_unreadable_file_is_reported_not_raised(tmp_path):
     bad.write_text("projects: [unclosed", encoding="utf-8")
     result = run_cli("validate-data", str(bad))
     assert result.returncode == 2
-    assert "อ่านไฟล์ไม่ได้" in result.stderr
-    assert "Traceback" not in result.stderr
+    assert result.stderr.strip() == "ไฟล์ข้อมูลแผนไม่ใช่ YAML ที่ถูกต้อง: ตรวจบรรทัด 1 ตำแหน่งที่ 20"
 
 
 def test_missing_section_is_reported(plan_copy):
     data, _ = datafile.read_file(plan_copy(lambda d: d.pop("risks")))
     assert [(p.code, p.params) for p in datafile.validate(data).problems] == [("missing_section", {"section": "risks"})]
+
+
+def _set(path: str, value):
+    """A mutation putting `value` at a dotted path ("projects.0.number")."""
+    def mutate(data):
+        *parents, last = path.split(".")
+        node = data
+        for key in parents:
+            node = node[int(key)] if isinstance(node, list) else node[key]
+        if isinstance(node, list):
+            node[int(last)] = value
+        else:
+            node[last] = value
+    return mutate
+
+
+MALFORMED_YAML = {
+    "truncated": "projects: [unclosed",
+    "tab indentation": "plan:\n\tcode: x\n",
+    "a list": "- 1\n- 2\n",
+    "a scalar": "just text",
+    "empty": "",
+    "deep nesting": "a: " + "[" * 5000 + "]" * 5000,
+}
+MALFORMED_SHAPES = {
+    "plan is null": _set("plan", None),
+    "dimensions are numbers": _set("dimensions", [1, 2]),
+    "projects is a number": _set("projects", 5),
+    "an item number is text": _set("projects.0.number", "abc"),
+    "indicators is text": _set("projects.0.indicators", "none"),
+    "budget is a list": _set("projects.0.budget_thb", [1, 2]),
+    "organisation is a list": _set("organisation", ["x"]),
+    "risks is text": _set("risks", "none"),
+    "targets is a number": _set("targets", 3),
+    "committees is text": _set("committees", "x"),
+    "sub-items is a number": _set("projects.0.sub_items", 7),
+}
+
+
+@pytest.mark.parametrize("name", [*MALFORMED_YAML, *MALFORMED_SHAPES, "not utf-8", "missing file"])
+def test_malformed_plan_files_get_one_message_exit_2_and_nothing_written(name, plan_copy, tmp_path, cli):
+    if name in MALFORMED_YAML:
+        path = tmp_path / "bad.yaml"
+        path.write_text(MALFORMED_YAML[name], encoding="utf-8")
+    elif name in MALFORMED_SHAPES:
+        path = plan_copy(MALFORMED_SHAPES[name])
+    elif name == "not utf-8":
+        path = tmp_path / "bad.yaml"
+        path.write_bytes(b"\xff\xfe plan: x")
+    else:
+        path = tmp_path / "absent.yaml"
+    code, out, err = cli("validate-data", str(path))
+    assert (code, out) == (2, "")
+    assert len(err.strip().splitlines()) == 1 and "Traceback" not in err
+    assert any("\u0e00" <= ch <= "\u0e7f" for ch in err)  # a Thai sentence, not a Python or YAML message
+    store = tmp_path / "store.db"
+    code, _, err = cli("init", env={"ACPLAN_DATABASE_URL": f"sqlite:///{store}", "ACPLAN_PLAN_FILE": str(path)})
+    assert code == 2 and "Traceback" not in err
+    assert not store.exists() or sqlite3.connect(store).execute("SELECT name FROM sqlite_master").fetchall() == []

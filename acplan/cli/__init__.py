@@ -38,6 +38,9 @@ def build_parser() -> argparse.ArgumentParser:
     rset.add_argument("--cases", type=int)
     rset.add_argument("--note", default="")
     _store(sub)
+    verify = _cmd(sub.add_parser("audit", help="the audit log").add_subparsers(dest="action", required=True), "verify",
+                  "audit:verify", help="check that no audit row was changed, removed or inserted since it was written")
+    verify.add_argument("--head", help="a chain head printed in a published report: check that the record contains it")
     rep = _cmd(sub, "report", "report:report", help="the round's meeting pack: a Thai PDF or an Excel workbook")
     rep.add_argument("--round", required=True)
     rep.add_argument("-o", "--output", required=True, help="report.pdf or report.xlsx")
@@ -97,6 +100,9 @@ def _store(sub) -> None:
     res = _cmd(sub, "restore", "store:restore", session=False, help="restore a backup into an empty database")
     res.add_argument("path")
     res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
+    _cmd(sub, "grant-roles", "store:grant_roles", session=False,
+         help="PostgreSQL, run as the owner after init: give the app's role its rights, audit log append-only") \
+        .add_argument("--app-role", required=True)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -3,6 +3,7 @@
 import argparse
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -61,3 +62,11 @@ def plan_id(session: Session) -> int:
 
 def written(path: str, lang: str) -> str:
     return t("cli_written", lang, path=path)
+
+
+def read_file(path: str) -> bytes:
+    """The bytes of a file the operator named, or one message saying it cannot be read (exit 2)."""
+    try:
+        return Path(path).read_bytes()
+    except OSError:
+        raise UnusableInput(Issue("file_missing", {"path": path})) from None

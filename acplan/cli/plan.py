@@ -28,11 +28,7 @@ def init(args: argparse.Namespace) -> int:
 def validate(args: argparse.Namespace) -> int:
     path = Path(args.path) if args.path else settings.get().plan_file
     lang = args.lang
-    try:
-        data, _sha = datafile.read_file(path)
-    except (OSError, UnicodeDecodeError, datafile.PlanDataError) as exc:
-        err(t("file_unreadable", lang, error=exc))
-        return 2
+    data, _sha = datafile.read_file(path)
     report = datafile.validate(data)
     if not report.ok:
         _print_problems(report, lang)

@@ -2,7 +2,7 @@
 
 from pathlib import Path
 
-from acplan.cli.common import plan_id, written
+from acplan.cli.common import plan_id, read_file, written
 from acplan.i18n import t
 from acplan.monitoring import rounds, scoresheet, users
 
@@ -21,7 +21,7 @@ def template(args, session, actor) -> str:
 def import_sheet(args, session, actor) -> str:
     rnd, member = _round_and_member(args, session, actor)
     count = scoresheet.import_sheet(session=session, actor=actor, rnd=rnd, member=member,
-                                    data=Path(args.path).read_bytes())
+                                    data=read_file(args.path))
     return t("cli_imported", args.lang, count=count, member=member.username, code=args.round)
 
 

@@ -7,7 +7,7 @@ from sqlmodel import SQLModel
 
 import acplan.monitoring.models  # noqa: F401  (registers every table for backup and restore)
 from acplan import db, settings
-from acplan.cli.common import err, out
+from acplan.cli.common import err, out, read_file
 from acplan.db import backup as bak
 from acplan.db import snapshot as snap
 from acplan.errors import InvalidInput, Issue
@@ -38,6 +38,19 @@ def restore(args) -> int:
         if sys.stdin.readline().strip() != "RESTORE":
             err(t("cli_restore_cancelled", args.lang))
             return 1
-    counts = bak.restore(db.make_engine(), Path(args.path).read_bytes(), metadata=SQLModel.metadata)
+    counts = bak.restore(db.make_engine(), read_file(args.path), metadata=SQLModel.metadata)
     out(t("cli_restore_done", args.lang, rows=sum(counts.values())))
+    return 0
+
+
+def grant_roles(args) -> int:
+    from acplan.db.roles import grant_app_role
+
+    engine = db.make_engine()
+    if engine.dialect.name != "postgresql":
+        raise InvalidInput(Issue("grant_needs_postgresql"))
+    db.require_current_schema(engine)
+    with engine.begin() as conn:
+        grant_app_role(conn, args.app_role)
+    out(t("cli_grant_done", args.lang, role=args.app_role))
     return 0

@@ -96,6 +96,20 @@ def migrate(engine: Engine, revision: str = "head") -> None:
     command.upgrade(alembic_config(engine), revision)
 
 
+def known_revisions() -> set[str]:
+    """Every migration acplan ships."""
+    cfg = Config()
+    cfg.set_main_option("script_location", str(MIGRATIONS))
+    return {rev.revision for rev in ScriptDirectory.from_config(cfg).walk_revisions()}
+
+
+def downgrade_to_nothing(engine: Engine) -> None:
+    """Remove every table the migrations made (a restore that failed into a database that was empty)."""
+    command.downgrade(alembic_config(engine), "base")
+    with engine.begin() as conn:
+        conn.exec_driver_sql("DROP TABLE IF EXISTS alembic_version")
+
+
 def head_revision(engine: Engine) -> str:
     """The newest migration acplan ships."""
     return ScriptDirectory.from_config(alembic_config(engine)).get_current_head()

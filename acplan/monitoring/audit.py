@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session, SQLModel, select
 
 from acplan.access import Actor, Permission
+from acplan.monitoring import chain
 from acplan.monitoring.auth import authorize
 from acplan.monitoring.models import AuditLog, Finding, ScoreEntry
 from acplan.plan.models import PlanItem
@@ -29,9 +30,10 @@ def _json_default(value):
 
 def record(session: Session, *, actor: str, action: str, entity: str, entity_id: object,
            before: dict | None = None, after: dict | None = None, reason: str | None = None) -> None:
-    """Add an audit row in the caller's transaction: it commits or rolls back with the change it describes."""
-    session.add(AuditLog(at=datetime.now(UTC), actor=actor, action=action, entity=entity, entity_id=str(entity_id),
-                         before=before, after=after, reason=reason))
+    """Add an audit row, chained to the one before, in the caller's transaction: it commits or rolls back with
+    the change it describes."""
+    chain.append(session, AuditLog(at=datetime.now(UTC), actor=actor, action=action, entity=entity,
+                                   entity_id=str(entity_id), before=before, after=after, reason=reason))
 
 
 def list_history(*, session: Session, entity: str, entity_ids: list[str]) -> list[AuditLog]:

@@ -6,6 +6,7 @@ from sqlmodel import Session
 
 from acplan.access import Actor, Permission, Role, require
 from acplan.errors import InvalidInput, Issue, NotAllowed
+from acplan.monitoring import chain
 from acplan.monitoring.models import AppUser
 
 _hasher = PasswordHasher()
@@ -22,8 +23,11 @@ def authorize(*, session: Session, actor: Actor, permission: Permission) -> Role
     """The actor's current role if it holds `permission`; NotAllowed otherwise.
 
     An account's role and state are read from the store, not from the Actor: a disabled account or a
-    changed role takes effect on the account's next action, whatever its page was built with.
+    changed role takes effect on the account's next action, whatever its page was built with. A write
+    permission also locks the audit chain's head first, so the write transaction holds its lock from the start.
     """
+    if not permission.startswith("read_"):
+        chain.lock(session)  # a write transaction takes its lock before it reads anything (chain.py)
     role = actor.role
     if actor.user_id is not None:
         user = session.get(AppUser, actor.user_id)

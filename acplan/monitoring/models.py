@@ -89,6 +89,7 @@ class EvaluationRound(SQLModel, table=True):
     opened_at: datetime | None = None
     closed_at: datetime | None = None
     published_at: datetime | None = None
+    audit_head: str | None = Field(default=None, max_length=64)  # the audit chain's head when it was published
     version: int = 1
 
 
@@ -172,6 +173,8 @@ class AuditLog(SQLModel, table=True):
     before: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     after: dict | None = Field(default=None, sa_column=Column(JSON, nullable=True))
     reason: str | None = None
+    prev_hash: str | None = Field(default=None, max_length=64)  # the chain (chain.py): the row before's hash
+    row_hash: str | None = Field(default=None, max_length=64)  # … and this row's own
 
 
 class LoginThrottle(SQLModel, table=True):
@@ -186,3 +189,12 @@ class LoginThrottle(SQLModel, table=True):
     failures: int = 0
     locked_until: datetime | None = None
     last_failure: datetime | None = None
+
+
+class AuditHead(SQLModel, table=True):
+    """The audit chain's newest hash and length: one row, locked by every write transaction (see chain.py)."""
+
+    __tablename__ = "audit_head"
+    id: int = Field(default=1, primary_key=True)
+    hash: str = Field(max_length=64)
+    rows: int = 0

@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 from acplan.access import Actor, Permission
 from acplan.errors import InvalidInput, Issue, NotAllowed, NotFound
 from acplan.format import BE_OFFSET
-from acplan.monitoring import audit, findings
+from acplan.monitoring import audit, chain, findings
 from acplan.monitoring.auth import authorize
 from acplan.monitoring.models import EntryState, EvaluationRound, RoundStatus, ScoreEntry
 from acplan.plan.models import Plan
@@ -139,7 +139,9 @@ def transition(*, session: Session, actor: Actor, plan_id: int, code: str, actio
     rnd.status = target
     setattr(rnd, STAMP[action], datetime.now(UTC))
     if action == "reopen":
-        rnd.published_at = None
+        rnd.published_at = rnd.audit_head = None
+    if action == "publish":
+        rnd.audit_head = chain.head_hash(session)  # the record behind the published round, as printed in its report
     rnd.version += 1
     session.add(rnd)
     session.flush()

@@ -22,7 +22,7 @@ from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlmodel import Session, select
 
-from acplan.monitoring import audit
+from acplan.monitoring import audit, chain
 from acplan.monitoring.auth import needs_rehash, rehash, verify_password
 from acplan.monitoring.models import AppUser, LoginThrottle
 
@@ -104,6 +104,7 @@ def login(*, session: Session, username: str, password: str, client: str, now: d
     name = username.strip()[:64]
     account_key = _key("account", name.casefold())
     wait = _reserve(session, {account_key: ACCOUNT, _key("client", client): CLIENT}, now)
+    chain.lock(session)  # this transaction writes the attempt's audit row: take the lock before reading
     user = session.exec(select(AppUser).where(AppUser.username == name)).first()
     logged_name = user.username if user is not None else UNKNOWN_ACCOUNT
     if wait:

@@ -7,16 +7,19 @@ from pathlib import Path
 
 import yaml
 
-from acplan.errors import Issue
+from acplan.errors import Issue, UnusableInput
 from acplan.plan.models import Comparison, IndicatorKind, ItemKind, RiskLevel
 
 REQUIRED_TOP = ("schema_version", "organisation", "plan", "dimensions", "projects", "risks", "targets", "committees")
+SECTION_SHAPES = {"organisation": dict, "plan": dict, "dimensions": list, "projects": list, "risks": list,
+                  "targets": list, "committees": list}  # a list's entries are mappings
 REQUIRED_PROJECT = ("number", "kind", "name_th", "dimension", "mission", "sub_items", "budget_thb",
                     "responsible_unit", "indicators", "source_notes")
 
 
-class PlanDataError(ValueError):
-    """The file cannot be read as plan data at all (not YAML, not a mapping)."""
+class PlanDataError(UnusableInput):
+    """The file cannot be read as plan data at all: missing, not UTF-8, not YAML, not a mapping, or a section of
+    the wrong shape (a list where a mapping belongs, text where a number belongs)."""
 
 
 @dataclass
@@ -33,27 +36,53 @@ class Report:
 
 
 def read_text(text: str) -> dict:
-    """Parse plan data from YAML text; raise PlanDataError if it is not a mapping."""
+    """Parse plan data from YAML text; raise PlanDataError if it is not YAML or not a mapping."""
     try:
         data = yaml.safe_load(text)
     except yaml.YAMLError as exc:
-        raise PlanDataError(f"not valid YAML: {exc}") from None
+        mark = getattr(exc, "problem_mark", None)
+        raise PlanDataError(Issue("plan_not_yaml", {"line": mark.line + 1 if mark else "?",
+                                                    "column": mark.column + 1 if mark else "?"})) from None
+    except RecursionError:
+        raise PlanDataError(Issue("plan_too_deep")) from None
     if not isinstance(data, dict):
-        raise PlanDataError("the file does not hold a mapping at its top level")
+        raise PlanDataError(Issue("plan_not_mapping"))
     return data
 
 
 def read_file(path: Path) -> tuple[dict, str]:
     """The parsed data and the SHA-256 of the file's bytes."""
-    raw = Path(path).read_bytes()
-    return read_text(raw.decode("utf-8")), hashlib.sha256(raw).hexdigest()
+    try:
+        raw = Path(path).read_bytes()
+    except OSError:
+        raise PlanDataError(Issue("file_missing", {"path": str(path)})) from None
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError:
+        raise PlanDataError(Issue("plan_not_utf8")) from None
+    return read_text(text), hashlib.sha256(raw).hexdigest()
 
 
 def validate(data: dict) -> Report:
-    """Check a plan against its own summary table and internal references."""
+    """Check a plan against its own summary table and internal references.
+
+    A section of the wrong shape (a list where a mapping belongs, text where a number belongs) raises
+    PlanDataError with one message rather than a traceback.
+    """
+    try:
+        return _validate(data)
+    except (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError):
+        raise PlanDataError(Issue("plan_shape_invalid")) from None
+
+
+def _validate(data: dict) -> Report:
     missing = [k for k in REQUIRED_TOP if k not in data]
     if missing:
         return Report([Issue("missing_section", {"section": k}) for k in missing])
+    for section, shape in SECTION_SHAPES.items():
+        value = data[section]
+        if not isinstance(value, shape) or (shape is list and not all(isinstance(v, dict) for v in value)):
+            raise PlanDataError(Issue("plan_section_shape", {"section": section}))
     problems: list[Issue] = []
     projects = [p for p in data["projects"] if isinstance(p, dict)]
     problems += _check_project_fields(projects)

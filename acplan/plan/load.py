@@ -5,10 +5,12 @@ from datetime import UTC, date, datetime
 from pathlib import Path
 
 from sqlalchemy import Engine
+from sqlalchemy.exc import StatementError
 from sqlmodel import Session, select
 
 from acplan import db
 from acplan.access import Actor, Permission, require
+from acplan.errors import Issue
 from acplan.plan import datafile
 from acplan.plan import models as m
 
@@ -31,14 +33,18 @@ class InitResult:
 def init_store(engine: Engine, plan_path: Path, *, actor: Actor) -> InitResult:
     """Migrate the schema to head and load `plan_path` if the store does not hold that plan yet."""
     require(actor.role, Permission.EDIT_PLAN)
-    db.migrate(engine)
-    data, sha = datafile.read_file(plan_path)
+    data, sha = datafile.read_file(plan_path)  # the file is read and checked before the store is touched
     report = datafile.validate(data)
     if not report.ok:
         raise InvalidPlanData(report)
+    db.migrate(engine)
     with Session(engine) as session:
-        plan, loaded = load_plan(session=session, actor=actor, data=data, sha256=sha)
-        session.commit()
+        try:
+            plan, loaded = load_plan(session=session, actor=actor, data=data, sha256=sha)
+            session.commit()
+        except (TypeError, AttributeError, KeyError, ValueError, StatementError):
+            session.rollback()
+            raise datafile.PlanDataError(Issue("plan_shape_invalid")) from None
         plan_id = plan.id
     return InitResult(db.current_revision(engine), plan_id, loaded)
 

@@ -39,6 +39,7 @@ class ReportData:
     members: list[str] = field(default_factory=list)
     member_entries: pd.DataFrame | None = None
     budget_by_dim_year: pd.DataFrame | None = None
+    audit_head: str | None = None  # the audit chain's head when the round was published
 
     @property
     def scored(self) -> int:
@@ -57,7 +58,7 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
     data = ReportData(
         org_name=plan.org_name_th, plan_title=plan.title_th, plan_period=t("pack_plan_period", "th", start=plan.start_fy_be, end=plan.end_fy_be),
         round_code=code, fiscal_year_be=rnd.fiscal_year_be, round_status=rnd.status, period=(rnd.period_start, rnd.period_end),
-        after_the_fact=rnd.recorded_after_fact, generated=today, internal=internal, items=items,
+        after_the_fact=rnd.recorded_after_fact, audit_head=rnd.audit_head, generated=today, internal=internal, items=items,
         dimensions=scoring.dimension_results(items, projects), overall=scoring.round_result(items),
         status_counts=evaluation.status_distribution(items), budget_year_thb=figures.total_budget_thb(year_budget),
         spent_thb=int(items["spent_thb"].fillna(0).sum()),

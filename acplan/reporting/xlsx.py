@@ -39,6 +39,7 @@ def render_xlsx(data: ReportData, lang: str = "th") -> bytes:
         [tr("pack_spent_thb"), data.spent_thb], [tr("pack_generated_label"), fmt.date_long(data.generated)],
         *[[tr("pack_dimension_row", n=r.dimension, scored=r.scored, items=r.items), r.result]
           for r in data.dimensions.itertuples()],
+        *([[tr("pack_audit_head_label"), data.audit_head]] if data.audit_head else []),
     ])
     _sheet(wb, tr("pack_sheet_items"),
            [(tr("pack_item_no"), 9, None), (tr("pack_item"), 60, None), (tr("pack_dimension"), 7, None),

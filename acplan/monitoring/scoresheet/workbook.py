@@ -15,7 +15,7 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
-from acplan.errors import InvalidInput, Issue
+from acplan.errors import InvalidInput, Issue, UnusableInput
 from acplan.i18n import t
 from acplan.monitoring.entries import MAX_SPENT_THB, REASONS, SCORE_MAX, SCORE_MIN, STATUSES
 from acplan.xlsx import style_header
@@ -114,16 +114,16 @@ def read_rows(data: bytes) -> list[dict]:
     it weighs (a zip bomb), a macro workbook, a sheet whose header lacks the keys, and a damaged sheet.
     """
     if not data:
-        raise InvalidInput(Issue("sheet_empty"))
+        raise UnusableInput(Issue("sheet_empty"))
     if len(data) > MAX_UPLOAD_BYTES:
-        raise InvalidInput(Issue("sheet_too_large", {"max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}))
+        raise UnusableInput(Issue("sheet_too_large", {"max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}))
     check_archive(data)
     try:
         return _read(data)
     except InvalidInput:
         raise
     except Exception:  # noqa: BLE001  (openpyxl and the XML parser raise many types for a damaged file)
-        raise InvalidInput(Issue("sheet_unreadable")) from None
+        raise UnusableInput(Issue("sheet_unreadable")) from None
 
 
 def check_archive(data: bytes) -> None:
@@ -131,14 +131,14 @@ def check_archive(data: bytes) -> None:
     try:
         entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
     except (zipfile.BadZipFile, ValueError, OSError):
-        raise InvalidInput(Issue("sheet_unreadable")) from None
+        raise UnusableInput(Issue("sheet_unreadable")) from None
     names = {e.filename.lower() for e in entries}
     if any(n.endswith("vbaproject.bin") for n in names):
-        raise InvalidInput(Issue("sheet_macro"))
+        raise UnusableInput(Issue("sheet_macro"))
     unpacked = sum(e.file_size for e in entries)
     if len(entries) > MAX_ARCHIVE_ENTRIES or unpacked > MAX_UNPACKED_BYTES or \
             any(e.file_size > MAX_RATIO * max(e.compress_size, 1024) for e in entries):
-        raise InvalidInput(Issue("sheet_bomb", {"max_mb": MAX_UNPACKED_BYTES // (1024 * 1024)}))
+        raise UnusableInput(Issue("sheet_bomb", {"max_mb": MAX_UNPACKED_BYTES // (1024 * 1024)}))
 
 
 def _read(data: bytes) -> list[dict]:
