@@ -61,17 +61,33 @@ with left.form("finding_add", enter_to_submit=False, border=True):
         if actions.run(add, lang):
             st.success(t("finding_saved", lang))
 
-with right.form("finding_update", enter_to_submit=False, border=True):
+with right.container(border=True):
     st.subheader(t("finding_update", lang))
-    pick = st.selectbox(t("finding_pick", lang), table["id"].tolist(), key="fu_id",
-                        format_func=lambda i: f"#{i} {table.set_index('id').loc[i, 'text'][:50]}")
-    status = st.selectbox(t("col_finding_status", lang), findings.STATUSES, key="fu_status",
-                          format_func=lambda v: t(f"finding_status_{v}", lang))
-    response = st.text_area(t("colname_unit_response", lang), key="fu_resp", max_chars=findings.MAX_TEXT_CHARS)
-    vis = st.radio(t("col_visibility", lang), findings.VISIBILITIES, horizontal=True, key="fu_vis",
-                   format_func=lambda v: t(f"visibility_{v}", lang))
-    if st.form_submit_button(t("finding_save", lang)) and pick is not None:
-        version = int(table.set_index("id").loc[pick, "version"])
-        if actions.run(lambda s: findings.update_finding(session=s, actor=actor, finding_id=int(pick), changes={
-                "status": status, "unit_response": response, "visibility": vis}, expected_version=version), lang):
-            st.success(t("finding_saved", lang))
+    current = table.set_index("id")
+    pick = st.selectbox(t("finding_pick", lang), current.index.tolist(), key="fu_id",
+                        format_func=lambda i: f"#{i} {current.loc[i, 'text'][:50]}")
+    if pick is not None:
+        row = current.loc[pick]
+        # The form starts from the finding as it is now and remembers the version it was opened with: a save
+        # made elsewhere in between is refused, never overwritten (and every field not changed is kept).
+        opened_key = f"fu_opened_{pick}"
+        opened = st.session_state.setdefault(opened_key, int(row["version"]))
+        with st.form(f"finding_update_{pick}_{opened}", enter_to_submit=False, border=False):
+            status = st.selectbox(t("col_finding_status", lang), findings.STATUSES, key=f"fu_status_{pick}_{opened}",
+                                  index=list(findings.STATUSES).index(row["status"]),
+                                  format_func=lambda v: t(f"finding_status_{v}", lang))
+            response = st.text_area(t("colname_unit_response", lang), value=row["unit_response"] or "",
+                                    key=f"fu_resp_{pick}_{opened}", max_chars=findings.MAX_TEXT_CHARS)
+            vis = st.radio(t("col_visibility", lang), findings.VISIBILITIES, horizontal=True,
+                           index=list(findings.VISIBILITIES).index(row["visibility"]), key=f"fu_vis_{pick}_{opened}",
+                           format_func=lambda v: t(f"visibility_{v}", lang))
+            if st.form_submit_button(t("finding_save", lang)):
+                changes = {k: v for k, v in {"status": status, "unit_response": response, "visibility": vis}.items()
+                           if v != (row[k] or "" if k == "unit_response" else row[k])}
+                if actions.run(lambda s: findings.update_finding(session=s, actor=actor, finding_id=int(pick),
+                                                                 changes=changes, expected_version=opened), lang):
+                    del st.session_state[opened_key]
+                    st.session_state["fu_saved"] = pick
+                    st.rerun()
+    if st.session_state.pop("fu_saved", None) is not None:
+        st.success(t("finding_saved", lang))

@@ -7,8 +7,8 @@ from pydantic import field_validator
 from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel, select
 
-from acplan.access import Actor, Permission
-from acplan.errors import Conflict, InvalidInput, Issue, NotFound, parse_input
+from acplan.access import Actor, Permission, Role
+from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed, NotFound, parse_input
 from acplan.monitoring import audit
 from acplan.monitoring.auth import authorize
 from acplan.monitoring.models import EvaluationRound, Finding, FindingStatus, RoundStatus, Severity, Visibility
@@ -68,7 +68,10 @@ def parse_finding(values: dict) -> FindingIn:
 
 
 def add_finding(*, session: Session, actor: Actor, rnd: EvaluationRound, finding_in: FindingIn) -> Finding:
+    """Record a finding in a round not yet published (a published round's record is what was published)."""
     authorize(session=session, actor=actor, permission=Permission.MANAGE_FINDINGS)
+    if rnd.status == RoundStatus.PUBLISHED:
+        raise NotAllowed(Issue("finding_round_published", {"code": f"{rnd.fiscal_year_be}-{rnd.round_no}"}))
     now = datetime.now(UTC)
     finding = Finding(round_id=rnd.id, created_by_id=actor.user_id, created_at=now, updated_at=now,
                       **finding_in.model_dump())
@@ -79,13 +82,20 @@ def add_finding(*, session: Session, actor: Actor, rnd: EvaluationRound, finding
     return finding
 
 
+STAFF_AFTER_PUBLICATION = frozenset({Role.ADMIN, Role.SECRETARY, Role.OPERATOR})
+
+
 def update_finding(*, session: Session, actor: Actor, finding_id: int, changes: dict,
                    expected_version: int) -> Finding:
     """Change some fields of a finding; refused with a clear message if someone saved it since `expected_version`."""
-    authorize(session=session, actor=actor, permission=Permission.MANAGE_FINDINGS)
+    role = authorize(session=session, actor=actor, permission=Permission.MANAGE_FINDINGS)
     finding = session.get(Finding, finding_id)
     if finding is None:
         raise NotFound(Issue("finding_not_found", {"id": finding_id}))
+    rnd = session.get(EvaluationRound, finding.round_id)
+    if rnd.status == RoundStatus.PUBLISHED and role not in STAFF_AFTER_PUBLICATION:
+        # after publication only the secretary (or admin) records the unit's response and the follow-up
+        raise NotAllowed(Issue("finding_round_published", {"code": f"{rnd.fiscal_year_be}-{rnd.round_no}"}))
     merged = parse_finding({k: getattr(finding, k) for k in FIELDS} | changes).model_dump()
     before = audit.snapshot(finding)
     result = session.execute(update(Finding).where(Finding.id == finding_id, Finding.version == expected_version)

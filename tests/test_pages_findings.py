@@ -1,0 +1,92 @@
+"""The findings page and service: the form starts from the finding as it is, keeps what is not changed, refuses a
+save that would overwrite someone else's, and a published round's findings are the secretary's to follow up."""
+
+import pytest
+from sqlmodel import Session, select
+
+from acplan.errors import NotAllowed
+from acplan.monitoring import findings, rounds
+from acplan.monitoring.models import AppUser, EvaluationRound, Finding
+from tests.apptest import clear_caches, run_page
+from tests.conftest import loaded_store
+from tests.factories import OPERATOR, as_actor, open_round, plan_id, project_id, user
+
+
+@pytest.fixture
+def store(tmp_path, template_root, monkeypatch):
+    url = loaded_store(tmp_path / "acplan.db", template_root)
+    monkeypatch.setenv("ACPLAN_DATABASE_URL", url)
+    from acplan.db import make_engine
+    engine = make_engine(url)
+    with Session(engine) as s:
+        user(s, "sec1", "secretary")
+        user(s, "m1")
+        rnd = open_round(s)
+        findings.add_finding(session=s, actor=OPERATOR, rnd=rnd, finding_in=findings.parse_finding({
+            "text": "ไม่มีรายงานการประชุม", "severity": "high", "project_id": project_id(s, 1), "visibility": "public",
+            "unit_response": "ส่งรายงานแล้ว"}))
+        s.commit()
+    clear_caches()
+    yield engine
+    clear_caches()
+    engine.dispose()
+
+
+def signed_in(username: str):
+    at = run_page("pages/login.py")
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(f"{username}-password-1")
+    next(b for b in at.button if b.label == "เข้าสู่ระบบ").click().run()
+    at.switch_page("pages/findings.py")
+    return at.run()
+
+
+def saved(engine) -> Finding:
+    with Session(engine) as s:
+        return s.exec(select(Finding)).one()
+
+
+def test_the_update_form_starts_from_the_finding_and_keeps_what_was_not_changed(store):
+    at = signed_in("sec1")
+    assert not at.exception
+    assert at.text_area(key="fu_resp_1_1").value == "ส่งรายงานแล้ว"
+    assert at.radio(key="fu_vis_1_1").value == "public"
+    at.selectbox(key="fu_status_1_1").select("in_progress")
+    next(b for b in at.button if b.label == "บันทึกข้อค้นพบ" and "finding_update_1_1" in str(b.proto.form_id)).click().run()
+    assert not at.exception and "บันทึกข้อค้นพบแล้ว" in [s.value for s in at.success]
+    row = saved(store)
+    assert (row.status, row.unit_response, row.visibility, row.version) == ("in_progress", "ส่งรายงานแล้ว", "public", 2)
+
+
+def test_a_save_made_elsewhere_since_the_form_opened_is_not_overwritten(store):
+    at = signed_in("sec1")
+    with Session(store) as s:  # someone else saves the same finding meanwhile
+        findings.update_finding(session=s, actor=OPERATOR, finding_id=1, changes={"unit_response": "คำตอบใหม่"},
+                                expected_version=1)
+        s.commit()
+    at.text_area(key="fu_resp_1_1").input("คำตอบของฉัน")
+    next(b for b in at.button if b.label == "บันทึกข้อค้นพบ" and "finding_update_1_1" in str(b.proto.form_id)).click().run()
+    assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
+    assert any("ถูกแก้ไขจากที่อื่นแล้ว" in e.value for e in at.text)
+    assert at.text_area(key="fu_resp_1_1").value == "คำตอบของฉัน"  # what was typed is still there
+    assert saved(store).unit_response == "คำตอบใหม่"
+
+
+def test_findings_of_a_published_round_are_the_secretarys_to_follow_up(store):
+    with Session(store) as s:
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
+        s.commit()
+        m1 = as_actor(s.exec(select(AppUser).where(AppUser.username == "m1")).one())
+        sec = as_actor(s.exec(select(AppUser).where(AppUser.username == "sec1")).one())
+        rnd = s.exec(select(EvaluationRound)).one()
+        with pytest.raises(NotAllowed):
+            findings.add_finding(session=s, actor=sec, rnd=rnd, finding_in=findings.parse_finding(
+                {"text": "เพิ่มหลังเผยแพร่", "severity": "low", "project_id": project_id(s, 2)}))
+        with pytest.raises(NotAllowed):
+            findings.update_finding(session=s, actor=m1, finding_id=1, changes={"status": "closed"}, expected_version=1)
+        s.rollback()
+        done = findings.update_finding(session=s, actor=sec, finding_id=1, changes={"status": "resolved"},
+                                       expected_version=1)
+        s.commit()
+        assert (done.status, done.unit_response) == ("resolved", "ส่งรายงานแล้ว")
