@@ -216,3 +216,26 @@ def test_prefilled_round_marks_carried_and_changed_entries(tmp_path, monkeypatch
     assert frame.loc[1, ["previous_label", "carried_label"]].tolist() == ["อยู่ระหว่างดำเนินการ 40%", "↻"]
     assert frame.loc[2, ["previous_label", "carried_label"]].tolist() == ["อยู่ระหว่างดำเนินการ 40%", "✎"]
     assert frame.loc[3, ["previous_label", "carried_label"]].tolist() == ["", ""]
+
+
+def test_a_busy_database_says_in_thai_that_nothing_was_saved(store, monkeypatch):
+    """Another process holds SQLite's write lock beyond the busy timeout: a Thai message, no traceback, no write."""
+    import sqlite3
+
+    from acplan.db import engine as engine_module
+    score_all(store)
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_S", 0.2)
+    clear_caches()
+    at = signed_in("m1", "pages/score.py")
+    holder = sqlite3.connect(str(store.url.database), isolation_level=None)
+    holder.execute("BEGIN IMMEDIATE")
+    try:
+        at.button(key="submit_entries").click().run()
+    finally:
+        holder.execute("ROLLBACK")
+        holder.close()
+    assert not at.exception
+    assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
+    assert "• ฐานข้อมูลไม่ว่างหรือเชื่อมต่อไม่ได้ชั่วขณะ: ยังไม่ได้บันทึก กรุณาลองอีกครั้ง" in [e.value for e in at.text]
+    with Session(store) as s:
+        assert {e.state for e in s.exec(select(entries.ScoreEntry))} == {"draft"}

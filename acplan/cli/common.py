@@ -5,6 +5,7 @@ import sys
 from collections.abc import Callable
 from pathlib import Path
 
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from acplan import db, settings
@@ -45,6 +46,9 @@ def dispatch(handler: Callable, args: argparse.Namespace) -> int:
     except AcplanError as exc:
         print_issues(exc.issues, args.lang)
         return 2 if isinstance(exc, UnusableInput) else 1
+    except OperationalError:
+        print_issues([Issue("database_busy")], args.lang)
+        return 1
     if text:
         out(text)
     return 0

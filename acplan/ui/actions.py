@@ -3,6 +3,7 @@
 from collections.abc import Callable
 
 import streamlit as st
+from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
 from acplan.errors import AcplanError, Issue
@@ -26,6 +27,8 @@ def attempt(write: Callable[[Session], object]) -> tuple[object, list[Issue]]:
             session.commit()
     except AcplanError as exc:
         return None, exc.issues
+    except OperationalError:  # SQLite busy beyond its timeout, a PostgreSQL lock or connection lost: nothing saved
+        return None, [Issue("database_busy")]
     state.data_changed()
     return result, []
 
