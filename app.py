@@ -13,6 +13,7 @@ state.mark_framed()
 lang = state.lang()
 try:
     public = settings.get().public
+    frame.configure_logging(settings.get().log_level)
 except settings.SettingsError as exc:  # a mistyped setting must not start the app in some other mode
     st.error(t("settings_invalid", lang), icon=":material/error:")
     st.text(str(exc))

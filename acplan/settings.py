@@ -54,6 +54,10 @@ class Settings(BaseSettings):
         description="Behind a reverse proxy: the request header in which the proxy passes the client's address "
                     "(e.g. `X-Real-IP`), so that sign-in throttling counts each client apart; empty means the "
                     "address Streamlit sees.")]
+    log_level: Annotated[Literal["debug", "info", "warning", "error"], Field(
+        "warning", validation_alias=_var("ACPLAN_LOG_LEVEL"),
+        description="How much acplan writes to the server log (standard error): `info` adds each cached read "
+                    "computed anew; no level ever writes passwords, hashes or bound values.")]
     today: Annotated[date | None, Field(
         None, validation_alias=_var("ACPLAN_TODAY"),
         description="Pretend today is this ISO date (e.g. `2024-05-01`) for the current fiscal year and round "

@@ -2,16 +2,18 @@
 
 from pathlib import Path
 
-import streamlit as st
 from streamlit.testing.v1 import AppTest
+
+from acplan.ui import cache, state
 
 TIMEOUT_S = 60
 APP = Path(__file__).resolve().parent.parent / "app.py"
 
 
 def clear_caches() -> None:
-    st.cache_resource.clear()
-    st.cache_data.clear()
+    """Forget the app's cached reads and Engines (a test switches stores)."""
+    cache.clear()
+    state.forget_engines()
 
 
 def run_page(page: str | None = None, *, lang: str = "th", **params: str) -> AppTest:

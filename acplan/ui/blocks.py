@@ -1,17 +1,16 @@
 """Chart blocks of the dashboard pages, built once per plan and language (cached; cleared after every write)."""
 
 import pandas as pd
-import streamlit as st
 
 from acplan import format as fmt
 from acplan.i18n import t
 from acplan.plan import figures
 from acplan.plan.models import DIMENSIONS
-from acplan.ui import state
+from acplan.ui import cache, state
 from acplan.ui.views import by_year_table, chart_block
 
 
-@st.cache_data(ttl=state.CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
     """The budget page's four charts with their tables; planned-versus-actual only once actuals exist."""
     bundle = state.plan_bundle()
@@ -38,7 +37,7 @@ def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
     return blocks
 
 
-@st.cache_data(ttl=state.CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def present_summary_block(plan_id: int, lang: str) -> dict:
     frames = state.budget_frames(plan_id)
     return chart_block("budget_by_dimension_year", frames["by_dim_year"], frames["by_dim_year"], key="present",
@@ -49,7 +48,7 @@ def _shown(value, template: str, lang: str) -> str:
     return t("not_recorded", lang) if value is None or pd.isna(value) else t(template, lang, value=fmt.number(value))
 
 
-@st.cache_data(ttl=state.CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def targets_view(plan_id: int, lang: str) -> dict:
     """The targets page: baseline line, the target-versus-actual table, and the ITA chart block."""
     targets = state.plan_bundle().targets
@@ -70,7 +69,7 @@ def targets_view(plan_id: int, lang: str) -> dict:
             "table": table, "block": chart_block("ita_target_vs_actual", targets, table, key="ita_targets", lang=lang)}
 
 
-@st.cache_data(ttl=state.CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def overview_view(plan_id: int, lang: str, fy: int) -> dict:
     """Headline figures of the overview for fiscal year `fy`: money, this year's targets, items, dimension cards."""
     bundle = state.plan_bundle()

@@ -52,3 +52,15 @@ def base_css() -> None:
 def presentation_chrome() -> None:
     """Hide the app chrome and enlarge type for the room (constant CSS; no user text is rendered as HTML)."""
     st.html(PRESENT_CSS)
+
+
+def configure_logging(level: str) -> None:
+    """acplan's log lines to standard error at `level` (ACPLAN_LOG_LEVEL), set up once per process."""
+    import logging
+
+    logger = logging.getLogger("acplan")
+    logger.setLevel(level.upper())
+    if not logger.handlers:
+        handler = logging.StreamHandler()
+        handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+        logger.addHandler(handler)

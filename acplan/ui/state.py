@@ -1,5 +1,6 @@
 """Cached engine and plan data for pages; the current language."""
 
+import threading
 from dataclasses import dataclass
 from urllib.parse import urlsplit
 
@@ -19,22 +20,40 @@ from acplan.plan import figures, queries
 from acplan.plan.filters import ProjectFilter, apply_filter, search_index
 from acplan.plan.load import init_store
 from acplan.plan.risks import register_view
+from acplan.ui import cache
 
-CACHE_TTL_S = 300
+# One Engine per configured store, per process; not st.cache_resource, which any client may clear (ui/cache.py).
+_engines: dict[tuple[str, bool, bool], Engine] = {}
+_engines_lock = threading.Lock()
 
 
-@st.cache_resource
 def engine() -> Engine:
-    """One Engine per server process; on first start it migrates and loads the shipped plan."""
+    """The configured store's Engine; on a process's first start it migrates and loads the shipped plan."""
+    config = settings.get()
+    key = (config.database_url, config.public, config.auto_init)
+    with _engines_lock:
+        if key not in _engines:
+            _engines[key] = _make_engine(*key)
+        return _engines[key]
+
+
+def _make_engine(url: str, public: bool, auto_init: bool) -> Engine:
     from acplan.db import make_engine
 
-    config = settings.get()
-    if config.public:  # the public process holds no means to write: read-only connection, no migrations
-        return make_engine(read_only=True)
-    eng = make_engine()
-    if config.auto_init:
-        init_store(eng, config.plan_file, actor=Actor.operator("app"))
+    if public:  # the public process holds no means to write: read-only connection, no migrations
+        return make_engine(url, read_only=True)
+    eng = make_engine(url)
+    if auto_init:
+        init_store(eng, settings.get().plan_file, actor=Actor.operator("app"))
     return eng
+
+
+def forget_engines() -> None:
+    """Dispose of this process's Engines (tests that switch stores)."""
+    with _engines_lock:
+        for eng in _engines.values():
+            eng.dispose()
+        _engines.clear()
 
 
 @dataclass(frozen=True)
@@ -51,7 +70,7 @@ class PlanBundle:
     risk_measures: pd.DataFrame
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def plan_bundle() -> PlanBundle | None:
     """The plan's read-only data, fetched once and shared by every page."""
     with Session(engine()) as session:
@@ -71,20 +90,20 @@ def plan_bundle() -> PlanBundle | None:
         )
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def project_detail(plan_id: int, number: int) -> queries.ProjectDetail | None:
     with Session(engine()) as session:
         return queries.get_project(session=session, plan_id=plan_id, number=number)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def actual_spending(plan_id: int) -> pd.DataFrame:
     """Actual spending per fiscal year from the published rounds (SCORING.md §5)."""
     with Session(engine()) as session:
         return ev.list_actual_spending(session=session, actor=Actor.anonymous(), plan_id=plan_id)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def risk_view(plan_id: int) -> list[dict]:
     """The fraud-risk register page's data, computed once per plan."""
     bundle = plan_bundle()
@@ -95,7 +114,7 @@ def risk_view(plan_id: int) -> list[dict]:
     return register_view(bundle.risk_areas, bundle.risk_issues, bundle.risk_measures, names, notes)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def budget_frames(plan_id: int) -> dict[str, pd.DataFrame]:
     """The budget page's tidy frames (by dimension and year, by unit, funded or not), computed once per plan."""
     bundle = plan_bundle()
@@ -104,7 +123,7 @@ def budget_frames(plan_id: int) -> dict[str, pd.DataFrame]:
             "funded": figures.funded_by_dimension(bundle.projects, bundle.budget)}
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=500)
+@cache.shared(maxsize=500)
 def filtered_projects(plan_id: int, flt: ProjectFilter) -> pd.DataFrame:
     """The projects list for one filter state (cached: a filtered view is often reopened from a link)."""
     bundle = plan_bundle()
@@ -121,7 +140,7 @@ def evaluation(plan_id: int, actor: Actor) -> tuple[list, pd.DataFrame]:
     return _evaluation(plan_id, _viewer(actor))
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def _evaluation(plan_id: int, viewer: Actor) -> tuple[list, pd.DataFrame]:
     with Session(engine()) as session:
         visible = ev.list_visible_rounds(session=session, actor=viewer, plan_id=plan_id)
@@ -136,7 +155,7 @@ def member_entries(round_id: int, actor: Actor) -> pd.DataFrame:
     return _member_entries(round_id)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False)
+@cache.shared()
 def _member_entries(round_id: int) -> pd.DataFrame:
     with Session(engine()) as session:
         return ev.member_entries(session=session, actor=Actor.operator("app"), round_id=round_id)
@@ -159,7 +178,7 @@ def round_report(plan_id: int, code: str, actor: Actor, fmt_key: str) -> bytes:
     return _round_report(plan_id, code, _viewer(actor) if internal else Actor.anonymous(), internal, fmt_key)
 
 
-@st.cache_data(ttl=CACHE_TTL_S, show_spinner=False, max_entries=20)
+@cache.shared(maxsize=20)
 def _round_report(plan_id: int, code: str, viewer: Actor, internal: bool, fmt_key: str) -> bytes:
     from acplan.reporting import build_report
 
@@ -170,7 +189,7 @@ def _round_report(plan_id: int, code: str, viewer: Actor, internal: bool, fmt_ke
 
 def data_changed() -> None:
     """After a write: drop this process's cached reads so the next run shows it."""
-    st.cache_data.clear()
+    cache.clear()
 
 
 def current_fiscal_year() -> int:
