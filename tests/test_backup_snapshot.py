@@ -5,12 +5,13 @@ import subprocess
 import sys
 
 import pytest
-from sqlmodel import Session, SQLModel
+from sqlmodel import Session, SQLModel, select
 
 from acplan.db import backup, make_engine
 from acplan.db.snapshot import publish_snapshot
 from acplan.errors import InvalidInput
 from acplan.monitoring import entries, findings, rounds
+from acplan.monitoring.models import AppUser, ScoreEntry
 from acplan.monitoring.yearly import parse_yearly, set_yearly_result
 from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
@@ -68,19 +69,48 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
     assert err.value.issues[0].code == "backup_unreadable"
 
 
-def test_public_snapshot_has_no_accounts_audit_or_unpublished_data(busy_store):
+PLAN_TABLES = {"organisation", "plan", "dimension", "mission", "subitem", "project", "projectsubitem", "budgetline",
+               "indicator", "indicatortarget", "riskarea", "riskissue", "controlmeasure", "controlmeasureproject",
+               "yearlytarget", "committee", "committeemember", "sourcenote", "yearlyresult", "alembic_version",
+               "audit_head"}  # the published plan and yearly figures, the schema version, the chain's public head
+
+
+def test_public_snapshot_holds_published_data_and_nothing_that_names_or_links_a_member(busy_store):
+    """Every table of the snapshot is inspected; what is not the published plan has its own rule."""
     engine, tmp_path = busy_store
     target = tmp_path / "public.db"
     counts = publish_snapshot(tmp_path / "live.db", target)
-    assert counts == {"evaluationround": 1, "scoreentry": 3, "finding": 1, "appuser": 2, "audit_log": 0}
+    assert counts == {"evaluationround": 1, "scoreentry": 3, "finding": 1, "appuser": 1, "audit_log": 0}
     conn = sqlite3.connect(target)
-    users_rows = conn.execute("SELECT username, display_name, password_hash FROM appuser ORDER BY id").fetchall()
-    assert users_rows == [("member-1", "", ""), ("member-2", "", "")]
-    raw = target.read_bytes()
-    for secret in (b"$argon2", "ภายในเท่านั้น".encode(), "ผู้ใช้ m1".encode(), b"m1-password"):
-        assert secret not in raw
-    assert conn.execute("SELECT text FROM finding").fetchall() == [("เผยแพร่ได้",)]
+    tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    rest = tables - PLAN_TABLES
+    assert rest == {"evaluationround", "scoreentry", "indicatorresult", "finding", "appuser", "audit_log",
+                    "login_throttle"}
+    assert conn.execute("SELECT DISTINCT status FROM evaluationround").fetchall() == [("published",)]
+    published = conn.execute("SELECT published_at FROM evaluationround").fetchone()[0]
+    assert conn.execute("SELECT DISTINCT state, comment, version, created_at, updated_at FROM scoreentry").fetchall() \
+        == [("submitted", "", 1, published, published)]
+    assert conn.execute("SELECT count(*) FROM indicatorresult WHERE note != ''").fetchone() == (0,)
+    assert conn.execute("SELECT text, visibility, created_by_id FROM finding").fetchall() == [("เผยแพร่ได้", "public", None)]
+    users = conn.execute("SELECT id, username, display_name, password_hash, role, created_at FROM appuser").fetchall()
+    assert [u[1:] for u in users] == [("member-1", "", "", "committee", published)]
+    assert conn.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
+    assert conn.execute("SELECT count(*) FROM login_throttle").fetchone() == (0,)
+    with Session(engine) as s:  # the member's id and the entries' ids are not the store's
+        live_member = s.exec(select(AppUser.id).where(AppUser.username == "m1")).one()
+        live_entries = set(s.exec(select(ScoreEntry.id)))
+    public_entries = {r[0] for r in conn.execute("SELECT id FROM scoreentry")}
+    assert users[0][0] != live_member and not public_entries & live_entries
     conn.close()
+    raw = target.read_bytes()
+    for secret in (b"$argon2", "ภายในเท่านั้น".encode(), "ผู้ใช้ m1".encode(), "ผู้ใช้ sec".encode(), b"m1-password"):
+        assert secret not in raw
+    again = tmp_path / "public-2.db"
+    publish_snapshot(tmp_path / "live.db", again)
+    second = sqlite3.connect(again)
+    assert second.execute("SELECT id FROM appuser").fetchone()[0] != users[0][0]  # not linkable across snapshots
+    assert not {r[0] for r in second.execute("SELECT id FROM scoreentry")} & public_entries
+    second.close()
     with pytest.raises(InvalidInput):
         publish_snapshot(tmp_path / "live.db", target)
 

@@ -1,5 +1,14 @@
-"""A public snapshot of an SQLite store: published data only, no accounts, no audit trail, no free pages."""
+"""A public snapshot of an SQLite store: published data only, no accounts, no audit trail, no free pages.
 
+What is kept per member, and why: the public results show each item's spread of scores (median, lowest,
+highest, how many members scored, whether they differ by two levels or more), which is computed from
+the members' submitted scores. So submitted entries of published rounds stay, but nothing that says who
+gave them: each snapshot numbers the members and their entries afresh at random (a member is not the
+same number in two snapshots, nor the same as in the store), and comments, notes, timestamps and
+versions are dropped. Accounts are only those placeholders; the audit log and sign-in counters are empty.
+"""
+
+import secrets
 import sqlite3
 from pathlib import Path
 
@@ -18,8 +27,11 @@ SCRUB = [
     "UPDATE evaluationround SET prefilled_from_id = NULL",
     "DELETE FROM evaluationround WHERE status != 'published'",
     # Members become anonymous placeholders: entries keep their aggregates, nobody's name or password remains.
-    "UPDATE appuser SET username = 'member-' || id, display_name = '', role = 'committee', password_hash = '', "
-    "organisation_id = NULL",
+    "DELETE FROM appuser WHERE id NOT IN (SELECT member_id FROM scoreentry)",
+    "UPDATE scoreentry SET comment = '', carried_forward = 0, version = 1, "
+    "created_at = (SELECT published_at FROM evaluationround r WHERE r.id = round_id), "
+    "updated_at = (SELECT published_at FROM evaluationround r WHERE r.id = round_id)",
+    "UPDATE indicatorresult SET note = ''",
     "DROP TRIGGER IF EXISTS audit_log_no_delete",
     "DELETE FROM audit_log",
     "DELETE FROM login_throttle",
@@ -40,6 +52,7 @@ def publish_snapshot(source: Path, target: Path) -> dict[str, int]:
                 dst.execute(statement)
             dst.execute("CREATE TRIGGER audit_log_no_delete BEFORE DELETE ON audit_log "
                         "BEGIN SELECT RAISE(ABORT, 'audit_log is append-only'); END")
+        _pseudonymise(dst)
         dst.execute("VACUUM")  # deleted rows must not survive in free pages of the published file
         counts = {t: dst.execute(f'SELECT count(*) FROM "{t}"').fetchone()[0]  # noqa: S608 (fixed table names)
                   for t in ("evaluationround", "scoreentry", "finding", "appuser", "audit_log")}
@@ -47,3 +60,32 @@ def publish_snapshot(source: Path, target: Path) -> dict[str, int]:
         src.close()
         dst.close()
     return counts
+
+
+# table -> the columns of other tables that hold its id
+RENUMBERED = {"appuser": [("scoreentry", "member_id")], "scoreentry": [("indicatorresult", "score_entry_id")],
+              "indicatorresult": []}
+
+
+def _pseudonymise(conn: sqlite3.Connection) -> None:
+    """Give members, entries and indicator results random new ids, and members names made from them."""
+    rng = secrets.SystemRandom()
+    conn.execute("PRAGMA foreign_keys=OFF")  # ids change in parent and children together, checked below
+    with conn:
+        for table, refs in RENUMBERED.items():
+            old_ids = [r[0] for r in conn.execute(f"SELECT id FROM {table}")]  # noqa: S608 (fixed names)
+            for old, new in zip(old_ids, rng.sample(range(1, 2**31), len(old_ids)), strict=True):
+                conn.execute(f"UPDATE {table} SET id = ? WHERE id = ?", (-new, old))  # noqa: S608
+                for child, column in refs:
+                    conn.execute(f"UPDATE {child} SET {column} = ? WHERE {column} = ?", (-new, old))  # noqa: S608
+            conn.execute(f"UPDATE {table} SET id = -id")  # noqa: S608
+            for child, column in refs:
+                conn.execute(f"UPDATE {child} SET {column} = -{column}")  # noqa: S608
+        first_published = "(SELECT min(published_at) FROM evaluationround)"
+        conn.execute("UPDATE appuser SET username = 'member-' || "
+                     "(SELECT count(*) FROM appuser b WHERE b.id <= appuser.id), display_name = '', "
+                     f"role = 'committee', password_hash = '', organisation_id = NULL, is_active = 1, version = 1, "
+                     f"created_at = {first_published}, updated_at = {first_published}")  # noqa: S608
+    conn.execute("PRAGMA foreign_keys=ON")
+    if conn.execute("PRAGMA foreign_key_check").fetchall():
+        raise RuntimeError("the public snapshot's foreign keys do not hold")  # a bug here, never user input
