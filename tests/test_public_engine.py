@@ -10,10 +10,11 @@ from sqlmodel import Session, select
 
 from acplan import settings
 from acplan.db import make_engine
+from acplan.monitoring import entries, rounds
 from acplan.plan.load import init_store
 from acplan.plan.models import PlanItem
 from tests.conftest import PLAN_FILE
-from tests.factories import OPERATOR
+from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 
 WRITES = ["UPDATE project SET name_th = 'x'", "DELETE FROM budgetline", "INSERT INTO organisation (code, name_th, name_en, "
           "org_type, executive_name_th, executive_title_th) VALUES ('x', 'x', '', 'x', '', '')", "CREATE TABLE evil (x int)",
@@ -68,19 +69,36 @@ def test_public_sqlite_orm_write_fails_at_the_database(tmp_path):
 
 
 @pytest.fixture
-def pg_read_only_url(pg_url):
-    """The test database loaded, plus a role granted SELECT only, as the public deployment documents."""
-    init_store(make_engine(pg_url), PLAN_FILE, actor=OPERATOR)
-    role = f"acplan_public_{uuid.uuid4().hex[:8]}"
+def pg_read_only_url(pg_url, cli):
+    """A loaded database with a published round, a draft round and accounts; a public role set up by `grant-roles`."""
+    engine = make_engine(pg_url)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    with Session(engine) as s:
+        member = user(s, "m1")
+        for code in ("2567-1", "2567-2"):
+            rnd = open_round(s, code, prefill=False)
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, 1),
+                               entry_in=entries.parse_entry(entry_values(comment="ความเห็นภายใน")), expected_version=None)
+            entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
+            if code == "2567-1":
+                for action in ("close", "publish"):
+                    rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code=code, action=action)
+        s.commit()
+    engine.dispose()
+    tag = uuid.uuid4().hex[:8]
+    app_role, public_role = f"acplan_app_{tag}", f"acplan_public_{tag}"
     admin = make_engine(pg_url)
     with admin.begin() as conn:
-        conn.execute(text(f"CREATE ROLE {role} LOGIN"))
-        conn.execute(text(f"GRANT USAGE ON SCHEMA public TO {role}"))
-        conn.execute(text(f"GRANT SELECT ON ALL TABLES IN SCHEMA public TO {role}"))
-    yield pg_url.replace("://postgres@", f"://{role}@")
+        conn.execute(text(f"CREATE ROLE {app_role} LOGIN"))
+        conn.execute(text(f"CREATE ROLE {public_role} LOGIN"))
+    code, _, err = cli("grant-roles", "--app-role", app_role, "--public-role", public_role,
+                       env={"ACPLAN_DATABASE_URL": pg_url})
+    assert code == 0, err
+    yield pg_url.replace("://postgres@", f"://{public_role}@")
     with admin.begin() as conn:
-        conn.execute(text(f"DROP OWNED BY {role}"))
-        conn.execute(text(f"DROP ROLE {role}"))
+        for role in (app_role, public_role):
+            conn.execute(text(f"DROP OWNED BY {role}"))
+            conn.execute(text(f"DROP ROLE {role}"))
     admin.dispose()
 
 
@@ -94,6 +112,61 @@ def test_public_postgresql_role_refuses_writes_even_after_lifting_read_only(pg_r
     with engine.connect() as conn:
         assert conn.execute(text("SELECT count(*) FROM project")).scalar() == 30
     engine.dispose()
+
+
+STORE_OR_SIGNAL = {
+    "large object": "SELECT lo_from_bytea(0, 'x'::bytea)",
+    "temporary table": "CREATE TEMP TABLE t (x int)",
+    "advisory lock": "SELECT pg_advisory_lock(1)",
+    "notify function": "SELECT pg_notify('c', 'x')",  # (the NOTIFY command needs no privilege; README says so)
+    "the tables themselves": "SELECT password_hash FROM public.appuser",
+    "the audit log itself": "SELECT * FROM public.audit_log",
+}
+
+
+@pytest.mark.parametrize("statement", STORE_OR_SIGNAL.values(), ids=STORE_OR_SIGNAL.keys())
+def test_public_postgresql_role_can_neither_store_nor_signal_nor_read_the_tables(pg_read_only_url, statement):
+    engine = make_engine(pg_read_only_url, read_only=True)
+    with pytest.raises(DatabaseError, match="permission denied|read-only transaction"):
+        with engine.begin() as conn:
+            conn.execute(text("SET TRANSACTION READ WRITE"))
+            conn.execute(text(statement))
+    engine.dispose()
+
+
+def test_public_postgresql_role_sees_published_data_only(pg_read_only_url):
+    engine = make_engine(pg_read_only_url, read_only=True)
+    with engine.connect() as conn:
+        assert conn.execute(text("SELECT fiscal_year_be, round_no FROM evaluationround")).all() == [(2567, 1)]
+        assert conn.execute(text("SELECT username, password_hash FROM appuser")).all() == [("member-1", "")]
+        assert conn.execute(text("SELECT comment, state FROM scoreentry")).all() == [("", "submitted")]
+        assert conn.execute(text("SELECT count(*) FROM audit_log")).scalar() == 0
+        assert conn.execute(text("SELECT count(*) FROM login_throttle")).scalar() == 0
+    engine.dispose()
+
+
+def test_a_pooled_public_connection_forgets_what_the_last_user_set(pg_read_only_url):
+    engine = make_engine(pg_read_only_url, read_only=True)
+    with engine.connect() as conn:
+        conn.execute(text("SET default_transaction_read_only = off"))
+        conn.execute(text("SET search_path = public"))
+        conn.commit()
+    with engine.connect() as conn:  # the same pooled connection, handed out again
+        assert conn.execute(text("SHOW transaction_read_only")).scalar() == "on"
+        assert conn.execute(text("SHOW search_path")).scalar() == "published"
+    engine.dispose()
+
+
+def test_the_public_site_runs_on_the_public_postgresql_role(pg_read_only_url, monkeypatch):
+    from tests.apptest import clear_caches, run_page, texts
+    monkeypatch.setenv("ACPLAN_DATABASE_URL", pg_read_only_url)
+    monkeypatch.setenv("ACPLAN_MODE", "public")
+    clear_caches()
+    for page in (None, "pages/results.py", "pages/findings.py", "pages/project.py"):
+        at = run_page(page, no="1") if page == "pages/project.py" else run_page(page)
+        assert not at.exception, page
+    assert "2567-1" in texts(run_page("pages/results.py"))
+    clear_caches()
 
 
 @pytest.mark.parametrize("password", ["changeme", "PASSWORD", "secret", "REPLACE-WITH-THE-REAL-PASSWORD"])

@@ -100,9 +100,11 @@ def _store(sub) -> None:
     res = _cmd(sub, "restore", "store:restore", session=False, help="restore a backup into an empty database")
     res.add_argument("path")
     res.add_argument("--yes", action="store_true", help="do not ask for confirmation")
-    _cmd(sub, "grant-roles", "store:grant_roles", session=False,
-         help="PostgreSQL, run as the owner after init: give the app's role its rights, audit log append-only") \
-        .add_argument("--app-role", required=True)
+    grant = _cmd(sub, "grant-roles", "store:grant_roles", session=False,
+         help="PostgreSQL, run as the owner after init: the app's role (audit log append-only) and the public site's "
+              "role (published views only)")
+    grant.add_argument("--app-role", required=True)
+    grant.add_argument("--public-role", help="the public site's role: SELECT on schema `published` only")
 
 
 def main(argv: list[str] | None = None) -> int:

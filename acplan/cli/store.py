@@ -44,6 +44,7 @@ def restore(args) -> int:
 
 
 def grant_roles(args) -> int:
+    from acplan.db.published import grant_public_role
     from acplan.db.roles import grant_app_role
 
     engine = db.make_engine()
@@ -52,5 +53,9 @@ def grant_roles(args) -> int:
     db.require_current_schema(engine)
     with engine.begin() as conn:
         grant_app_role(conn, args.app_role)
+        if args.public_role:
+            grant_public_role(conn, args.public_role, engine.url.database)
     out(t("cli_grant_done", args.lang, role=args.app_role))
+    if args.public_role:
+        out(t("cli_grant_public_done", args.lang, role=args.public_role))
     return 0

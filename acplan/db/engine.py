@@ -67,15 +67,21 @@ def _read_only_engine(url: str) -> Engine:
             return conn
         return create_engine("sqlite://", creator=connect, hide_parameters=True)
     engine = create_engine(url, hide_parameters=True)
-    event.listen(engine, "connect", _pg_read_only)
+    event.listen(engine, "checkout", _pg_reset_read_only)
     return engine
 
 
-def _pg_read_only(dbapi_conn, _record) -> None:
-    cur = dbapi_conn.cursor()
-    cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
-    cur.close()
-    dbapi_conn.commit()
+def _pg_reset_read_only(dbapi_conn, _record, _proxy) -> None:
+    """Each time the pool hands out a connection: forget whatever the last user set (settings, temporary
+    tables, advisory locks, LISTEN), then make its transactions read-only again."""
+    autocommit = dbapi_conn.autocommit
+    dbapi_conn.autocommit = True  # DISCARD ALL may not run inside a transaction
+    try:
+        with dbapi_conn.cursor() as cur:
+            cur.execute("DISCARD ALL")
+            cur.execute("SET SESSION CHARACTERISTICS AS TRANSACTION READ ONLY")
+    finally:
+        dbapi_conn.autocommit = autocommit
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
