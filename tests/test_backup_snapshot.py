@@ -159,6 +159,10 @@ def _corrupt(good: bytes) -> dict[str, bytes]:
         "duplicate key": pack(payload | {"tables": payload["tables"] | {
             first_table: payload["tables"][first_table] * 2}}),
         "deeply nested": gzip.compress(b"[" * 100_000 + b"]" * 100_000),
+        "other format": pack(payload | {"format": "something-else"}),
+        "revision null": pack(payload | {"revision": None}),
+        "text for an id": pack(payload | {"tables": payload["tables"] | {first_table: [
+            r | {"id": "abc"} for r in payload["tables"][first_table]]}}),
     }
 
 

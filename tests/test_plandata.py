@@ -125,6 +125,8 @@ MALFORMED_YAML = {
     "a scalar": "just text",
     "empty": "",
     "deep nesting": "a: " + "[" * 5000 + "]" * 5000,
+    "python object tag": "plan: !!python/object/apply:os.system ['true']\n",
+    "control characters": "plan:\x00\x01 x\n",
 }
 MALFORMED_SHAPES = {
     "plan is null": _set("plan", None),

@@ -63,6 +63,25 @@ def cell_in_row_2(xml: str) -> callable:
     return lambda text: text.replace('<row r="2">', f'<row r="2">{xml}', 1)
 
 
+LAUGHS = ('<?xml version="1.0"?><!DOCTYPE lolz [<!ENTITY lol "lollollollollollollollollollol">'
+          + "".join(f'<!ENTITY lol{i} "{("&lol;" if i == 1 else f"&lol{i - 1};") * 10}">' for i in range(1, 9)) + "]>")
+XXE = '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY xxe SYSTEM "file:///etc/passwd">]>'
+
+
+def entity_sheet(prolog: str, entity: str) -> callable:
+    """The sheet preceded by a DOCTYPE, with a comment cell that uses `entity`."""
+    return lambda text: prolog + text.replace('<row r="2">', f'<row r="2"><c r="H2" t="inlineStr"><is><t>&{entity};</t>'
+                                              '</is></c>', 1)
+
+
+def meta_sheet_first(template: bytes) -> bytes:
+    wb = load_workbook(io.BytesIO(template))
+    wb.move_sheet(wb.worksheets[1], offset=-1)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
 def with_macros(template: bytes) -> bytes:
     buf = io.BytesIO(template)
     with zipfile.ZipFile(buf, "a") as z:
@@ -112,6 +131,9 @@ CASES = [
      "progress_invalid"),
     ("decimal progress", lambda t: workbook_bytes(set_cells(C2="อยู่ระหว่างดำเนินการ", E2=7.5, F2=3), t),
      "progress_invalid"),
+    ("entity expansion (billion laughs)", lambda t: patched(t, SHEET, entity_sheet(LAUGHS, "lol8")), "sheet_unreadable"),
+    ("external entity", lambda t: patched(t, SHEET, entity_sheet(XXE, "xxe")), "sheet_unreadable"),
+    ("round sheet first", meta_sheet_first, "sheet_no_header"),
 ]
 
 
