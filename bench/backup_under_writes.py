@@ -16,7 +16,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
+from sqlalchemy import text  # noqa: E402
 from sqlmodel import Session, SQLModel, select  # noqa: E402
 
 from acplan.access import Actor  # noqa: E402
@@ -26,6 +26,7 @@ from acplan.monitoring.models import AppUser, EvaluationRound  # noqa: E402
 from acplan.plan.load import init_store  # noqa: E402
 from acplan.plan.queries import get_item_id, get_plan  # noqa: E402
 from acplan.settings import DEFAULT_PLAN_FILE  # noqa: E402
+from bench.scratch import scratch_database  # noqa: E402
 
 OPERATOR = Actor.operator("bench")
 
@@ -107,15 +108,8 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         run(f"sqlite:///{Path(tmp) / 'live.db'}", args.backups, Path(tmp))
         if args.pg:
-            admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-            with admin.connect() as conn:
-                conn.execute(text("DROP DATABASE IF EXISTS acplan_bench_backup WITH (FORCE)"))
-                conn.execute(text("CREATE DATABASE acplan_bench_backup"))
-            try:
-                run(args.pg.rsplit("/", 1)[0] + "/acplan_bench_backup", args.backups, Path(tmp))
-            finally:
-                with admin.connect() as conn:
-                    conn.execute(text("DROP DATABASE IF EXISTS acplan_bench_backup WITH (FORCE)"))
+            with scratch_database(args.pg, "acplan_bench_backup") as url:
+                run(url, args.backups, Path(tmp))
 
 
 if __name__ == "__main__":

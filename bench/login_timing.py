@@ -18,12 +18,12 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
-from sqlalchemy import create_engine, text  # noqa: E402
 from sqlmodel import Session  # noqa: E402
 
 from acplan.access import Actor  # noqa: E402
 from acplan.db import make_engine, migrate  # noqa: E402
 from acplan.monitoring import signin, users  # noqa: E402
+from bench.scratch import scratch_database  # noqa: E402
 
 STATES = {"existing": "bench-member", "disabled": "bench-gone", "unknown": "bench-nobody"}
 
@@ -34,15 +34,8 @@ def main() -> None:
     parser.add_argument("--pg", default=None, help="PostgreSQL admin URL, e.g. postgresql+psycopg://postgres@127.0.0.1/test")
     args = parser.parse_args()
     if args.pg:
-        admin = create_engine(args.pg, isolation_level="AUTOCOMMIT")
-        with admin.connect() as conn:
-            conn.execute(text("DROP DATABASE IF EXISTS acplan_bench_login WITH (FORCE)"))
-            conn.execute(text("CREATE DATABASE acplan_bench_login"))
-        try:
-            run(args.pg.rsplit("/", 1)[0] + "/acplan_bench_login", args.tries)
-        finally:
-            with admin.connect() as conn:
-                conn.execute(text("DROP DATABASE IF EXISTS acplan_bench_login WITH (FORCE)"))
+        with scratch_database(args.pg, "acplan_bench_login") as url:
+            run(url, args.tries)
     else:
         run(f"sqlite:///{tempfile.mkdtemp()}/bench.db", args.tries)
 

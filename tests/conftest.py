@@ -95,6 +95,16 @@ def loaded_engine(tmp_path: Path, template_root: Path):
 
 
 @pytest.fixture
+def app_engine(loaded_engine, monkeypatch):
+    """`loaded_engine`, and the app (AppTest) pointed at the same store with its caches empty before and after."""
+    from tests.apptest import clear_caches
+    monkeypatch.setenv("ACPLAN_DATABASE_URL", str(loaded_engine.url))
+    clear_caches()
+    yield loaded_engine
+    clear_caches()
+
+
+@pytest.fixture
 def pg_url():
     """A fresh PostgreSQL schema-less database for one test, dropped afterwards."""
     try:

@@ -7,18 +7,14 @@ from sqlmodel import Session, select
 from acplan.errors import NotAllowed
 from acplan.monitoring import findings, rounds
 from acplan.monitoring.models import AppUser, EvaluationRound, Finding
-from tests.apptest import clear_caches, run_page
-from tests.conftest import loaded_store
+from tests.apptest import run_page
 from tests.factories import OPERATOR, as_actor, open_round, plan_id, project_id, user
 
 
 @pytest.fixture
-def store(tmp_path, template_root, monkeypatch):
-    url = loaded_store(tmp_path / "acplan.db", template_root)
-    monkeypatch.setenv("ACPLAN_DATABASE_URL", url)
-    from acplan.db import make_engine
-    engine = make_engine(url)
-    with Session(engine) as s:
+def store(app_engine):
+    """Round 2567-1 open with one public finding that has a unit's response; a secretary and a member."""
+    with Session(app_engine) as s:
         user(s, "sec1", "secretary")
         user(s, "m1")
         rnd = open_round(s)
@@ -26,10 +22,7 @@ def store(tmp_path, template_root, monkeypatch):
             "text": "ไม่มีรายงานการประชุม", "severity": "high", "project_id": project_id(s, 1), "visibility": "public",
             "unit_response": "ส่งรายงานแล้ว"}))
         s.commit()
-    clear_caches()
-    yield engine
-    clear_caches()
-    engine.dispose()
+    return app_engine
 
 
 def signed_in(username: str):

@@ -12,21 +12,15 @@ from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, pr
 
 
 @pytest.fixture
-def store(tmp_path, template_root, monkeypatch):
+def store(app_engine):
     """A store of this test's own: the loaded plan, four accounts and round 2567-1 open."""
-    url = loaded_store(tmp_path / "acplan.db", template_root)
-    monkeypatch.setenv("ACPLAN_DATABASE_URL", url)
-    engine = make_engine(url)
-    with Session(engine) as s:
+    with Session(app_engine) as s:
         for name, role in (("sec", "secretary"), ("m1", "committee"), ("m2", "committee"), ("council1", "council")):
             user(s, name, role)
         rounds.create_round(session=s, actor=OPERATOR, plan_id=plan_id(s), fiscal_year_be=2567, round_no=1, today=TODAY)
         rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="open")
         s.commit()
-    clear_caches()
-    yield engine
-    clear_caches()
-    engine.dispose()
+    return app_engine
 
 
 def score_all(engine, username: str = "m1", *, publish: bool = False) -> None:
