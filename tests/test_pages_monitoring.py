@@ -5,7 +5,7 @@ from sqlmodel import Session, select
 
 from acplan.db import make_engine
 from acplan.monitoring import entries, rounds
-from acplan.monitoring.models import AppUser, EvaluationRound
+from acplan.monitoring.models import AppUser, AuditLog, EvaluationRound
 from tests.apptest import clear_caches, run_page, texts
 from tests.conftest import loaded_store
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
@@ -110,6 +110,7 @@ def _grid_edit(db_url: str, edited_rows: dict) -> None:
     grid.save_edits("grid", frame, rnd.id, actor, "th")
     for level, message in st.session_state[grid.MESSAGES_KEY]:
         st.text(f"{level}: {message}")
+    st.text(f"redrawn: {st.session_state.get('grid_generation', 0)}")
 
 
 def test_grid_edits_are_saved_through_the_grids_own_save_path(store):
@@ -121,7 +122,8 @@ def test_grid_edits_are_saved_through_the_grids_own_save_path(store):
     assert not at.exception
     shown = [e.value for e in at.text]
     assert shown[0] == "success: บันทึกร่างลำดับที่ 1 แล้ว"
-    assert shown[1].startswith("error: ลำดับที่ 2:") and "คะแนน" in shown[1]
+    assert shown[1] == "error: ลำดับที่ 2: คะแนน (score): คะแนน “9” ต้องเป็นเลขจำนวนเต็ม 1–5"
+    assert shown[-1] == "redrawn: 0"  # a refused cell keeps what was typed: the grid is not drawn anew
     with Session(store) as s:
         saved = entries.entries_frame(session=s, actor=OPERATOR, round_id=s.exec(select(EvaluationRound)).one().id)
     assert saved[["number", "status", "progress_pct", "score", "spent_thb"]].values.tolist() == \
@@ -233,3 +235,35 @@ def test_a_busy_database_says_in_thai_that_nothing_was_saved(store, monkeypatch)
     assert "• ฐานข้อมูลไม่ว่างหรือเชื่อมต่อไม่ได้ชั่วขณะ: ยังไม่ได้บันทึก กรุณาลองอีกครั้ง" in [e.value for e in at.text]
     with Session(store) as s:
         assert {e.state for e in s.exec(select(entries.ScoreEntry))} == {"draft"}
+
+
+def _grid_run(store, edits: dict) -> list[str]:
+    from streamlit.testing.v1 import AppTest
+    at = AppTest.from_function(_grid_edit, args=(str(store.url), edits), default_timeout=60).run()
+    assert not at.exception
+    return [e.value for e in at.text]
+
+
+def test_the_grid_refuses_values_outside_the_rules_and_stores_none_of_them(store):
+    shown = _grid_run(store, {"0": {"status_label": "อยู่ระหว่างดำเนินการ", "score": 7},
+                              "1": {"status_label": "อยู่ระหว่างดำเนินการ", "progress_pct": 150, "score": 3},
+                              "2": {"status_label": "อยู่ระหว่างดำเนินการ", "score": 3, "spent_thb": -5000}})
+    assert shown == [
+        "error: ลำดับที่ 1: คะแนน (score): คะแนน “7” ต้องเป็นเลขจำนวนเต็ม 1–5",
+        "error: ลำดับที่ 2: ความก้าวหน้า (progress_pct): ความก้าวหน้า “150” ต้องเป็นจำนวนเต็ม 0–100",
+        "error: ลำดับที่ 3: ใช้จ่ายจริง (spent_thb): ค่าใช้จ่าย “-5000” ต้องเป็นจำนวนเต็มบาท ไม่ติดลบ",
+        "redrawn: 0"]
+    with Session(store) as s:
+        assert s.exec(select(entries.ScoreEntry)).all() == []
+
+
+def test_an_edit_writes_only_the_rows_whose_values_changed(store):
+    first = {"0": {"status_label": "อยู่ระหว่างดำเนินการ", "score": 4}}
+    assert _grid_run(store, first)[0] == "success: บันทึกร่างลำดับที่ 1 แล้ว"
+    # the editor's state still holds the first edit when the second is made
+    shown = _grid_run(store, first | {"1": {"status_label": "อยู่ระหว่างดำเนินการ", "score": 3}})
+    assert shown == ["success: บันทึกร่างลำดับที่ 2 แล้ว", "redrawn: 1"]
+    with Session(store) as s:
+        saved = entries.entries_frame(session=s, actor=OPERATOR, round_id=s.exec(select(EvaluationRound)).one().id)
+        assert saved[["number", "score", "version"]].values.tolist() == [[1, 4, 1], [2, 3, 1]]
+        assert len(s.exec(select(AuditLog).where(AuditLog.action == "entry.save")).all()) == 2

@@ -61,9 +61,11 @@ def editor_columns(lang: str) -> dict:
         "name_th": st.column_config.TextColumn(t("col_name", lang), disabled=True, width="medium"),
         "status_label": st.column_config.SelectboxColumn(t("col_status", lang), options=statuses, width="medium"),
         "reason_label": st.column_config.SelectboxColumn(t("colname_not_possible_reason", lang), options=reasons),
-        "progress_pct": st.column_config.NumberColumn(t("col_progress", lang), min_value=0, max_value=100, step=1),
-        "score": st.column_config.NumberColumn(t("colname_score", lang), min_value=1, max_value=5, step=1),
-        "spent_thb": st.column_config.NumberColumn(t("col_spent", lang), min_value=0, step=1, format="localized"),
+        # No min/max here: the editor would clamp 7 to 5 or drop a minus sign without a word. What is typed
+        # reaches the service, which refuses it with the same message the Excel import gives.
+        "progress_pct": st.column_config.NumberColumn(t("col_progress", lang), step=1),
+        "score": st.column_config.NumberColumn(t("colname_score", lang), step=1),
+        "spent_thb": st.column_config.NumberColumn(t("col_spent", lang), step=1, format="localized"),
         "comment": st.column_config.TextColumn(t("col_comment", lang), max_chars=entries.MAX_COMMENT_CHARS, width="large"),
         "state_label": st.column_config.TextColumn(t("col_entry_state", lang), disabled=True),
         "previous_label": st.column_config.TextColumn(t("col_previous_round", lang), disabled=True),
@@ -87,20 +89,22 @@ def _values(row: pd.Series, lang: str) -> dict:
     statuses = {t(f"status_{s}", lang): s for s in entries.STATUSES}
     reasons = {t(f"reason_{r}", lang): r for r in entries.REASONS}
 
-    def whole(v):
-        return None if v is None or pd.isna(v) else int(v)
+    def whole(v):  # a value that is not whole is passed on as it is, for the service to refuse
+        if v is None or pd.isna(v):
+            return None
+        return int(v) if float(v).is_integer() else v
     return {"status": statuses.get(row["status_label"]), "not_possible_reason": reasons.get(row["reason_label"]),
             "progress_pct": whole(row["progress_pct"]), "score": whole(row["score"]), "spent_thb": whole(row["spent_thb"]),
             "comment": row["comment"] if isinstance(row["comment"], str) else ""}
 
 
 def _save(actor: Actor, round_id: int, project_id: int, values: dict, version: int | None):
-    """The write of one item's entry, for `attempt`: the member and round re-read in the write's own session."""
-    def write(session: Session):
+    """The write of one item's entry, for `attempt` (its new version): member and round re-read in its own session."""
+    def write(session: Session) -> int:
         entry_in = entries.parse_entry(values)
         return entries.save_entry(session=session, actor=actor, member=session.get(AppUser, actor.user_id),
                                   rnd=session.get(EvaluationRound, round_id), project_id=project_id, entry_in=entry_in,
-                                  expected_version=version)
+                                  expected_version=version).version
     return write
 
 
@@ -114,19 +118,38 @@ def refresh_grid() -> None:
 
 
 def save_edits(key: str, frame: pd.DataFrame, round_id: int, actor: Actor, lang: str) -> None:
-    """on_change of the grid: save each edited row as the member's draft, one transaction per row."""
+    """on_change of the grid: save each edited row whose values differ from what is stored, one transaction each.
+
+    The editor's state holds every edit since the grid was drawn; a row is written only when what it now says
+    differs from the store, so an edit writes (and audits) one entry, not every entry edited before it. A
+    refused value is not stored, and the grid is then not redrawn, so the cell keeps what was typed until
+    it is corrected.
+    """
     edited = st.session_state[key]["edited_rows"]
-    messages = []
+    versions = st.session_state.setdefault(f"{key}_versions", {})  # versions this grid itself has since written
+    with Session(state.engine()) as session:
+        stored = member_frame(session, actor, session.get(EvaluationRound, round_id), lang)
+    messages, refused = [], False
     for position, changes in edited.items():
-        row = frame.iloc[int(position)].copy()
+        number = int(frame.index[int(position)])
+        row = stored.loc[number].copy()
         for column, value in changes.items():
             row[column] = value
-        number = int(frame.index[int(position)])
-        _, issues = attempt(_save(actor, round_id, int(row["project_id"]), _values(row, lang), _version(row)))
-        messages += [("error", f"{t('project_heading', lang, no=number)}: {describe(i, lang)}") for i in issues] \
-            or [("success", t("grid_saved", lang, number=number))]
+        values = _values(row, lang)
+        if values == _values(stored.loc[number], lang):
+            continue  # what the row says is already stored: nothing to write
+        version = versions.get(number, _version(frame.loc[number]))
+        saved_version, issues = attempt(_save(actor, round_id, int(row["project_id"]), values, version))
+        if issues:
+            refused = True
+            messages += [("error", f"{t('project_heading', lang, no=number)}: {describe(i, lang)}") for i in issues]
+        else:
+            versions[number] = saved_version
+            messages.append(("success", t("grid_saved", lang, number=number)))
     st.session_state[MESSAGES_KEY] = messages
-    refresh_grid()
+    if not refused:
+        st.session_state.pop(f"{key}_versions", None)
+        refresh_grid()
 
 
 def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str) -> None:
