@@ -163,3 +163,28 @@ def test_thai_and_full_width_digits_and_thousands_separators_are_read(ctx, cells
     assert scoresheet.import_sheet(session=s, actor=OPERATOR, rnd=rnd, member=member, data=data) == 1
     saved = s.exec(select(ScoreEntry)).one()
     assert (saved.progress_pct, saved.score, saved.spent_thb) == expected
+
+
+def test_a_prefilled_rounds_template_imports_with_its_untouched_carried_rows_left_as_drafts(loaded_engine):
+    from acplan.monitoring import entries, rounds
+    from tests.factories import as_actor, entry_values, plan_id, project_id
+    with Session(loaded_engine) as s:
+        member = user(s, "m1")
+        first = open_round(s, "2567-1")
+        for n in range(1, 31):
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=first, project_id=project_id(s, n),
+                               entry_in=entries.parse_entry(entry_values(status="in_progress", progress=40)),
+                               expected_version=None)
+        entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=first)
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="close")
+        second = open_round(s, "2567-2")  # pre-filled: 30 carried drafts with status and progress, no score
+        template = scoresheet.member_template(session=s, actor=OPERATOR, rnd=second, member=member)
+        with pytest.raises(InvalidInput) as err:  # unchanged: nothing to import, and no row is called wrong
+            scoresheet.import_sheet(session=s, actor=OPERATOR, rnd=second, member=member, data=template)
+        assert [i.code for i in err.value.issues] == ["sheet_no_rows"]
+        filled = workbook_bytes(set_cells(E2=100, F2=5, C2="ดำเนินการแล้วเสร็จ", F3=4), template)
+        assert scoresheet.import_sheet(session=s, actor=OPERATOR, rnd=second, member=member, data=filled) == 2
+        states = {e.state for e in s.exec(select(ScoreEntry).where(ScoreEntry.round_id == second.id))}
+        assert states == {"submitted", "draft"}
+        assert len(s.exec(select(ScoreEntry).where(ScoreEntry.round_id == second.id,
+                                                   ScoreEntry.state == "draft")).all()) == 28

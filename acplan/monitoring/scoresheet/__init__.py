@@ -59,16 +59,33 @@ def check_rows(rows: list[dict], known: dict[int, int]) -> tuple[list[tuple[int,
     return parsed, issues
 
 
+def _untouched_carried(session: Session, rnd: EvaluationRound, member: AppUser, known: dict[int, int], row: dict) -> bool:
+    """A row of a pre-filled round's template that still says exactly what was carried forward into it.
+
+    Such a row stays the member's draft: the template can be imported again unchanged (SCORING.md §1).
+    """
+    number = whole_number(row.get("project_no"))
+    if number not in known:
+        return False
+    entry = get_entry(session=session, round_id=rnd.id, project_id=known[number], member_id=member.id)
+    if entry is None or not entry.carried_forward or entry.state != EntryState.DRAFT:
+        return False
+    values, issues = parse_row(row)
+    return not issues and (values["status"], values["not_possible_reason"], values["progress_pct"], values["score"],
+                           values["spent_thb"], values["comment"]) == \
+        (entry.status, entry.not_possible_reason, entry.progress_pct, entry.score, entry.spent_thb, entry.comment)
+
+
 def import_sheet(*, session: Session, actor: Actor, rnd: EvaluationRound, member: AppUser, data: bytes) -> int:
     """Import a filled sheet as the member's submitted entries: every row valid, or nothing is written.
 
     A member imports their own sheet; the operator may import a member's sheet for them.
     """
     member_may_write(session, actor, member, rnd, on_behalf=True)
-    rows = read_rows(data)
+    known = {i.number: i.id for i in list_item_refs(session=session, plan_id=rnd.plan_id)}
+    rows = [row for row in read_rows(data) if not _untouched_carried(session, rnd, member, known, row)]
     if not rows:
         raise InvalidInput(Issue("sheet_no_rows"))
-    known = {i.number: i.id for i in list_item_refs(session=session, plan_id=rnd.plan_id)}
     parsed, issues = check_rows(rows, known)
     if issues:
         raise InvalidInput(*issues)
