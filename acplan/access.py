@@ -27,6 +27,7 @@ class Permission(StrEnum):
     READ_PUBLISHED = "read_published"
     READ_UNPUBLISHED = "read_unpublished"
     READ_MEMBER_SCORES = "read_member_scores"
+    READ_OPEN_ROUND_SCORES = "read_open_round_scores"
     SCORE = "score"
     IMPORT_MEMBER_SHEET = "import_member_sheet"
     MANAGE_ROUNDS = "manage_rounds"
@@ -45,6 +46,9 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
     Permission.READ_PUBLISHED: frozenset({ANONYMOUS, *_INTERNAL}),
     Permission.READ_UNPUBLISHED: frozenset(_INTERNAL),
     Permission.READ_MEMBER_SCORES: frozenset(_INTERNAL),
+    # Members score independently: while a round is draft or open nobody reads others' scores (only the
+    # server's operator, for support); the results show how many have submitted, not what they gave.
+    Permission.READ_OPEN_ROUND_SCORES: frozenset({Role.OPERATOR}),
     Permission.SCORE: frozenset({Role.COMMITTEE}),
     Permission.IMPORT_MEMBER_SHEET: frozenset({Role.OPERATOR}),
     Permission.MANAGE_ROUNDS: frozenset(_STAFF),

@@ -26,6 +26,8 @@ st.caption(t("results_round_banner", lang, code=code, status=t(f"round_status_{r
              period=f"{fmt.date_long(rnd.period_start, lang)} – {fmt.date_long(rnd.period_end, lang)}")
            + (f" · {t('after_the_fact', lang)}" if rnd.recorded_after_fact else ""))
 
+if evaluation.sealed(actor, rnd.status):
+    st.info(t("results_sealed", lang), icon=":material/lock:")
 overall = scoring.round_result(items)
 c1, c2, c3 = st.columns(3)
 c1.metric(t("metric_round_result", lang), views.score_text(overall), border=True)
@@ -50,7 +52,7 @@ with right:
     st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(items), lang=lang).to_dict(),
                        width="stretch", height=charts.CHART_HEIGHT_PX + 120)
 
-internal = actor.can(Permission.READ_MEMBER_SCORES)
+internal = actor.can(Permission.READ_MEMBER_SCORES) and not evaluation.sealed(actor, rnd.status)
 pdf_col, xlsx_col = st.columns(2)
 for col, fmt_key in ((pdf_col, "pdf"), (xlsx_col, "xlsx")):
     col.download_button(t(f"report_{fmt_key}", lang), lambda k=fmt_key: state.round_report(bundle.plan.id, code, actor, k),

@@ -139,13 +139,20 @@ def test_results_internal_before_publishing_and_public_after(store):
     clear_caches()
     anon = run_page("pages/results.py")
     assert anon.info[0].value == "ยังไม่มีรอบที่เผยแพร่ผล"
-    council = signed_in("council1", "pages/results.py")
-    assert not council.exception
-    shown = texts(council)
-    assert "คะแนนรายกรรมการ (ภายใน ไม่เผยแพร่)" in shown
+    for viewer in ("council1", "m2", "sec"):  # while the round is open, members score independently
+        at = signed_in(viewer, "pages/results.py")
+        assert not at.exception
+        shown = texts(at)
+        assert at.info[0].value.startswith("รอบนี้ยังเปิดรับการประเมิน") and "คะแนนรายกรรมการ" not in shown
+        assert "ผลประเมินภาพรวม (1–5) —" in shown and "ประเมินแล้ว 30 / 30" in shown  # how many, not what
     with Session(store) as s:
-        for action in ("close", "publish"):
-            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="close")
+        s.commit()
+    clear_caches()
+    council = signed_in("council1", "pages/results.py")
+    assert "คะแนนรายกรรมการ (ภายใน ไม่เผยแพร่)" in texts(council)
+    with Session(store) as s:
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="publish")
         s.commit()
     clear_caches()
     anon = run_page("pages/results.py")

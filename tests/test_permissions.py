@@ -122,6 +122,10 @@ CALLS = {
         lambda s, a: entries.entries_frame(session=s, actor=a, round_id=_round(s, "2567-1").id),
         lambda s, a: scoresheet.export_round(session=s, actor=a, rnd=_round(s, "2567-1"), fmt="csv"),
         lambda s, a: users.get_user(session=s, actor=a, username="committee")],
+    "read_open_round_scores": [
+        lambda s, a: evaluation.member_entries(session=s, actor=a, round_id=_round(s, "2568-1").id),
+        lambda s, a: entries.entries_frame(session=s, actor=a, round_id=_round(s, "2568-1").id),
+        lambda s, a: scoresheet.export_round(session=s, actor=a, rnd=_round(s, "2568-1"), fmt="csv")],
     "score": [
         lambda s, a: entries.save_entry(session=s, actor=a, member=_self_or_member(s, a),
                                         rnd=_round(s, "2568-1"), project_id=project_id(s, 1),

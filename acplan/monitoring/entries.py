@@ -188,16 +188,19 @@ def submit_entries(*, session: Session, actor: Actor, member: AppUser, rnd: Eval
     return len(drafts)
 
 
-def _may_read_entries(session: Session, actor: Actor, member_id: int | None) -> None:
-    """A member reads their own entries; everyone else's need `read_member_scores`."""
+def _may_read_entries(session: Session, actor: Actor, round_id: int, member_id: int | None) -> None:
+    """A member reads their own entries; everyone else's need `read_member_scores`, and while the round is
+    open `read_open_round_scores` too (members score independently)."""
     if member_id is None or actor.user_id != member_id:
         authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+        if session.get(EvaluationRound, round_id).status in (RoundStatus.DRAFT, RoundStatus.OPEN):
+            authorize(session=session, actor=actor, permission=Permission.READ_OPEN_ROUND_SCORES)
 
 
 def entries_frame(*, session: Session, actor: Actor, round_id: int, member_id: int | None = None,
                   submitted_only: bool = False) -> pd.DataFrame:
     """The round's entries as a frame: number, member, state, version and the entry fields."""
-    _may_read_entries(session, actor, member_id)
+    _may_read_entries(session, actor, round_id, member_id)
     return read_entries(session=session, round_id=round_id, member_id=member_id, submitted_only=submitted_only)
 
 
@@ -221,7 +224,7 @@ def read_entries(*, session: Session, round_id: int, member_id: int | None = Non
 def indicator_results(*, session: Session, actor: Actor, round_id: int, project_id: int,
                       member_id: int) -> dict[int, dict]:
     """The member's recorded indicator results for one item: indicator id -> actual_value, achieved, note."""
-    _may_read_entries(session, actor, member_id)
+    _may_read_entries(session, actor, round_id, member_id)
     entry = get_entry(session=session, round_id=round_id, project_id=project_id, member_id=member_id)
     if entry is None:
         return {}

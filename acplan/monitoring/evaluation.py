@@ -50,11 +50,33 @@ def _numbers(session: Session, plan_id: int) -> list[int]:
     return list(session.exec(select(PlanItem.number).where(PlanItem.plan_id == plan_id).order_by(PlanItem.number)))
 
 
+SEALED_STATUSES = (RoundStatus.DRAFT, RoundStatus.OPEN)
+# What members gave, hidden while a round is open: only `n`, how many members have submitted, stays.
+SEALED_COLUMNS = ["mean", "mean_exact", "median", "min", "max", "spread", "status", "progress_pct", "spent_thb"]
+
+
+def sealed(actor: Actor, status: RoundStatus) -> bool:
+    """Whether the round's scores are hidden from `actor`: while it is open, members score independently."""
+    return status in SEALED_STATUSES and not actor.can(Permission.READ_OPEN_ROUND_SCORES)
+
+
+def may_read_member_scores(session: Session, actor: Actor, round_id: int) -> None:
+    """Others' entries of a round: `read_member_scores`, and while the round is open `read_open_round_scores`."""
+    authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+    if session.get(EvaluationRound, round_id).status in SEALED_STATUSES:
+        authorize(session=session, actor=actor, permission=Permission.READ_OPEN_ROUND_SCORES)
+
+
 def round_items(*, session: Session, actor: Actor, plan_id: int, round_id: int) -> pd.DataFrame:
-    """Per item of the plan, the round's aggregate of submitted entries (SCORING.md §3)."""
-    _may_read_round(session, actor, session.get(EvaluationRound, round_id).status)
+    """Per item of the plan, the round's aggregate of submitted entries (SCORING.md §3); while the round is
+    open, only how many members have submitted each item (members score independently)."""
+    status = session.get(EvaluationRound, round_id).status
+    _may_read_round(session, actor, status)
     entries = read_entries(session=session, round_id=round_id, submitted_only=True)
-    return scoring.item_results(entries, _numbers(session, plan_id))
+    items = scoring.item_results(entries, _numbers(session, plan_id))
+    if sealed(actor, status):
+        items = items.assign(**{c: None for c in SEALED_COLUMNS}, flag=False, provisional=False)
+    return items
 
 
 def results_over_rounds(*, session: Session, actor: Actor, plan_id: int, rounds: list[RoundInfo]) -> pd.DataFrame:
@@ -86,8 +108,8 @@ def status_distribution(items: pd.DataFrame) -> pd.DataFrame:
 
 
 def member_entries(*, session: Session, actor: Actor, round_id: int) -> pd.DataFrame:
-    """Every member's submitted entries of a round; never shown to anonymous visitors."""
-    authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+    """Every member's submitted entries of a round; never shown to anonymous visitors, nor while the round is open."""
+    may_read_member_scores(session, actor, round_id)
     return read_entries(session=session, round_id=round_id, submitted_only=True)
 
 

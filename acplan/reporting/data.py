@@ -65,7 +65,7 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
         findings=findings_frame(session=session, actor=actor if internal else Actor.anonymous(), round_ids=[rnd.id]),
         targets=yearly.list_targets(session=session, plan_id=plan_id),
         budget_by_dim_year=figures.budget_by_dimension_year(projects, budget))
-    if internal:
+    if internal and not evaluation.sealed(actor, rnd.status):
         data.members = list(session.exec(
             select(AppUser.display_name).join(ScoreEntry, ScoreEntry.member_id == AppUser.id)
             .where(ScoreEntry.round_id == rnd.id, ScoreEntry.state == EntryState.SUBMITTED).distinct()

@@ -15,7 +15,6 @@ from acplan.access import Actor, Permission, Role
 from acplan.i18n import LANGS, t
 from acplan.monitoring import evaluation as ev
 from acplan.monitoring import yearly
-from acplan.monitoring.auth import authorize
 from acplan.plan import figures, queries
 from acplan.plan.filters import ProjectFilter, apply_filter, search_index
 from acplan.plan.load import init_store
@@ -131,8 +130,11 @@ def filtered_projects(plan_id: int, flt: ProjectFilter) -> pd.DataFrame:
 
 
 def _viewer(actor: Actor) -> Actor:
-    """What a cached read depends on: whether the actor may read unpublished rounds (one cache entry per kind)."""
-    return Actor("viewer", Role.OPERATOR) if actor.can(Permission.READ_UNPUBLISHED) else Actor.anonymous()
+    """What a cached read depends on (one cache entry per kind): whether the actor may read unpublished rounds,
+    and whether it may read the scores of a round still open."""
+    if actor.can(Permission.READ_OPEN_ROUND_SCORES):
+        return Actor("viewer", Role.OPERATOR)
+    return Actor("viewer", Role.COUNCIL) if actor.can(Permission.READ_UNPUBLISHED) else Actor.anonymous()
 
 
 def evaluation(plan_id: int, actor: Actor) -> tuple[list, pd.DataFrame]:
@@ -151,7 +153,7 @@ def _evaluation(plan_id: int, viewer: Actor) -> tuple[list, pd.DataFrame]:
 def member_entries(round_id: int, actor: Actor) -> pd.DataFrame:
     """Every member's submitted entries of a round (checked for the actor, then read through the cache)."""
     with Session(engine()) as session:
-        authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+        ev.may_read_member_scores(session, actor, round_id)
     return _member_entries(round_id)
 
 

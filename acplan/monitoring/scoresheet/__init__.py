@@ -2,10 +2,9 @@
 
 from sqlmodel import Session
 
-from acplan.access import Actor, Permission
+from acplan.access import Actor
 from acplan.errors import InvalidInput, Issue
 from acplan.monitoring import rounds, scoring
-from acplan.monitoring.auth import authorize
 from acplan.monitoring.entries import (
     EntryIn,
     entries_frame,
@@ -15,6 +14,7 @@ from acplan.monitoring.entries import (
     read_entries,
     save_entry,
 )
+from acplan.monitoring.evaluation import may_read_member_scores
 from acplan.monitoring.models import AppUser, EntryState, EvaluationRound
 from acplan.monitoring.scoresheet.workbook import (
     export_csv,
@@ -99,7 +99,7 @@ def import_sheet(*, session: Session, actor: Actor, rnd: EvaluationRound, member
 
 def export_round(*, session: Session, actor: Actor, rnd: EvaluationRound, fmt: str) -> bytes:
     """Per-member rows (and, in a workbook, per-item aggregates) of a round's submitted entries."""
-    authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+    may_read_member_scores(session, actor, rnd.id)
     entries = read_entries(session=session, round_id=rnd.id, submitted_only=True)
     code = rounds.round_code(rnd)
     if fmt == "csv":
