@@ -15,6 +15,7 @@ bundle = state.require_plan()
 actor = session.require(Permission.MANAGE_ROUNDS)
 plan = bundle.plan
 frame.header(t("rounds_page_title", lang))
+actions.show_flash()
 with Session(state.engine()) as s:
     all_rounds = rounds.list_rounds(session=s, actor=actor, plan_id=plan.id)
 codes = [rounds.round_code(r) for r in all_rounds]
@@ -40,21 +41,45 @@ with create.form("round_create", enter_to_submit=False, border=True):
         if code := actions.run(lambda s: rounds.round_code(rounds.create_round(
                 session=s, actor=actor, plan_id=plan.id, fiscal_year_be=fy, round_no=no, today=clock.today(),
                 prefill=prefill, bring_forward=carry)), lang):
-            st.success(t("round_created", lang, code=code))
+            actions.flash(t("round_created", lang, code=code))
             st.rerun()
 
 with change.container(border=True):
     st.subheader(t("round_actions", lang))
     if codes:
         code = st.selectbox(t("round_select", lang), codes, index=len(codes) - 1, key="act_round")
-        reason = st.text_area(t("reopen_reason", lang), key="reopen_reason", max_chars=1000)
-        buttons = [*st.columns(2), *st.columns(2)]
-        for col, action in zip(buttons, ("open", "close", "publish", "reopen"), strict=True):
-            if col.button(t(f"action_{action}", lang), key=f"round_{action}", width="stretch"):
-                done = actions.run(lambda s, a=action: rounds.transition(session=s, actor=actor, plan_id=plan.id,
-                                                                         code=code, action=a, reason=reason), lang)
-                if done:
-                    st.rerun()
+        rnd = all_rounds[codes.index(code)]
+        st.caption(t("round_status_now", lang, status=t(f"round_status_{rnd.status}", lang)))
+        allowed = [a for a, (sources, _) in rounds.TRANSITIONS.items()
+                   if rnd.status in sources and actor.can(rounds.PERMISSION[a])]
+        reason = st.text_area(t("reopen_reason", lang), key="reopen_reason", max_chars=1000) \
+            if "reopen" in allowed else None
+        for col, action in zip(st.columns(max(len(allowed), 1)), allowed, strict=False):
+            if col.button(t(f"action_{action}", lang), key=f"round_{action}", width="stretch",
+                          type="primary" if action in ("open", "publish") else "secondary"):
+                actions.ask("round_confirm", (code, action))
+        if (pending := actions.asked("round_confirm")) and pending[0] == code and pending[1] in allowed:
+            action = pending[1]
+            with Session(state.engine()) as s:
+                done = rounds.completeness(session=s, actor=actor, plan_id=plan.id, code=code)
+            lines = [t(f"round_effect_{action}", lang),
+                     t("round_confirm_counts", lang, scored=len(done.items_scored), items=done.items,
+                       submitted=len(done.members_submitted), members=len(done.members))]
+            incomplete = action in ("close", "publish") and bool(done.items_unscored or done.members_missing)
+            if incomplete and done.items_unscored:
+                lines.append(t("round_confirm_unscored", lang, numbers=", ".join(str(n) for n in done.items_unscored)))
+            if incomplete and done.members_missing:
+                lines.append(t("round_confirm_missing", lang, names=", ".join(done.members_missing)))
+            target = t(f"round_status_{rounds.TRANSITIONS[action][1]}", lang)
+            actions.confirm(
+                "round_confirm", t("round_confirm_title", lang, action=t(f"action_{action}", lang), code=code),
+                lines, t(f"action_{action}", lang),
+                lambda s: rounds.transition(session=s, actor=actor, plan_id=plan.id, code=code, action=action,
+                                            reason=reason),
+                lang, done=t("round_changed", lang, code=code, status=target),
+                acknowledge=t("round_confirm_ack", lang) if incomplete else None)
+        if not allowed:
+            st.caption(t("round_no_actions", lang))
 
 st.subheader(t("yearly_results", lang))
 with st.form("yearly", enter_to_submit=False, border=True):

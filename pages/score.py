@@ -17,6 +17,7 @@ actor = session.require(Permission.SCORE)
 with Session(state.engine()) as s:
     open_rounds = rounds.list_rounds(session=s, actor=actor, plan_id=bundle.plan.id, statuses=(RoundStatus.OPEN,))
 frame.header(t("nav_score", lang))
+actions.show_flash()
 if not open_rounds:
     st.info(t("no_open_round", lang))
     st.stop()
@@ -47,12 +48,17 @@ st.data_editor(grid.editor_frame(df, lang), key=key, width="stretch", placeholde
                column_config=grid.editor_columns(lang), num_rows="fixed", height=min(44 * (len(df) + 1), 720),
                on_change=grid.save_edits, args=(key, df, rnd.id, actor, lang))
 
+drafts = int((df["state"] == "draft").sum())
 if st.button(t("submit_entries", lang), type="primary", icon=":material/send:", key="submit_entries"):
-    n = actions.run(mine(lambda s, member, r: entries.submit_entries(session=s, actor=actor, member=member, rnd=r)), lang)
-    if n is not None:
-        st.session_state[grid.MESSAGES_KEY] = [("success", t("submitted_ok", lang, n=n) if n else t("nothing_to_submit", lang))]
-        grid.refresh_grid()
-        st.rerun()
+    actions.ask("submit_confirm", code)
+if actions.asked("submit_confirm") == code:
+    actions.confirm("submit_confirm", t("submit_confirm_title", lang, code=code),
+                    [t("submit_confirm_counts", lang, n=drafts, total=len(df), unscored=len(df) - scored),
+                     t("submit_confirm_effect", lang)],
+                    t("submit_entries", lang),
+                    mine(lambda s, member, r: entries.submit_entries(session=s, actor=actor, member=member, rnd=r)),
+                    lang, done=t("submitted_ok", lang, n=drafts) if drafts else t("nothing_to_submit", lang),
+                    after=grid.refresh_grid)
 
 with st.expander(t("detail_form", lang), icon=":material/edit_note:"):
     grid.detail_form(df, rnd, actor, lang)
@@ -64,8 +70,15 @@ with st.expander(t("sheet_section", lang), icon=":material/table_view:"):
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template")
     upload = st.file_uploader(t("upload_sheet", lang), type=["xlsx"], key="upload_sheet", max_upload_size=MAX_UPLOAD_MB)
     if upload is not None and st.button(t("import_button", lang), key="import_sheet"):
-        n = actions.run(mine(lambda s, member, r: scoresheet.import_sheet(session=s, actor=actor, rnd=r, member=member,
-                                                                           data=upload.getvalue())), lang,
-                        headline="import_failed")
-        if n is not None:
-            st.success(t("import_ok", lang, n=n))
+        actions.ask("import_confirm", code)
+    if upload is not None and actions.asked("import_confirm") == code:
+        rows, issues = scoresheet.count_rows(upload.getvalue())
+        if issues:
+            actions.show_issues(issues, lang, "import_failed")
+        else:
+            actions.confirm("import_confirm", t("import_confirm_title", lang, code=code),
+                            [t("import_confirm_counts", lang, n=rows), t("submit_confirm_effect", lang)],
+                            t("import_button", lang),
+                            mine(lambda s, member, r: scoresheet.import_sheet(session=s, actor=actor, rnd=r,
+                                                                              member=member, data=upload.getvalue())),
+                            lang, done=t("import_ok", lang, n=rows), after=grid.refresh_grid)

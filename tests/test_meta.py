@@ -105,7 +105,7 @@ ENUM_KEYS = {"status_": mon.ImplementationStatus, "reason_": mon.NotPossibleReas
              "visibility_": mon.Visibility, "entry_state_": mon.EntryState, "kind_": plan_models.ItemKind,
              "level_": plan_models.RiskLevel, "indicator_": plan_models.IndicatorKind, "cmp_": plan_models.Comparison}
 DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in enum} | \
-    {f"action_{a}" for a in rounds.TRANSITIONS} | {"kind_none"} | \
+    {f"action_{a}" for a in rounds.TRANSITIONS} | {f"round_effect_{a}" for a in rounds.TRANSITIONS} | {"kind_none"} | \
     {f"audit_broken_{w}" for w in chain.ROW_PROBLEMS} | \
     {f"sheet_col_{k}" for k in [*(k for k, _ in workbook.TEMPLATE_COLUMNS), *workbook.AGGREGATE_COLUMNS, "round", "member"]}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).

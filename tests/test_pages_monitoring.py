@@ -88,6 +88,8 @@ def test_member_submits_every_draft_from_the_score_page(store):
     at.run()
     assert at.subheader[0].value == "ให้คะแนนแล้ว 30 จาก 30 รายการ (ส่งแล้ว 0)"
     at.button(key="submit_entries").click().run()
+    assert "ส่ง 30 จาก 30 รายการ — อีก 0 รายการยังไม่ได้ให้คะแนน" in [e.value for e in at.text]
+    at.button(key="submit_confirm_yes").click().run()
     assert at.subheader[0].value == "ให้คะแนนแล้ว 30 จาก 30 รายการ (ส่งแล้ว 30)"
     assert "ส่งแล้ว 30 รายการ" in texts(at)
 
@@ -232,8 +234,9 @@ def test_a_busy_database_says_in_thai_that_nothing_was_saved(store, monkeypatch)
     at = signed_in("m1", "pages/score.py")
     holder = sqlite3.connect(str(store.url.database), isolation_level=None)
     holder.execute("BEGIN IMMEDIATE")
+    at.button(key="submit_entries").click().run()
     try:
-        at.button(key="submit_entries").click().run()
+        at.button(key="submit_confirm_yes").click().run()
     finally:
         holder.execute("ROLLBACK")
         holder.close()
@@ -274,3 +277,33 @@ def test_an_edit_writes_only_the_rows_whose_values_changed(store):
         saved = entries.entries_frame(session=s, actor=OPERATOR, round_id=s.exec(select(EvaluationRound)).one().id)
         assert saved[["number", "score", "version"]].values.tolist() == [[1, 4, 1], [2, 3, 1]]
         assert len(s.exec(select(AuditLog).where(AuditLog.action == "entry.save")).all()) == 2
+
+
+def test_the_round_page_offers_what_the_state_allows_and_confirms_with_the_numbers(store):
+    with Session(store) as s:  # m1 scores and submits items 1–10 only; m2 nothing
+        member = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
+        rnd = s.exec(select(EvaluationRound)).one()
+        for n in range(1, 11):
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, n),
+                               entry_in=entries.parse_entry(entry_values()), expected_version=None)
+        entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
+        s.commit()
+    clear_caches()
+    at = signed_in("sec", "pages/rounds.py")
+    assert not at.exception
+    assert [b.key for b in at.button if (b.key or "").startswith("round_")] == ["round_close"]  # open: only close
+    at.button(key="round_close").click().run()
+    shown = [e.value for e in at.text]
+    assert "ให้คะแนนแล้ว 10 จาก 30 รายการ · กรรมการส่งครบ 0 จาก 2 คน" in shown
+    assert "รายการที่ยังไม่มีผู้ให้คะแนน: ลำดับที่ " + ", ".join(str(n) for n in range(11, 31)) in shown
+    assert "กรรมการที่ยังส่งไม่ครบ: ผู้ใช้ m1, ผู้ใช้ m2" in shown
+    assert at.button(key="round_confirm_yes").disabled  # incomplete: the secretary must say so first
+    with Session(store) as s:
+        assert s.exec(select(EvaluationRound)).one().status == "open"
+    at.checkbox(key="round_confirm_ack").check().run()
+    at.button(key="round_confirm_yes").click().run()
+    assert not at.exception
+    assert at.success[0].value == "เปลี่ยนสถานะแล้ว: รอบ 2567-1 ปิดรอบแล้ว"
+    with Session(store) as s:
+        assert s.exec(select(EvaluationRound)).one().status == "closed"
+    assert [b.key for b in at.button if (b.key or "").startswith("round_")] == ["round_publish", "round_reopen"]

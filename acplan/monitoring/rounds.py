@@ -1,17 +1,18 @@
 """Evaluation rounds: create (optionally pre-filled), open, close, publish, reopen; SCORING.md §1."""
 
 import re
+from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
-from acplan.access import Actor, Permission
+from acplan.access import Actor, Permission, Role
 from acplan.errors import InvalidInput, Issue, NotAllowed, NotFound
 from acplan.format import BE_OFFSET
 from acplan.monitoring import audit, chain, findings
 from acplan.monitoring.auth import authorize
-from acplan.monitoring.models import EntryState, EvaluationRound, RoundStatus, ScoreEntry
-from acplan.plan.models import Plan
+from acplan.monitoring.models import AppUser, EntryState, EvaluationRound, RoundStatus, ScoreEntry
+from acplan.plan.models import Plan, PlanItem
 
 CODE = re.compile(r"^(\d{4})-([12])$")
 ROUND_NUMBERS = (1, 2)
@@ -148,3 +149,37 @@ def transition(*, session: Session, actor: Actor, plan_id: int, code: str, actio
     audit.record(session, actor=actor.username, action=f"round.{action}", entity="round", entity_id=code, before=before,
                  after=audit.snapshot(rnd), reason=(reason or "").strip() or None)
     return rnd
+
+
+@dataclass(frozen=True)
+class Completeness:
+    """How far a round has got, in counts and names, never scores (what the secretary sees before closing)."""
+
+    items: int
+    items_scored: list[int]  # item numbers with at least one submitted entry
+    members: list[str]  # display names of the active committee members
+    members_submitted: list[str]  # … who have submitted every item
+
+    @property
+    def items_unscored(self) -> list[int]:
+        return [n for n in range(1, self.items + 1) if n not in set(self.items_scored)]
+
+    @property
+    def members_missing(self) -> list[str]:
+        return [m for m in self.members if m not in set(self.members_submitted)]
+
+
+def completeness(*, session: Session, actor: Actor, plan_id: int, code: str) -> Completeness:
+    """Which items have a submitted entry and which members have submitted them all, for the round `code`."""
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS)
+    rnd = _get(session, plan_id, code)
+    numbers = list(session.exec(select(PlanItem.number).where(PlanItem.plan_id == plan_id).order_by(PlanItem.number)))
+    submitted = session.exec(select(PlanItem.number, ScoreEntry.member_id).join(PlanItem, PlanItem.id == ScoreEntry.project_id)
+                             .where(ScoreEntry.round_id == rnd.id, ScoreEntry.state == EntryState.SUBMITTED)).all()
+    members = session.exec(select(AppUser).where(AppUser.role == Role.COMMITTEE, AppUser.is_active)
+                           .order_by(AppUser.display_name)).all()
+    per_member: dict[int, set[int]] = {}
+    for number, member_id in submitted:
+        per_member.setdefault(member_id, set()).add(number)
+    return Completeness(len(numbers), sorted({n for n, _ in submitted}), [m.display_name for m in members],
+                        [m.display_name for m in members if len(per_member.get(m.id, set())) == len(numbers)])

@@ -40,3 +40,57 @@ def run(write: Callable[[Session], object], lang: str, headline: str = "input_re
         show_issues(issues, lang, headline)
         return None
     return True if result is None else result
+
+
+FLASH_KEY = "acplan_flash"
+
+
+def flash(message: str) -> None:
+    """A success message for the next run (after `st.rerun()`), shown once by `show_flash`."""
+    st.session_state[FLASH_KEY] = message
+
+
+def show_flash() -> None:
+    if message := st.session_state.pop(FLASH_KEY, None):
+        st.success(message, icon=":material/check_circle:")
+
+
+def ask(key: str, value: object = True) -> None:
+    """Mark the confirmation `key` as asked for: `confirm(key, …)` then shows its dialog on every run until answered."""
+    st.session_state[key] = value
+
+
+def asked(key: str) -> object:
+    return st.session_state.get(key)
+
+
+def confirm(key: str, title: str, lines: list[str], label: str, write: Callable[[Session], object], lang: str, *,
+            done: str, acknowledge: str | None = None, after: Callable[[], None] | None = None) -> None:
+    """The dialog of the confirmation `key` (see `ask`): what will happen, in numbers; the write runs only on its
+    confirm button.
+
+    `acknowledge`, when given, is a box to tick first (e.g. publishing while items are unscored). After the
+    write `after` runs (e.g. to redraw a grid) and the page reruns with `done` as its success message; a refusal
+    is shown in the dialog. Closing the
+    dialog or cancelling forgets the question.
+    """
+    def forget() -> None:
+        st.session_state.pop(key, None)
+
+    @st.dialog(title, on_dismiss=forget)
+    def dialog() -> None:
+        for line in lines:
+            st.text(line)
+        ticked = st.checkbox(acknowledge, key=f"{key}_ack") if acknowledge else True
+        yes, no = st.columns(2)
+        if yes.button(label, type="primary", key=f"{key}_yes", disabled=not ticked, width="stretch"):
+            if run(write, lang) is not None:
+                forget()
+                if after is not None:
+                    after()
+                flash(done)
+                st.rerun()
+        if no.button(t("cancel", lang), key=f"{key}_no", width="stretch"):
+            forget()
+            st.rerun()
+    dialog()

@@ -106,3 +106,11 @@ def export_round(*, session: Session, actor: Actor, rnd: EvaluationRound, fmt: s
         return export_csv(entries=entries, round_code=code)
     numbers = [i.number for i in list_item_refs(session=session, plan_id=rnd.plan_id)]
     return export_workbook(entries=entries, aggregates=scoring.item_results(entries, numbers), round_code=code)
+
+
+def count_rows(data: bytes) -> tuple[int, list[Issue]]:
+    """How many filled rows a sheet holds (for the confirmation before it is imported), or why it cannot be read."""
+    try:
+        return len(read_rows(data)), []
+    except InvalidInput as exc:
+        return 0, exc.issues
