@@ -13,24 +13,29 @@ lang = state.lang()
 state.require_plan()
 admin = session.require(Permission.MANAGE_USERS)
 frame.header(t("users_page_title", lang))
+actions.show_flash()
 with Session(state.engine()) as s:
     accounts = users.list_users(session=s, actor=admin)
 st.dataframe({t("col_username", lang): [u.username for u in accounts],
               t("col_display_name", lang): [u.display_name for u in accounts],
               t("col_role", lang): [t(f"role_{u.role}", lang) for u in accounts],
-              t("col_active", lang): [u.is_active for u in accounts]}, hide_index=True, width="stretch")
+              t("col_active", lang): [t("account_active" if u.is_active else "account_disabled", lang) for u in accounts]},
+             hide_index=True, width="stretch")
 
 left, right = st.columns(2)
-with left.form("user_add", enter_to_submit=False, border=True, clear_on_submit=True):
+with left.form("user_add", enter_to_submit=False, border=True):
     st.subheader(t("user_add", lang))
     username = st.text_input(t("col_username", lang), key="ua_username", max_chars=32)
     name = st.text_input(t("col_display_name", lang), key="ua_name", max_chars=120)
-    role = st.selectbox(t("col_role", lang), ROLES, key="ua_role", format_func=lambda r: t(f"role_{r}", lang))
+    role = st.selectbox(t("col_role", lang), ROLES, key="ua_role", format_func=lambda r: t(f"role_{r}", lang),
+                        index=None, placeholder=t("choose_role", lang))  # never a default: admin by a slip is too easy
     password = st.text_input(t("user_password", lang), type="password", key="ua_password", max_chars=256)
     if st.form_submit_button(t("user_save", lang), type="primary"):
         if actions.run(lambda s: users.add_user(session=s, actor=admin, username=username.strip(),
                                                 display_name=name, role=role, password=password), lang):
-            st.success(t("user_saved", lang))
+            for key in ("ua_username", "ua_name", "ua_role", "ua_password"):  # saved: the form starts empty again
+                st.session_state.pop(key, None)
+            actions.flash(t("user_saved", lang))
             st.rerun()
 
 with right.container(border=True):
@@ -40,12 +45,16 @@ with right.container(border=True):
         pick = st.selectbox(t("user_pick", lang), names, key="uc_user")
         new_role = st.selectbox(t("col_role", lang), ROLES, key="uc_role", format_func=lambda r: t(f"role_{r}", lang))
         new_password = st.text_input(t("user_password", lang), type="password", key="uc_password", max_chars=256)
+        active = next(u.is_active for u in accounts if u.username == pick)
         b1, b2, b3 = st.columns(3)
         changes = {"uc_set_role": lambda s: users.set_role(session=s, actor=admin, username=pick, role=new_role),
                    "uc_disable": lambda s: users.disable_user(session=s, actor=admin, username=pick),
+                   "uc_enable": lambda s: users.enable_user(session=s, actor=admin, username=pick),
                    "uc_reset": lambda s: users.reset_password(session=s, actor=admin, username=pick,
                                                               password=new_password)}
-        for col, (key, label) in zip((b1, b2, b3), (("uc_set_role", "user_set_role"), ("uc_disable", "user_disable"),
+        switch = ("uc_disable", "user_disable") if active else ("uc_enable", "user_enable")
+        for col, (key, label) in zip((b1, b2, b3), (("uc_set_role", "user_set_role"), switch,
                                                      ("uc_reset", "user_reset")), strict=True):
             if col.button(t(label, lang), key=key, width="stretch") and actions.run(changes[key], lang):
-                st.success(t("user_saved", lang))
+                actions.flash(t("user_saved", lang))
+                st.rerun()

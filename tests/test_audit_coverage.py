@@ -137,6 +137,7 @@ def test_every_service_writes_one_audit_row_per_record_with_the_values_written(s
     check(s, lambda s: users.set_role(session=s, actor=OPERATOR, username="m3", role="council"))
     check(s, lambda s: users.reset_password(session=s, actor=OPERATOR, username="m3", password="another-pass-phrase-9"))
     check(s, lambda s: users.disable_user(session=s, actor=OPERATOR, username="m3"))
+    check(s, lambda s: users.enable_user(session=s, actor=OPERATOR, username="m3"))
     check(s, _create("2567-1"))
     check(s, _transition("2567-1", "open"))
     check(s, _save(1, score=4))

@@ -179,24 +179,31 @@ def test_overview_and_project_page_show_the_published_round(store):
     assert "entry.save" in audit.iloc[:, 2].tolist()
 
 
-def test_admin_adds_a_user_in_the_app_and_bad_input_is_refused(store):
+def test_admin_adds_a_user_in_the_app_and_bad_input_is_refused_keeping_what_was_typed(store):
     with Session(store) as s:
         user(s, "admin1", "admin")
         s.commit()
     at = signed_in("admin1", "pages/users.py")
     assert not at.exception
+    assert at.selectbox(key="ua_role").value is None  # no default role: an admin account is never one slip away
     at.text_input(key="ua_username").input("newmember")
     at.text_input(key="ua_name").input("สมาชิกใหม่")
-    at.selectbox(key="ua_role").select("committee")
     at.text_input(key="ua_password").input("short")
     next(b for b in at.button if b.label == "บันทึก").click().run()
     assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
-    assert "• รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร" in [e.value for e in at.text]
-    at.text_input(key="ua_username").input("newmember")
-    at.text_input(key="ua_name").input("สมาชิกใหม่")
+    assert [e.value for e in at.text][-2:] == ["• บทบาท (role): เลือกบทบาทของบัญชี", "• รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร"]
+    assert (at.text_input(key="ua_username").value, at.text_input(key="ua_name").value) == ("newmember", "สมาชิกใหม่")
+    at.selectbox(key="ua_role").select("committee")
     at.text_input(key="ua_password").input("a-good-password")
     next(b for b in at.button if b.label == "บันทึก").click().run()
+    assert at.success[0].value == "บันทึกแล้ว"
     assert "newmember" in at.dataframe[0].value.iloc[:, 0].tolist()
+    assert at.text_input(key="ua_username").value == ""  # saved: the form starts empty again
+    at.selectbox(key="uc_user").select("newmember")
+    at.button(key="uc_disable").click().run()
+    assert "ระงับแล้ว" in at.dataframe[0].value.iloc[:, 3].tolist()
+    at.button(key="uc_enable").click().run()  # a disabled account can be enabled again
+    assert "ระงับแล้ว" not in at.dataframe[0].value.iloc[:, 3].tolist()
     refused = signed_in("m1", "pages/users.py")
     assert refused.warning[0].value.startswith("บทบาทของคุณ")
 

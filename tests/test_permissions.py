@@ -159,6 +159,7 @@ CALLS = {
                                     password="a-long-password-1"),
         lambda s, a: users.set_role(session=s, actor=a, username="council", role="secretary"),
         lambda s, a: users.disable_user(session=s, actor=a, username="council"),
+        lambda s, a: users.enable_user(session=s, actor=a, username="council"),
         lambda s, a: users.reset_password(session=s, actor=a, username="council", password="another-password-2")],
     "edit_plan": [lambda s, a: load_plan(session=s, actor=a, data={"organisation": {"code": "tt-chiang-muan"},
                                                                    "plan": {"code": "acp-2566-2570"}}, sha256="x")],

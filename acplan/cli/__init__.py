@@ -59,6 +59,7 @@ def _users(user) -> None:
     role.add_argument("username")
     role.add_argument("role", choices=ROLE_CHOICES)
     _cmd(user, "disable", "users:disable").add_argument("username")
+    _cmd(user, "enable", "users:enable", help="let a disabled account sign in again").add_argument("username")
     reset = _cmd(user, "reset-password", "users:reset")
     reset.add_argument("username")
     reset.add_argument("--password-stdin", action="store_true", required=True)

@@ -1,4 +1,4 @@
-"""`user add | list | set-role | disable | reset-password`: accounts (passwords read from standard input)."""
+"""`user add | list | set-role | disable | enable | reset-password`: accounts (passwords read from standard input)."""
 
 import sys
 
@@ -28,6 +28,11 @@ def set_role(args, session, actor) -> str:
 
 def disable(args, session, actor) -> str:
     users.disable_user(session=session, actor=actor, username=args.username)
+    return t("cli_done", args.lang)
+
+
+def enable(args, session, actor) -> str:
+    users.enable_user(session=session, actor=actor, username=args.username)
     return t("cli_done", args.lang)
 
 

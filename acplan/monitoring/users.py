@@ -18,9 +18,11 @@ def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _role_issue(role: str) -> Issue | None:
+def _role_issue(role: str | None) -> Issue | None:
     if role in ACCOUNT_ROLES:
         return None
+    if not role:
+        return Issue("role_required", column="role")
     return Issue("role_invalid", {"role": role, "roles": ", ".join(ACCOUNT_ROLES)})
 
 
@@ -93,6 +95,11 @@ def set_role(*, session: Session, actor: Actor, username: str, role: str) -> App
 
 def disable_user(*, session: Session, actor: Actor, username: str) -> AppUser:
     return _change(session, actor, username, "user.disable", is_active=False)
+
+
+def enable_user(*, session: Session, actor: Actor, username: str) -> AppUser:
+    """Let a disabled account sign in again (its password and role are as they were)."""
+    return _change(session, actor, username, "user.enable", is_active=True)
 
 
 def reset_password(*, session: Session, actor: Actor, username: str, password: str) -> AppUser:
