@@ -1,5 +1,6 @@
 """Thai-first formatting of numbers, money, dates and fiscal years (Buddhist Era)."""
 
+import re
 from datetime import date
 
 BE_OFFSET = 543
@@ -54,3 +55,49 @@ def datetime_short(moment, lang: str = "th") -> str:
     local = moment.astimezone(timezone(timedelta(hours=7))) if moment.tzinfo else moment
     month = MONTHS_TH_SHORT[local.month - 1] if lang == "th" else MONTHS_EN[local.month - 1][:3]
     return f"{local.day} {month} {be_year(local.year)} {local:%H:%M}"
+
+
+MIN_BE_YEAR = 2400  # a year below this was typed in the Christian era (or is not a year): asked again, never guessed
+_NUMERIC_DMY = re.compile(r"^\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{4})\s*$")
+_NUMERIC_YMD = re.compile(r"^\s*(\d{4})\s*[/.\-]\s*(\d{1,2})\s*[/.\-]\s*(\d{1,2})\s*$")
+_WORDS = re.compile(r"^\s*(\d{1,2})\s+(\S+)\s+(\d{4})\s*$")
+
+
+class DateNotRead(ValueError):
+    """What was typed is not a Buddhist Era date; `reason` is a catalog key that says what to type."""
+
+    def __init__(self, reason: str):
+        super().__init__(reason)
+        self.reason = reason
+
+
+def parse_be_date(text: str) -> date | None:
+    """A date typed in the Buddhist Era: '31/03/2570', '31-3-2570', '2570-03-31', '31 มี.ค. 2570',
+    '31 มีนาคม 2570' (Thai or full-width digits too); None for an empty field. Raises DateNotRead."""
+    cleaned = "".join(str(int(ch)) if ch.isdigit() else ch for ch in (text or "")).strip()
+    if not cleaned:
+        return None
+    if m := _NUMERIC_DMY.match(cleaned):
+        day, month, year = (int(g) for g in m.groups())
+    elif m := _NUMERIC_YMD.match(cleaned):
+        year, month, day = (int(g) for g in m.groups())
+    elif m := _WORDS.match(cleaned):
+        day, name, year = int(m.group(1)), m.group(2).rstrip("."), int(m.group(3))
+        names = {n.rstrip("."): i for i, n in enumerate(MONTHS_TH_SHORT, 1)} | \
+            {n: i for i, n in enumerate(MONTHS_TH, 1)} | {n.lower(): i for i, n in enumerate(MONTHS_EN, 1)} | \
+            {n[:3].lower(): i for i, n in enumerate(MONTHS_EN, 1)}
+        if (month := names.get(name) or names.get(name.lower())) is None:
+            raise DateNotRead("date_month_unknown")
+    else:
+        raise DateNotRead("date_format")
+    if year < MIN_BE_YEAR:
+        raise DateNotRead("date_not_be")
+    try:
+        return date(year - BE_OFFSET, month, day)
+    except ValueError:
+        raise DateNotRead("date_no_such_day") from None
+
+
+def date_numeric(d: date | None) -> str:
+    """'31/03/2570': the form `parse_be_date` reads back."""
+    return "" if d is None else f"{d.day:02d}/{d.month:02d}/{be_year(d.year)}"

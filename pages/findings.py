@@ -3,7 +3,9 @@
 import streamlit as st
 from sqlmodel import Session
 
+from acplan import format as fmt
 from acplan.access import Permission
+from acplan.errors import InvalidInput, Issue
 from acplan.i18n import t
 from acplan.monitoring import findings, rounds
 from acplan.plan import queries
@@ -14,6 +16,7 @@ bundle = state.require_plan()
 actor = session.actor()
 visible, _ = state.evaluation(bundle.plan.id, actor)
 frame.header(t("findings_page_title", lang))
+actions.show_flash()
 with Session(state.engine()) as s:
     table = findings.findings_frame(session=s, actor=actor, round_ids=[r.id for r in visible])
 names = dict(zip(bundle.projects["number"], bundle.projects["name_th"], strict=True))
@@ -47,19 +50,27 @@ with left.form("finding_add", enter_to_submit=False, border=True):
                         format_func=lambda v: t(f"severity_{v}", lang))
     recommendation = st.text_area(t("colname_recommendation", lang), key="fa_rec", max_chars=findings.MAX_TEXT_CHARS)
     unit = st.text_input(t("colname_responsible_unit", lang), key="fa_unit", max_chars=200)
-    due = st.date_input(t("col_due", lang), value=None, key="fa_due", min_value=rounds.period(bundle.plan.start_fy_be, 1)[0])
+    due = st.text_input(t("col_due", lang), key="fa_due", max_chars=40, placeholder=t("date_placeholder", lang),
+                        help=t("date_help", lang))
     visibility = st.radio(t("col_visibility", lang), findings.VISIBILITIES, horizontal=True, key="fa_vis",
                           format_func=lambda v: t(f"visibility_{v}", lang))
     if st.form_submit_button(t("finding_save", lang), type="primary") and code:
         def add(s):
+            try:
+                due_date = fmt.parse_be_date(due)
+            except fmt.DateNotRead as exc:
+                raise InvalidInput(Issue(exc.reason, {"value": due}, column="due_date")) from None
             rnd = rounds.get_round(session=s, actor=actor, plan_id=bundle.plan.id, code=code)
             return findings.add_finding(session=s, actor=actor, rnd=rnd, finding_in=findings.parse_finding({
                 "project_id": queries.get_item_id(session=s, plan_id=bundle.plan.id, number=number),
                 "risk_area_id": queries.get_risk_area_id(session=s, plan_id=bundle.plan.id, number=area), "text": text,
-                "severity": severity, "recommendation": recommendation, "responsible_unit": unit, "due_date": due,
+                "severity": severity, "recommendation": recommendation, "responsible_unit": unit, "due_date": due_date,
                 "visibility": visibility}))
         if actions.run(add, lang):
-            st.success(t("finding_saved", lang))
+            for key in ("fa_item", "fa_area", "fa_text", "fa_rec", "fa_unit", "fa_due"):  # saved: the form empties
+                st.session_state.pop(key, None)
+            actions.flash(t("finding_saved", lang))
+            st.rerun()
 
 with right.container(border=True):
     st.subheader(t("finding_update", lang))
@@ -87,7 +98,5 @@ with right.container(border=True):
                 if actions.run(lambda s: findings.update_finding(session=s, actor=actor, finding_id=int(pick),
                                                                  changes=changes, expected_version=opened), lang):
                     del st.session_state[opened_key]
-                    st.session_state["fu_saved"] = pick
+                    actions.flash(t("finding_saved", lang))
                     st.rerun()
-    if st.session_state.pop("fu_saved", None) is not None:
-        st.success(t("finding_saved", lang))

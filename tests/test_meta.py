@@ -171,3 +171,12 @@ def test_pages_are_registered_once():
 def test_every_permission_is_in_the_readme_table():
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     assert [p.value for p in Permission if f"(`{p.value}`)" not in readme] == []
+
+
+def test_every_input_field_has_a_column_name_for_its_messages():
+    """A refused field is named in the message (describe → colname_<field>): a missing name would crash the page."""
+    from acplan.monitoring.entries import EntryIn
+    from acplan.monitoring.findings import FindingIn
+    from acplan.monitoring.yearly import YearlyResultIn
+    fields = {f for model in (EntryIn, FindingIn, YearlyResultIn) for f in model.model_fields}
+    assert sorted(f for f in fields if f"colname_{f}" not in TH) == []

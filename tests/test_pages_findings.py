@@ -83,3 +83,37 @@ def test_findings_of_a_published_round_are_the_secretarys_to_follow_up(store):
                                        expected_version=1)
         s.commit()
         assert (done.status, done.unit_response) == ("resolved", "ส่งรายงานแล้ว")
+
+
+def _add(at, text: str, due: str) -> None:
+    at.selectbox(key="fa_item").select(2)
+    at.text_area(key="fa_text").input(text)
+    at.text_input(key="fa_due").input(due)
+    next(b for b in at.button if b.label == "บันทึกข้อค้นพบ" and "finding_add" in str(b.proto.form_id)).click().run()
+
+
+def test_a_buddhist_era_due_date_is_read_and_a_christian_era_one_is_refused_keeping_what_was_typed(store):
+    at = signed_in("sec1")
+    _add(at, "ยังไม่ได้ติดประกาศ", "31/03/2027")
+    assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
+    assert "• กำหนดเสร็จ (due_date): “31/03/2027” ไม่ได้ใช้ปี พ.ศ.: ใส่ปีพุทธศักราช เช่น 31/03/2570" in \
+        [e.value for e in at.text]
+    assert (at.text_area(key="fa_text").value, at.text_input(key="fa_due").value) == ("ยังไม่ได้ติดประกาศ", "31/03/2027")
+    with Session(store) as s:
+        assert len(s.exec(select(Finding)).all()) == 1  # nothing was written
+    _add(at, "ยังไม่ได้ติดประกาศ", "2570/03/31")
+    assert at.success[0].value == "บันทึกข้อค้นพบแล้ว"
+    assert at.text_area(key="fa_text").value == ""  # saved: the form is empty again, no duplicate invited
+    table = at.dataframe[0].value.to_string()
+    assert "ยังไม่ได้ติดประกาศ" in table and "31 มีนาคม 2570" in table  # shown at once, its date in BE
+    with Session(store) as s:
+        added = s.exec(select(Finding).where(Finding.text == "ยังไม่ได้ติดประกาศ")).one()
+        assert added.due_date.isoformat() == "2027-03-31"
+
+
+@pytest.mark.parametrize(("typed", "iso"), [("31/03/2570", "2027-03-31"), ("31 มี.ค. 2570", "2027-03-31"),
+                                            ("1 ตุลาคม 2569", "2026-10-01"), ("๓๑/๐๓/๒๕๗๐", "2027-03-31"), ("", None)])
+def test_buddhist_era_dates_are_read_in_the_forms_people_type(typed, iso):
+    from acplan.format import parse_be_date
+    parsed = parse_be_date(typed)
+    assert (parsed.isoformat() if parsed else None) == iso

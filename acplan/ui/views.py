@@ -1,5 +1,7 @@
 """Reusable view blocks: dimension cards, target metrics, chart with its table and CSV."""
 
+from datetime import date
+
 import pandas as pd
 import streamlit as st
 
@@ -150,7 +152,8 @@ def findings_table(findings: pd.DataFrame, names: dict[int, str], lang: str) -> 
         t("col_item", lang): [f"{int(n)}. {names[int(n)][:40]}" if pd.notna(n) else "" for n in findings["number"]],
         t("col_finding", lang): findings["text"],
         t("col_severity", lang): [t(f"severity_{v}", lang) for v in findings["severity"]],
-        t("colname_responsible_unit", lang): findings["responsible_unit"], t("col_due", lang): findings["due_date"],
+        t("colname_responsible_unit", lang): findings["responsible_unit"], t("col_due", lang): [
+            fmt.date_long(d, lang) if isinstance(d, date) else "—" for d in findings["due_date"]],
         t("col_finding_status", lang): [t(f"finding_status_{v}", lang) for v in findings["status"]],
         t("colname_unit_response", lang): findings["unit_response"],
         t("col_visibility", lang): [t(f"visibility_{v}", lang) for v in findings["visibility"]],
