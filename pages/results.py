@@ -19,7 +19,8 @@ if not visible:
     st.info(t("results_none", lang))
     st.stop()
 codes = [r.code for r in visible]
-code = url_choice("round", t("round_select", lang), codes)
+code = url_choice("round", t("round_select", lang), codes, not_offered=t("round_not_offered", lang, codes=", ".join(codes)),
+                  placeholder=t("choose_round", lang))
 rnd = visible[codes.index(code)]
 items = results[results["round"] == code].merge(bundle.projects[["number", "name_th", "dimension"]], on="number")
 st.caption(t("results_round_banner", lang, code=code, status=t(f"round_status_{rnd.status}", lang),

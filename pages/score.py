@@ -22,7 +22,8 @@ if not open_rounds:
     st.info(t("no_open_round", lang))
     st.stop()
 codes = [rounds.round_code(r) for r in open_rounds]
-code = url_choice("round", t("choose_round", lang), codes)
+code = url_choice("round", t("choose_round", lang), codes, not_offered=t("round_not_offered", lang, codes=", ".join(codes)),
+                  placeholder=t("choose_round", lang))
 rnd = open_rounds[codes.index(code)]
 
 

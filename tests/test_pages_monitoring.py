@@ -314,3 +314,18 @@ def test_the_round_page_offers_what_the_state_allows_and_confirms_with_the_numbe
     with Session(store) as s:
         assert s.exec(select(EvaluationRound)).one().status == "closed"
     assert [b.key for b in at.button if (b.key or "").startswith("round_")] == ["round_publish", "round_reopen"]
+
+
+def test_a_round_in_the_url_that_the_viewer_may_not_see_is_said_so_not_swapped(store):
+    score_all(store, publish=True)
+    with Session(store) as s:
+        rounds.create_round(session=s, actor=OPERATOR, plan_id=plan_id(s), fiscal_year_be=2567, round_no=2, today=TODAY)
+        s.commit()
+    clear_caches()
+    at = run_page("pages/results.py", round="2567-2")  # a draft round, asked for on the public side
+    assert not at.exception
+    assert at.warning[0].value == ("ไม่มีรอบ “2567-2” ที่คุณดูได้ (ยังไม่เผยแพร่ หรือไม่มีรอบนี้): "
+                                   "รอบที่ดูได้คือ 2567-1 — เลือกด้านล่าง")
+    assert at.metric == [] and at.dataframe == []  # no other round's results shown in its place
+    at.selectbox(key="url_round").select("2567-1").run()
+    assert "ผลประเมินภาพรวม (1–5) 3.50" in texts(at)

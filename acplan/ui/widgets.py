@@ -29,8 +29,20 @@ def url_text(key: str, label: str, help_text: str) -> str:
                          placeholder=help_text, max_chars=200)
 
 
-def url_choice(key: str, label: str, options: list[str]) -> str:
-    """A selectbox bound to ?key= that always has a value: the URL's, else the last option (the latest round)."""
+def url_choice(key: str, label: str, options: list[str], *, not_offered: str, placeholder: str) -> str:
+    """A selectbox bound to ?key=: the URL's value, else the last option (the latest round).
+
+    A value in the URL that is not among `options` (a round that does not exist, or that this viewer may
+    not see) is never swapped silently for another: the page says so (`not_offered`, with {value}) and
+    stops until one of the options is chosen.
+    """
     current = st.query_params.get(key)
+    if current is not None and current not in options and st.session_state.get(f"url_{key}") not in options:
+        st.warning(not_offered.format(value=current), icon=":material/help:")
+        choice = st.selectbox(label, options, index=None, key=f"url_{key}", on_change=_sync, args=(key,),
+                              placeholder=placeholder)
+        if choice is None:
+            st.stop()
+        return choice
     index = options.index(current) if current in options else len(options) - 1
     return st.selectbox(label, options, index=index, key=f"url_{key}", on_change=_sync, args=(key,))
