@@ -23,11 +23,11 @@ names = dict(zip(bundle.projects["number"], bundle.projects["name_th"], strict=T
 
 c1, c2, c3 = st.columns(3)
 f_round = c1.selectbox(t("col_round", lang), [None, *[r.code for r in visible]], key="f_round",
-                       format_func=lambda v: t("all", lang) if v is None else v)
+                       format_func=lambda v: t("all", lang) if v is None else v, placeholder=t("choose", lang))
 f_status = c2.selectbox(t("filter_status", lang), [None, *findings.STATUSES], key="f_status",
-                        format_func=lambda v: t("all", lang) if v is None else t(f"finding_status_{v}", lang))
+                        format_func=lambda v: t("all", lang) if v is None else t(f"finding_status_{v}", lang), placeholder=t("choose", lang))
 f_severity = c3.selectbox(t("filter_severity", lang), [None, *findings.SEVERITIES], key="f_severity",
-                          format_func=lambda v: t("all", lang) if v is None else t(f"severity_{v}", lang))
+                          format_func=lambda v: t("all", lang) if v is None else t(f"severity_{v}", lang), placeholder=t("choose", lang))
 shown = findings.filter_findings(table, round_code=f_round, status=f_status, severity=f_severity)
 if shown.empty:
     st.info(t("findings_none", lang))
@@ -40,11 +40,11 @@ writable = [r for r in visible if r.status != "published"]
 left, right = st.columns(2)
 with left.form("finding_add", enter_to_submit=False, border=True):
     st.subheader(t("finding_add", lang))
-    code = st.selectbox(t("finding_round", lang), [r.code for r in writable], key="fa_round")
+    code = st.selectbox(t("finding_round", lang), [r.code for r in writable], key="fa_round", placeholder=t("choose", lang))
     number = st.selectbox(t("finding_item", lang), [None, *names], key="fa_item",
-                          format_func=lambda n: t("finding_none_choice", lang) if n is None else f"{n}. {names[n][:60]}")
+                          format_func=lambda n: t("finding_none_choice", lang) if n is None else f"{n}. {names[n][:60]}", placeholder=t("choose", lang))
     area = st.selectbox(t("finding_area", lang), [None, *bundle.risk_areas["area"].tolist()], key="fa_area",
-                        format_func=lambda a: t("finding_none_choice", lang) if a is None else str(a))
+                        format_func=lambda a: t("finding_none_choice", lang) if a is None else str(a), placeholder=t("choose", lang))
     text = st.text_area(t("col_finding", lang), key="fa_text", max_chars=findings.MAX_TEXT_CHARS)
     severity = st.radio(t("col_severity", lang), findings.SEVERITIES, horizontal=True, key="fa_severity",
                         format_func=lambda v: t(f"severity_{v}", lang))
@@ -76,7 +76,7 @@ with right.container(border=True):
     st.subheader(t("finding_update", lang))
     current = table.set_index("id")
     pick = st.selectbox(t("finding_pick", lang), current.index.tolist(), key="fu_id",
-                        format_func=lambda i: f"#{i} {current.loc[i, 'text'][:50]}")
+                        format_func=lambda i: f"#{i} {current.loc[i, 'text'][:50]}", placeholder=t("choose", lang))
     if pick is not None:
         row = current.loc[pick]
         # The form starts from the finding as it is now and remembers the version it was opened with: a save
@@ -86,7 +86,7 @@ with right.container(border=True):
         with st.form(f"finding_update_{pick}_{opened}", enter_to_submit=False, border=False):
             status = st.selectbox(t("col_finding_status", lang), findings.STATUSES, key=f"fu_status_{pick}_{opened}",
                                   index=list(findings.STATUSES).index(row["status"]),
-                                  format_func=lambda v: t(f"finding_status_{v}", lang))
+                                  format_func=lambda v: t(f"finding_status_{v}", lang), placeholder=t("choose", lang))
             response = st.text_area(t("colname_unit_response", lang), value=row["unit_response"] or "",
                                     key=f"fu_resp_{pick}_{opened}", max_chars=findings.MAX_TEXT_CHARS)
             vis = st.radio(t("col_visibility", lang), findings.VISIBILITIES, horizontal=True,

@@ -33,7 +33,7 @@ create, change = st.columns(2)
 with create.form("round_create", enter_to_submit=False, border=True):
     st.subheader(t("round_create", lang))
     fy = st.selectbox(t("round_fy", lang), list(range(plan.start_fy_be, plan.end_fy_be + 1)), key="new_fy",
-                      index=plan.end_fy_be - plan.start_fy_be)
+                      index=plan.end_fy_be - plan.start_fy_be, placeholder=t("choose", lang))
     no = st.radio(t("round_no", lang), [1, 2], horizontal=True, key="new_no")
     prefill = st.checkbox(t("round_prefill", lang), value=True, key="new_prefill")
     carry = st.checkbox(t("round_bring_forward", lang), value=True, key="new_carry")
@@ -47,7 +47,7 @@ with create.form("round_create", enter_to_submit=False, border=True):
 with change.container(border=True):
     st.subheader(t("round_actions", lang))
     if codes:
-        code = st.selectbox(t("round_select", lang), codes, index=len(codes) - 1, key="act_round")
+        code = st.selectbox(t("round_select", lang), codes, index=len(codes) - 1, key="act_round", placeholder=t("choose", lang))
         rnd = all_rounds[codes.index(code)]
         st.caption(t("round_status_now", lang, status=t(f"round_status_{rnd.status}", lang)))
         allowed = [a for a, (sources, _) in rounds.TRANSITIONS.items()
@@ -84,7 +84,7 @@ with change.container(border=True):
 st.subheader(t("yearly_results", lang))
 with st.form("yearly", enter_to_submit=False, border=True):
     c1, c2, c3 = st.columns(3)
-    year = c1.selectbox(t("yearly_fy", lang), list(range(plan.start_fy_be - 1, plan.end_fy_be + 1)), key="res_fy")
+    year = c1.selectbox(t("yearly_fy", lang), list(range(plan.start_fy_be - 1, plan.end_fy_be + 1)), key="res_fy", placeholder=t("choose", lang))
     ita = c2.number_input(t("yearly_ita", lang), min_value=0.0, max_value=100.0, value=None, step=0.01, key="res_ita")
     cases = c3.number_input(t("yearly_cases", lang), min_value=0, value=None, step=1, key="res_cases")
     note = st.text_input(t("yearly_note", lang), key="res_note", max_chars=500)

@@ -42,8 +42,8 @@ with right.container(border=True):
     st.subheader(t("user_change", lang))
     names = [u.username for u in accounts]
     if names:
-        pick = st.selectbox(t("user_pick", lang), names, key="uc_user")
-        new_role = st.selectbox(t("col_role", lang), ROLES, key="uc_role", format_func=lambda r: t(f"role_{r}", lang))
+        pick = st.selectbox(t("user_pick", lang), names, key="uc_user", placeholder=t("choose", lang))
+        new_role = st.selectbox(t("col_role", lang), ROLES, key="uc_role", format_func=lambda r: t(f"role_{r}", lang), placeholder=t("choose", lang))
         new_password = st.text_input(t("user_password", lang), type="password", key="uc_password", max_chars=256)
         active = next(u.is_active for u in accounts if u.username == pick)
         b1, b2, b3 = st.columns(3)

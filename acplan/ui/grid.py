@@ -155,7 +155,7 @@ def save_edits(key: str, frame: pd.DataFrame, round_id: int, actor: Actor, lang:
 def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str) -> None:
     """One item's entry in full: each indicator's actual value and whether it was achieved, and the evidence."""
     number = st.selectbox(t("detail_item", lang), df.index.tolist(), key="detail_item",
-                          format_func=lambda n: f"{n}. {df.loc[n, 'name_th'][:70]}")
+                          format_func=lambda n: f"{n}. {df.loc[n, 'name_th'][:70]}", placeholder=t("choose", lang))
     row = df.loc[number]
     with Session(state.engine()) as s:
         indicators = [(i["id"], i["text_th"]) for i in queries.list_indicators(session=s, project_id=int(row["project_id"]))]
