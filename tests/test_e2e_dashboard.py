@@ -6,6 +6,7 @@ from playwright.sync_api import expect
 from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
+ROUNDS_LINK = "รอบประเมิน"
 PAGES = {"overview": "/", "projects": "/projects", "projects-dim2": "/projects?dim=2", "project-19": "/project?no=19",
          "project-99": "/project?no=99", "budget": "/budget", "risks": "/risks", "targets": "/targets",
          "present": "/?present=1", "overview-en": "/?lang=en", "project-30-en": "/project?no=30&lang=en"}
@@ -107,6 +108,7 @@ def scoring_app(tmp_path_factory):
     init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         user(s, "m1", "committee")
+        user(s, "sec", "secretary")
         open_round(s, "2570-1")
         s.commit()
     engine.dispose()
@@ -150,3 +152,61 @@ def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_ap
         saved = s.exec(select(ScoreEntry)).all()
         assert [(e.score, e.state) for e in saved] == [(4, "draft")]
     engine.dispose()
+
+
+def _type_into_score_of_first_row(page, value: str) -> None:
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 250, box["y"] + 44 + 22)  # the name cell of the first row (item 1)
+    page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
+    for _ in range(4):  # name -> status -> reason -> progress -> score
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal input, #portal textarea").first
+    editor.wait_for(state="visible", timeout=10_000)
+    editor.fill(value)
+    editor.press("Enter")
+
+
+def test_a_score_outside_the_rules_is_refused_in_thai_and_nothing_is_stored(scoring_app, browser):
+    app, url = scoring_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page, app, "m1", "m1-password-1")
+    page.get_by_role("link", name="ให้คะแนน").click()  # within the session: a reload would sign out (issue #11.6)
+    wait_idle(page)
+    see(page, "ให้คะแนนแล้ว")
+    _type_into_score_of_first_row(page, "7")
+    wait_idle(page)
+    see(page, "คะแนน “7” ต้องเป็นเลขจำนวนเต็ม 1–5")
+    page.screenshot(path=str(SHOTS / "score-refused-1280x720.png"))
+    assert_healthy(page)
+    page.close()
+    from sqlmodel import Session, select
+
+    from acplan.db import make_engine
+    from acplan.monitoring.models import ScoreEntry
+    engine = make_engine(url)
+    with Session(engine) as s:
+        assert [e.score for e in s.exec(select(ScoreEntry))] in ([], [4])  # nothing new stored for the 7
+    engine.dispose()
+
+
+def test_closing_a_round_asks_in_a_dialog_with_the_numbers_first(scoring_app, browser):
+    app, url = scoring_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page, app, "sec", "sec-password-1")
+    page.get_by_role("link", name=ROUNDS_LINK).click()
+    wait_idle(page)
+    page.get_by_role("button", name="ปิดรอบ").first.click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=30_000)
+    expect(dialog.get_by_text("กรรมการส่งครบ 0 จาก 1 คน", exact=False)).to_be_visible()
+    page.screenshot(path=str(SHOTS / "round-close-confirm-1280x720.png"))
+    confirm = dialog.get_by_role("button", name="ปิดรอบ")
+    expect(confirm).to_be_disabled()
+    dialog.get_by_text("ทราบแล้วว่ายังไม่ครบ").click()
+    expect(confirm).to_be_enabled(timeout=30_000)
+    confirm.click()
+    see(page, "เปลี่ยนสถานะแล้ว: รอบ 2570-1 ปิดรอบแล้ว")
+    assert_healthy(page)
+    page.close()
