@@ -98,12 +98,21 @@ def _release(session: Session, key: str) -> None:
                     .values(failures=0, locked_until=None, last_failure=None))
 
 
+def _refund(session: Session, key: str, policy: Policy) -> None:
+    """Give back the slot a successful attempt was charged: a good sign-in never counts against its client
+    (ten members signing in from one office address are not throttled)."""
+    session.execute(update(LoginThrottle).where(LoginThrottle.key == key, LoginThrottle.failures > 0)
+                    .values(failures=LoginThrottle.failures - 1))
+    session.execute(update(LoginThrottle).where(LoginThrottle.key == key, LoginThrottle.failures < policy.free)
+                    .values(locked_until=None))
+
+
 def login(*, session: Session, username: str, password: str, client: str, now: datetime | None = None) -> LoginResult:
     """Check a sign-in from `client` (an address); every attempt is audited. Commits its own transactions."""
     now = now or datetime.now(UTC)
     name = username.strip()[:64]
-    account_key = _key("account", name.casefold())
-    wait = _reserve(session, {account_key: ACCOUNT, _key("client", client): CLIENT}, now)
+    account_key, client_key = _key("account", name.casefold()), _key("client", client)
+    wait = _reserve(session, {account_key: ACCOUNT, client_key: CLIENT}, now)
     chain.lock(session)  # this transaction writes the attempt's audit row: take the lock before reading
     user = session.exec(select(AppUser).where(AppUser.username == name)).first()
     logged_name = user.username if user is not None else UNKNOWN_ACCOUNT
@@ -118,6 +127,7 @@ def login(*, session: Session, username: str, password: str, client: str, now: d
         session.commit()
         return LoginResult(None, 0)
     _release(session, account_key)
+    _refund(session, client_key, CLIENT)
     if needs_rehash(user.password_hash):
         user.password_hash = rehash(password)
         session.add(user)
