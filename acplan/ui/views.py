@@ -98,7 +98,7 @@ def show_block(block: dict, lang: str) -> None:
 
 def by_year_table(pivot: pd.DataFrame, lang: str, columns: dict) -> pd.DataFrame:
     """A year-indexed pivot as a table: fiscal-year labels first, then the renamed value columns."""
-    table = pivot.rename(columns=columns).reset_index()
+    table = pivot.rename(columns=columns).rename_axis(columns=None).reset_index()
     years = [fmt.fiscal_year_short(int(y), lang) for y in table["fiscal_year_be"]]
     return table.drop(columns="fiscal_year_be").assign(**{t("col_fiscal_year", lang): years})[
         [t("col_fiscal_year", lang), *[c for c in table.columns if c != "fiscal_year_be"]]]
