@@ -117,7 +117,7 @@ def test_budget_page_has_charts_tables_and_csv():
     assert len(at.get("download_button")) == 3
     assert "ยังไม่มีการบันทึกการใช้จ่ายจริง" in at.info[0].value
     first = at.dataframe[0].value
-    assert first.iloc[0].tolist() == ["ปีงบ 2566", 190000, 0, 30000, 0]
+    assert first.iloc[0].tolist() == ["ปีงบ 2566", "190,000", "0", "30,000", "0"]  # read as people read them
 
 
 def test_risks_page_shows_gaps_and_attention():

@@ -329,3 +329,14 @@ def test_a_round_in_the_url_that_the_viewer_may_not_see_is_said_so_not_swapped(s
     assert at.metric == [] and at.dataframe == []  # no other round's results shown in its place
     at.selectbox(key="url_round").select("2567-1").run()
     assert "ผลประเมินภาพรวม (1–5) 3.50" in texts(at)
+
+
+def test_years_without_reported_spending_read_as_a_dash_never_none(store):
+    score_all(store, publish=True)
+    at = run_page("pages/budget.py")
+    assert not at.exception
+    table = at.dataframe[-1].value  # planned vs actual, by fiscal year
+    from acplan.i18n import t
+    actual = table[t("series_actual", "th")].tolist()
+    assert "—" in actual and "0" in actual  # 2567 reported (0 baht), the other years not
+    assert "None" not in table.to_string() and "nan" not in table.to_string()

@@ -90,8 +90,9 @@ def show_block(block: dict, lang: str) -> None:
     """The chart, its figures in a table beneath it, and the table as a CSV download."""
     show_chart(block)
     st.caption(t("table_of_chart", lang))
-    st.dataframe(block["table"], hide_index=True, width="stretch",
-                 column_config={c: st.column_config.NumberColumn(format="localized") for c in block["numeric"]})
+    shown = block["table"].assign(**{c: [_figure(v) for v in block["table"][c]] for c in block["numeric"]})
+    st.dataframe(shown, hide_index=True, width="stretch",
+                 column_config={c: st.column_config.TextColumn(alignment="right") for c in block["numeric"]})
     st.download_button(t("download_csv", lang), block["csv"], file_name=f"{block['key']}.csv", mime="text/csv",
                        key=f"csv_{block['key']}", icon=":material/download:")
 
@@ -102,6 +103,11 @@ def by_year_table(pivot: pd.DataFrame, lang: str, columns: dict) -> pd.DataFrame
     years = [fmt.fiscal_year_short(int(y), lang) for y in table["fiscal_year_be"]]
     return table.drop(columns="fiscal_year_be").assign(**{t("col_fiscal_year", lang): years})[
         [t("col_fiscal_year", lang), *[c for c in table.columns if c != "fiscal_year_be"]]]
+
+
+def _figure(value) -> str:
+    """A table's number as people read it: '1,100,000', or '—' where there is none (never None or nan)."""
+    return "—" if value is None or pd.isna(value) else fmt.number(value)
 
 
 def _num(value, digits: int = 2) -> str:
