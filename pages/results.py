@@ -43,7 +43,9 @@ st.dataframe({t("col_dimension", lang): [t("dimension_n", lang, n=d) for d in di
              hide_index=True, width="stretch")
 
 st.subheader(t("item_results", lang))
-st.dataframe(views.item_results_table(items, lang), hide_index=True, width="stretch",
+year_budget = bundle.budget[bundle.budget["fiscal_year_be"] == rnd.fiscal_year_be]
+st.dataframe(views.item_results_table(items, lang, dict(zip(year_budget["number"], year_budget["amount_thb"],
+                                                             strict=True))), hide_index=True, width="stretch",
              column_config={t("col_name", lang): st.column_config.TextColumn(width="large")})
 
 left, right = st.columns(2)

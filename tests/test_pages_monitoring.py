@@ -340,3 +340,42 @@ def test_years_without_reported_spending_read_as_a_dash_never_none(store):
     actual = table[t("series_actual", "th")].tolist()
     assert "—" in actual and "0" in actual  # 2567 reported (0 baht), the other years not
     assert "None" not in table.to_string() and "nan" not in table.to_string()
+
+
+def test_results_name_figures_that_contradict_themselves(store):
+    with Session(store) as s:
+        member = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
+        rnd = s.exec(select(EvaluationRound)).one()
+        entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, 1),
+                           entry_in=entries.parse_entry(entry_values(status="not_possible", progress=100, spent=45_000,
+                                                                     not_possible_reason="no_budget", score=1)),
+                           expected_version=None)
+        entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="close")
+        s.commit()
+    clear_caches()
+    at = signed_in("council1", "pages/results.py")
+    table = at.dataframe[1].value
+    first = table[table.iloc[:, 0] == 1].iloc[0]
+    assert first["ข้อสังเกต"] == "⚠ สถานะ “ไม่สามารถดำเนินการได้” แต่รายงานความก้าวหน้าร้อยละ 100 และใช้จ่าย 45,000 บาท"
+
+
+def test_a_year_spent_above_its_plan_is_flagged_on_the_budget_page(store):
+    score_all(store, publish=True)  # 2567: members report 0 baht for every item
+    with Session(store) as s:  # …then the round is reopened and one item reports 258,000 against 220,000 planned
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="reopen",
+                          reason="แก้ไขยอดใช้จ่ายตามหลักฐานการเบิกจ่าย")
+        member = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
+        rnd = s.exec(select(EvaluationRound)).one()
+        entry = entries.get_entry(session=s, round_id=rnd.id, project_id=project_id(s, 1), member_id=member.id)
+        entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, 1),
+                           entry_in=entries.parse_entry(entry_values(spent=258_000)), expected_version=entry.version)
+        entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
+        s.commit()
+    clear_caches()
+    at = run_page("pages/budget.py")
+    table = at.dataframe[-1].value
+    row = table[table.iloc[:, 0] == "ปีงบ 2567"].iloc[0]
+    assert row["ข้อสังเกต"] == "⚠ ใช้จ่ายจริง 258,000 บาท เกินงบประมาณทั้งปีตามแผน 220,000 บาท"

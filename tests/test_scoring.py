@@ -60,3 +60,15 @@ def test_dimension_and_round_results_average_unrounded_item_means():
 @pytest.mark.parametrize(("current", "previous", "delta"), [(3.5, 3.0, 0.5), (3.0, None, None), (None, 2.0, None)])
 def test_change_needs_both_rounds(current, previous, delta):
     assert scoring.change(current, previous) == delta
+
+
+@pytest.mark.parametrize(("status", "progress", "spent", "budget", "codes"), [
+    ("not_possible", 100, 45_000, 50_000, ["check_not_possible_but_done"]),
+    ("in_progress", 50, 10_000, 0, ["check_spent_without_budget"]),
+    ("completed", 100, 258_000, 220_000, ["check_spent_over_budget"]),
+    ("completed", 100, 180_000, 190_000, []),
+    (None, None, None, None, []),
+])
+def test_figures_that_contradict_themselves_or_the_plan_are_named(status, progress, spent, budget, codes):
+    from acplan.monitoring.scoring import inconsistencies
+    assert [i.code for i in inconsistencies(status, progress, spent, budget)] == codes

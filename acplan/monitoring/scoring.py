@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import pandas as pd
 
+from acplan.errors import Issue
+
 STATUS_TIE_ORDER = ("not_started", "not_possible", "in_progress", "completed")
 FLAG_SPREAD = 2
 QUORUM = 2
@@ -114,3 +116,19 @@ def change(current: float | None, previous: float | None) -> float | None:
     if current is None or previous is None or pd.isna(current) or pd.isna(previous):
         return None
     return round_half_away(current - previous)
+
+
+def inconsistencies(status: str | None, progress_pct, spent_thb, budget_thb) -> list[Issue]:
+    """What in an item's round figures contradicts itself or its plan, to be shown beside them, not fixed:
+    'cannot be done' with progress or spending; spending where the year has no budget; spending above it."""
+    def value(v) -> float | None:
+        return None if v is None or pd.isna(v) else float(v)
+    progress, spent, budget = value(progress_pct), value(spent_thb), value(budget_thb)
+    issues = []
+    if status == "not_possible" and ((progress or 0) > 0 or (spent or 0) > 0):
+        issues.append(Issue("check_not_possible_but_done", {"progress": int(progress or 0), "spent": int(spent or 0)}))
+    if (spent or 0) > 0 and not budget:
+        issues.append(Issue("check_spent_without_budget", {"spent": int(spent)}))
+    elif (spent or 0) > (budget or 0) > 0:
+        issues.append(Issue("check_spent_over_budget", {"spent": int(spent), "budget": int(budget)}))
+    return issues

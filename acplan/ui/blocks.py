@@ -31,9 +31,13 @@ def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
     actual = state.actual_spending(plan_id)
     if not actual.empty:
         series = figures.planned_vs_actual(bundle.budget, actual)
-        blocks["planned_vs_actual"] = chart_block("planned_vs_actual", series, by_year_table(
-            series.pivot(index="fiscal_year_be", columns="series", values="amount_thb"), lang,
-            {"planned": t("series_planned", lang), "actual": t("series_actual", lang)}), key="planned_vs_actual", lang=lang)
+        pivot = series.pivot(index="fiscal_year_be", columns="series", values="amount_thb")
+        over = [t("check_year_over_plan", lang, spent=int(a), planned=int(p)) if pd.notna(a) and a > p else ""
+                for a, p in zip(pivot.get("actual", pd.Series(index=pivot.index, dtype=float)), pivot["planned"],
+                                strict=True)]
+        table = by_year_table(pivot, lang, {"planned": t("series_planned", lang), "actual": t("series_actual", lang)})
+        blocks["planned_vs_actual"] = chart_block("planned_vs_actual", series, table.assign(**{t("col_checks", lang): over}),
+                                                  key="planned_vs_actual", lang=lang)
     return blocks
 
 

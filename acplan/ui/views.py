@@ -6,7 +6,8 @@ import pandas as pd
 import streamlit as st
 
 from acplan import format as fmt
-from acplan.i18n import t
+from acplan.i18n import describe, t
+from acplan.monitoring import scoring
 from acplan.plan import figures
 from acplan.reporting import charts
 from acplan.ui.frame import lang_params
@@ -119,10 +120,16 @@ def score_text(value) -> str:
     return _num(value)
 
 
-def item_results_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The per-item results of a round with Thai headers; changes signed (+0.50 / −0.25)."""
+def item_results_table(items: pd.DataFrame, lang: str, budgets: dict[int, int] | None = None) -> pd.DataFrame:
+    """The per-item results of a round with Thai headers; changes signed (+0.50 / −0.25); and, from the item's
+    budget of the round's fiscal year (`budgets`), what in its figures contradicts itself or the plan."""
     def signed(v) -> str:
         return "" if v is None or pd.isna(v) else f"{v:+.2f}"
+
+    def checks(row) -> str:
+        found = scoring.inconsistencies(row["status"], row["progress_pct"], row["spent_thb"],
+                                        (budgets or {}).get(int(row["number"])))
+        return "; ".join("⚠ " + describe(i, lang) for i in found)
     return pd.DataFrame({
         t("col_number", lang): items["number"], t("col_name", lang): items["name_th"],
         t("col_score_mean", lang): [_num(v) for v in items["mean"]],
@@ -136,6 +143,7 @@ def item_results_table(items: pd.DataFrame, lang: str) -> pd.DataFrame:
         t("col_spent", lang): ["—" if v is None or pd.isna(v) else fmt.number(v) for v in items["spent_thb"]],
         t("col_change_prev", lang): [signed(v) for v in items["change_prev"]],
         t("col_change_year", lang): [signed(v) for v in items["change_year"]],
+        t("col_checks", lang): [checks(row) for _, row in items.iterrows()],
     })
 
 
