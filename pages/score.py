@@ -38,16 +38,17 @@ scored, submitted = int(df["score"].notna().sum()), int((df["state"] == "submitt
 st.subheader(t("scored_count", lang, n=scored, total=len(df), submitted=submitted))
 messages = st.session_state.pop(grid.MESSAGES_KEY, [])
 for message in (m for level, m in messages if level == "success"):
-    st.success(message)
-if errors := [m for level, m in messages if level == "error"]:
-    st.error(t("input_refused", lang), icon=":material/error:")
-    for message in errors:
-        st.text("• " + message)
+    st.toast(message, icon=":material/check_circle:")  # a toast: the grid does not move under the member's hand
 st.caption(t("grid_help", lang))
 key = f"grid_{code}_{st.session_state.get('grid_generation', 0)}"
 st.data_editor(grid.editor_frame(df, lang), key=key, width="stretch", placeholder="—",
                column_config=grid.editor_columns(lang), num_rows="fixed", height=min(44 * (len(df) + 1), 720),
                on_change=grid.save_edits, args=(key, df, rnd.id, actor, lang))
+if errors := [m for level, m in messages if level == "error"]:  # below the grid, so the grid stays where it was
+    st.toast(errors[0] if len(errors) == 1 else t("input_refused", lang), icon=":material/error:", duration="long")
+    st.error(t("input_refused", lang), icon=":material/error:")
+    for message in errors:
+        st.text("• " + message)
 
 drafts = int((df["state"] == "draft").sum())
 if st.button(t("submit_entries", lang), type="primary", icon=":material/send:", key="submit_entries"):

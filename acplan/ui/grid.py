@@ -58,7 +58,8 @@ def editor_columns(lang: str) -> dict:
     statuses = [t(f"status_{s}", lang) for s in entries.STATUSES]
     reasons = [t(f"reason_{r}", lang) for r in entries.REASONS]
     return {
-        "name_th": st.column_config.TextColumn(t("col_name", lang), disabled=True, width="medium"),
+        # pinned: the item's name stays in view while the member scrolls to the columns on the right
+        "name_th": st.column_config.TextColumn(t("col_name", lang), disabled=True, width="large", pinned=True),
         "status_label": st.column_config.SelectboxColumn(t("col_status", lang), options=statuses, width="medium"),
         "reason_label": st.column_config.SelectboxColumn(t("colname_not_possible_reason", lang), options=reasons),
         # No min/max here: the editor would clamp 7 to 5 or drop a minus sign without a word. What is typed
