@@ -12,11 +12,8 @@ frame.header(t("budget_page_title", lang))
 charts = blocks.budget_blocks(bundle.plan.id, lang)
 
 views.show_block(charts["by_dim_year"], lang)
-left, right = st.columns(2)
-with left:
-    views.show_block(charts["by_unit"], lang)
-with right:
-    views.show_block(charts["funded"], lang)
+views.show_block(charts["by_unit"], lang)  # full width: long unit names and seven-figure amounts need it
+views.show_block(charts["funded"], lang)
 
 st.subheader(t("chart_planned_vs_actual", lang))
 if "planned_vs_actual" in charts:

@@ -46,14 +46,13 @@ st.subheader(t("item_results", lang))
 year_budget = bundle.budget[bundle.budget["fiscal_year_be"] == rnd.fiscal_year_be]
 st.dataframe(views.item_results_table(items, lang, dict(zip(year_budget["number"], year_budget["amount_thb"],
                                                              strict=True))), hide_index=True, width="stretch",
-             column_config={t("col_name", lang): st.column_config.TextColumn(width="large")})
+             column_config={t("col_number", lang): st.column_config.NumberColumn(pinned=True),
+                            t("col_name", lang): st.column_config.TextColumn(width="large", pinned=True)})
 
-left, right = st.columns(2)
-with left:
-    st.vega_lite_chart(charts.score_heatmap(results, lang=lang).to_dict(), width="stretch")
-with right:
-    st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(items), lang=lang).to_dict(),
-                       width="stretch", height=charts.CHART_HEIGHT_PX + 120)
+heatmap = charts.score_heatmap(results, lang=lang).to_dict()  # full width, a readable row per item
+st.vega_lite_chart(heatmap, width="stretch", height=heatmap["height"] + 140)
+st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(items), lang=lang).to_dict(),
+                   width="stretch", height=charts.CHART_HEIGHT_PX + 120)
 
 internal = actor.can(Permission.READ_MEMBER_SCORES) and not evaluation.sealed(actor, rnd.status)
 pdf_col, xlsx_col = st.columns(2)

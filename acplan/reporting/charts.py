@@ -17,6 +17,7 @@ SIZES = {  # px: (axis labels, axis titles, chart title, legend)
     True: (22, 24, 30, 22),
 }
 CHART_HEIGHT_PX = 340
+HEATMAP_ROW_PX = 30  # every item's row labelled, its value in a 16 px figure
 TEXT_COLOUR = "#1A1A1A"
 
 
@@ -56,9 +57,11 @@ def budget_by_dimension_year(df: pd.DataFrame, *, lang: str, present: bool = Fal
 def budget_by_unit(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
     """Horizontal bars: five-year planned budget (baht) per responsible unit, largest first."""
     data = df.assign(amount_text=[fmt.baht(a, lang) for a in df["amount_thb"]])
+    # No axis title on the units (the chart's title says what they are): it sat on the unit names. Amounts
+    # in thousands of baht with few ticks, so "1,000,000" is never cut at the plot's edge.
     chart = alt.Chart(data).mark_bar(color=PLANNED_COLOUR).encode(
-        y=alt.Y("responsible_unit:N", title=t("col_unit", lang), sort="-x"),
-        x=alt.X("amount_thb:Q", title=t("axis_baht", lang), axis=alt.Axis(format=",d")),
+        y=alt.Y("responsible_unit:N", title=None, sort="-x", axis=alt.Axis(labelLimit=520)),
+        x=alt.X("amount_thb:Q", title=t("axis_baht", lang), axis=alt.Axis(format=",d", tickCount=4, labelFlush=True)),
         tooltip=[alt.Tooltip("responsible_unit:N", title=t("col_unit", lang)),
                  alt.Tooltip("amount_text:N", title=t("col_budget", lang)),
                  alt.Tooltip("items:Q", title=t("col_items", lang))])
@@ -116,17 +119,17 @@ def score_heatmap(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.
     base = alt.Chart(data).encode(
         x=alt.X("round:O", title=t("col_round", lang), sort=sorted(df["round"].unique().tolist()),
                 axis=alt.Axis(labelAngle=0)),
-        y=alt.Y("item_label:N", title=t("col_item", lang),
+        y=alt.Y("item_label:N", title=None, axis=alt.Axis(labelOverlap=False),
                 sort=[t("project_heading", lang, no=n) for n in sorted(df["number"].unique())]))
     cells = base.mark_rect().encode(
         color=alt.Color("mean:Q", title=t("col_score_mean", lang), scale=alt.Scale(domain=[1, 5], scheme="blues")),
         tooltip=[alt.Tooltip("item_label:N", title=t("col_item", lang)), alt.Tooltip("round:O", title=t("col_round", lang)),
                  alt.Tooltip("mean:Q", title=t("col_score_mean", lang), format=".2f"),
                  alt.Tooltip("n:Q", title=t("col_n_scored", lang))])
-    labels = base.mark_text(fontSize=SIZES[present][0] - 2).encode(
+    labels = base.mark_text(fontSize=SIZES[present][0]).encode(
         text=alt.Text("mean:Q", format=".1f"),
         color=alt.condition("datum.mean >= 3.5", alt.value("white"), alt.value(TEXT_COLOUR)))
-    chart = alt.layer(cells, labels).properties(height=max(CHART_HEIGHT_PX, 26 * df["number"].nunique()))
+    chart = alt.layer(cells, labels).properties(height=max(CHART_HEIGHT_PX, HEATMAP_ROW_PX * df["number"].nunique()))
     return _finish(chart, t("chart_heatmap", lang), present)
 
 
@@ -134,7 +137,7 @@ def status_distribution(df: pd.DataFrame, *, lang: str, present: bool = False) -
     """Horizontal bars: how many items have each implementation status in the round."""
     data = df.assign(status_label=[t(f"status_{s}", lang) for s in df["status"]])
     chart = alt.Chart(data).mark_bar(color=PLANNED_COLOUR).encode(
-        y=alt.Y("status_label:N", title=t("col_status", lang), sort="-x"),
+        y=alt.Y("status_label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),
         x=alt.X("items:Q", title=t("col_items", lang), axis=alt.Axis(format="d", tickMinStep=1)),
         tooltip=[alt.Tooltip("status_label:N", title=t("col_status", lang)),
                  alt.Tooltip("items:Q", title=t("col_items", lang))])
