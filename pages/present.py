@@ -5,13 +5,33 @@ import streamlit as st
 from acplan import format as fmt
 from acplan.i18n import t
 from acplan.plan import figures
-from acplan.ui import blocks, frame, state, views
+from acplan.ui import blocks, frame, session, state, views
+
+ITEMS_PER_SCREEN = 5  # what fits 1280×720 at projector size; a longer dimension continues on the next screen
+# What a presenter's clicker sends (arrows, Page Up/Down) moves between screens; our own constant script,
+# never anything a person typed.
+PRESENTER_KEYS = """<script>
+if (!window.__acplanPresenterKeys) {
+  window.__acplanPresenterKeys = true;
+  document.addEventListener("keydown", (event) => {
+    if (event.target.closest("input, textarea, [contenteditable=true]")) return;
+    const forward = ["ArrowRight", "ArrowDown", "PageDown"].includes(event.key);
+    const back = ["ArrowLeft", "ArrowUp", "PageUp"].includes(event.key);
+    if (!forward && !back) return;
+    const button = document.querySelector(forward ? ".st-key-present_next button" : ".st-key-present_prev button");
+    if (button && !button.disabled) { event.preventDefault(); button.click(); }
+  });
+}
+</script>"""
 
 lang = state.lang()
 bundle = state.require_plan()
 frame.presentation_chrome()
-dims = bundle.dimensions["dimension"].tolist()
-screens = [None, *dims]
+st.html(PRESENTER_KEYS, unsafe_allow_javascript=True)
+screens: list[tuple[int, list[int]] | None] = [None]
+for dim in bundle.dimensions["dimension"].tolist():
+    numbers = bundle.projects[bundle.projects["dimension"] == dim]["number"].tolist()
+    screens += [(dim, numbers[i:i + ITEMS_PER_SCREEN]) for i in range(0, len(numbers), ITEMS_PER_SCREEN)]
 raw = st.query_params.get("screen", "0")
 screen = int(raw) if raw.isdigit() and int(raw) < len(screens) else 0
 
@@ -37,14 +57,27 @@ if screens[screen] is None:
     c3.metric(t("metric_unfunded", lang), t("count_items", lang, n=figures.unfunded_items(bundle.budget)))
     views.show_chart(blocks.present_summary_block(bundle.plan.id, lang))
 else:
-    dim = screens[screen]
+    dim, numbers = screens[screen]
     name = bundle.dimensions.set_index("dimension").loc[dim, "dimension_name_th"]
-    st.header(f"{t('dimension_n', lang, n=dim)} {name}")
-    items = bundle.projects[bundle.projects["dimension"] == dim]
-    money = bundle.budget[bundle.budget["number"].isin(items["number"])]
-    c1, c2 = st.columns(2)
-    c1.metric(t("metric_items", lang), t("count_items", lang, n=len(items)))
-    c2.metric(t("metric_budget_total", lang), fmt.baht(figures.total_budget_thb(money), lang))
+    parts = [s_ for s_ in screens[1:] if s_[0] == dim]
+    part = f" ({parts.index(screens[screen]) + 1}/{len(parts)})" if len(parts) > 1 else ""
+    st.header(f"{t('dimension_n', lang, n=dim)} {name}{part}")
+    all_items = bundle.projects[bundle.projects["dimension"] == dim]
+    money = bundle.budget[bundle.budget["number"].isin(all_items["number"])]
+    st.subheader(t("present_dimension_line", lang, items=t("count_items", lang, n=len(all_items)),
+                   budget=fmt.baht(figures.total_budget_thb(money), lang)))
+    items = all_items[all_items["number"].isin(numbers)]
     per_item = money.groupby("number")["amount_thb"].sum()
-    st.table({t("col_number", lang): items["number"].tolist(), t("col_name", lang): items["name_th"].tolist(),
-              t("col_budget_5y", lang): [fmt.number(per_item.get(n, 0)) for n in items["number"]]}, hide_index=True)
+    visible, results = state.evaluation(bundle.plan.id, session.actor())
+    published = [r for r in visible if r.status == "published"]
+    latest = results[results["round"] == published[-1].code].set_index("number") if published else None
+    columns = {t("col_number", lang): items["number"].tolist(), t("col_name", lang): items["name_th"].tolist(),
+               t("col_budget_5y", lang): [fmt.number(per_item[n]) if per_item.get(n, 0) else t("present_no_budget", lang)
+                                          for n in items["number"]]}
+    if latest is not None:
+        code = published[-1].code
+        columns[t("present_score", lang, code=code)] = [views.score_text(latest.loc[n, "mean"]) for n in items["number"]]
+        columns[t("present_status", lang, code=code)] = [
+            t(f"status_{latest.loc[n, 'status']}", lang) if isinstance(latest.loc[n, "status"], str) else "—"
+            for n in items["number"]]
+    st.table(columns, hide_index=True)

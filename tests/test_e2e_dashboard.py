@@ -87,6 +87,16 @@ def test_presentation_mode_toggle_and_steps(app_url, browser):
     see(page, "มิติที่ 1 การสร้างวัฒนธรรมสุจริต")
     assert_healthy(page)
     page.screenshot(path=str(SHOTS / "present-dimension1-1280x720.png"))
+    page.keyboard.press("PageDown")  # what a presenter's clicker sends
+    page.wait_for_url("**screen=2*", timeout=30_000)
+    wait_idle(page)
+    see(page, "(1/3)")
+    fits = page.evaluate("(() => { const m = document.querySelector('[data-testid=stMain]');"
+                         " return m.scrollHeight <= m.clientHeight + 2; })()")
+    page.screenshot(path=str(SHOTS / "present-dimension2-1280x720.png"))
+    assert fits, "the dimension 2 screen does not fit 1280×720"
+    page.keyboard.press("ArrowLeft")
+    page.wait_for_url("**screen=1*", timeout=30_000)
     page.get_by_role("button", name="ออกจากโหมดนำเสนอ").click()
     page.wait_for_function("!location.search.includes('present')", timeout=30_000)
     page.close()

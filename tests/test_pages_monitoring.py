@@ -170,6 +170,10 @@ def test_overview_and_project_page_show_the_published_round(store):
     score_all(store, publish=True)
     overview = run_page()
     assert "รอบล่าสุด 2567-1: เผยแพร่แล้ว" in texts(overview)
+    present = run_page(present="1", screen="1")  # the presentation shows the latest published round's results
+    table = present.table[0].value
+    assert table["ผลประเมิน 2567-1"].tolist() == ["4.00", "3.00", "4.00"]
+    assert table["สถานะ 2567-1"].tolist() == ["อยู่ระหว่างดำเนินการ"] * 3
     project = run_page("pages/project.py", no="1")
     history = project.dataframe[-1].value
     assert history.iloc[0, 0] == "2567-1"
