@@ -33,5 +33,7 @@ with st.form("login", enter_to_submit=True, border=True):
 if submitted:
     ok, wait = session.sign_in(username, password)
     if ok:
+        if back := session.return_to(st.query_params.get(session.NEXT_PARAM)):  # back where they were going
+            st.switch_page(back[0], query_params=back[1])
         st.rerun()
     st.error(t("login_wait", lang, seconds=wait) if wait else t("login_failed", lang))

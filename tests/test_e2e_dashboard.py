@@ -220,3 +220,22 @@ def test_closing_a_round_asks_in_a_dialog_with_the_numbers_first(scoring_app, br
     see(page, "เปลี่ยนสถานะแล้ว: รอบ 2570-1 ปิดรอบแล้ว")
     assert_healthy(page)
     page.close()
+
+
+def test_signing_in_from_a_bookmarked_page_comes_back_to_it(scoring_app, browser):
+    app, _ = scoring_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app + "/score?round=2570-1")
+    wait_idle(page)
+    see(page, "หน้านี้สำหรับผู้ที่ได้รับสิทธิ์: กรุณาเข้าสู่ระบบ")
+    page.get_by_role("link", name="เข้าสู่ระบบ").last.click()
+    page.wait_for_url("**/login?next=*", timeout=30_000)
+    wait_idle(page)
+    page.get_by_label("ชื่อผู้ใช้").fill("m1")
+    page.get_by_label("รหัสผ่าน").fill("m1-password-1")
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    page.wait_for_url("**/score?round=2570-1", timeout=30_000)
+    wait_idle(page)
+    see(page, "ให้คะแนนแล้ว")
+    assert_healthy(page)
+    page.close()

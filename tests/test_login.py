@@ -169,3 +169,21 @@ def test_idle_session_expires_and_asks_to_sign_in_again(app_store):
     at.run()
     assert at.info[0].value.startswith("ไม่มีการใช้งานนานเกินกำหนด")
     assert not at.success
+
+
+@pytest.mark.parametrize(("target", "expected"), [
+    ("score?round=2570-1", ("pages/score.py", {"round": "2570-1"})),
+    ("", None),
+    ("results", ("pages/results.py", {})),
+    ("https://evil.example/score", None), ("//evil.example/score", None), ("../../etc/passwd", None),
+    ("users?next=https://evil.example", ("pages/users.py", {})), (None, None)])
+def test_signing_in_returns_only_to_the_apps_own_pages(target, expected):
+    from acplan.ui.session import return_to
+    assert return_to(target) == expected
+
+
+def test_after_signing_in_the_member_lands_where_they_were_going(app_store):
+    at = run_page("pages/login.py", next="findings?f_status=open")
+    sign_in_page(at, "m1", "m1-password-1")
+    assert not at.exception
+    assert at.header[0].value == "ข้อค้นพบและข้อเสนอแนะ"  # the findings page, not the account page

@@ -1,6 +1,7 @@
 """Who is signed in: sign-in with throttling, idle expiry, sign-out (the session holds ids, never a DB session)."""
 
 from datetime import UTC, datetime, timedelta
+from urllib.parse import parse_qsl, urlencode, urlsplit
 
 import streamlit as st
 from sqlmodel import Session
@@ -91,5 +92,35 @@ def require(permission: Permission) -> Actor:
         st.stop()
     st.warning(t("need_role", lang, role=t(f"role_{user.role}", lang)) if user else t("need_login", lang))
     if user is None:
-        st.page_link("pages/login.py", label=t("nav_login", lang), icon=":material/login:")
+        here = _here()
+        st.page_link("pages/login.py", label=t("nav_login", lang), icon=":material/login:",
+                     query_params={NEXT_PARAM: here} if here else None)
     st.stop()
+
+
+NEXT_PARAM = "next"
+# The app's own pages, by address: the only places a sign-in returns to (never an outside address).
+RETURN_PAGES = {"": "pages/overview.py", **{name: f"pages/{name}.py" for name in (
+    "score", "rounds", "projects", "project", "budget", "risks", "targets", "results", "findings", "users", "present")}}
+
+
+def _here() -> str | None:
+    """The page and query string being shown ('score?round=2570-1'), to come back to after signing in."""
+    url = st.context.url
+    if not isinstance(url, str):
+        return None
+    name = urlsplit(url).path.rstrip("/").rsplit("/", 1)[-1]
+    if name not in RETURN_PAGES:
+        return None
+    query = urlencode({k: v for k, v in st.query_params.to_dict().items() if k != NEXT_PARAM})  # (url has none)
+    return name + (f"?{query}" if query else "")
+
+
+def return_to(target: str | None) -> tuple[str, dict[str, str]] | None:
+    """The page file and query parameters of a `next` value, if it names one of the app's own pages."""
+    if not target:
+        return None
+    parts = urlsplit(target)
+    if parts.scheme or parts.netloc or parts.path not in RETURN_PAGES:
+        return None
+    return RETURN_PAGES[parts.path], {k: v for k, v in parse_qsl(parts.query) if k != NEXT_PARAM}
