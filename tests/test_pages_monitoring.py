@@ -383,3 +383,26 @@ def test_a_year_spent_above_its_plan_is_flagged_on_the_budget_page(store):
     table = at.dataframe[-1].value
     row = table[table.iloc[:, 0] == "ปีงบ 2567"].iloc[0]
     assert row["ข้อสังเกต"] == "⚠ ใช้จ่ายจริง 258,000 บาท เกินงบประมาณทั้งปีตามแผน 220,000 บาท"
+
+
+PAGES_TO_READ = ("pages/overview.py", "pages/projects.py", "pages/budget.py", "pages/risks.py", "pages/targets.py",
+                 "pages/results.py", "pages/findings.py", "pages/rounds.py", "pages/score.py")
+
+
+def test_no_page_shows_none_or_nan_to_anyone(store):
+    """Missing values read "—" everywhere: checked on every page, for the roles that see the most, with a round."""
+    import re
+    score_all(store)
+    with Session(store) as s:
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
+        rounds.create_round(session=s, actor=OPERATOR, plan_id=plan_id(s), fiscal_year_be=2567, round_no=2, today=TODAY)
+        s.commit()
+    clear_caches()
+    found = []
+    for who in ("sec", "m1", "council1"):
+        for page in PAGES_TO_READ:
+            at = signed_in(who, page)
+            assert not at.exception, (who, page)
+            found += [(who, page, m) for m in re.findall(r".{0,30}\b(?:None|nan|NaN|NaT)\b.{0,30}", texts(at))]
+    assert found == []
