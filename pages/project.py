@@ -31,7 +31,8 @@ with basics:
         t("field_dimension", lang): f"{detail.dimension} {detail.dimension_name_th}",
         t("field_mission", lang): f"{detail.mission} {detail.mission_name_th}",
         t("field_sub_items", lang): "\n".join(f"{c} {n}" for c, n in detail.sub_items),
-        t("field_unit", lang): detail.responsible_unit,
+        t("field_unit", lang): detail.unit if detail.unit == detail.responsible_unit else
+        t("unit_as_worded", lang, unit=detail.unit, wording=detail.responsible_unit, note=detail.unit_note),
         t("field_duration", lang): detail.duration_th,
         t("field_target_group", lang): detail.target_group_th + (
             f" ({t('field_head_count', lang, n=detail.target_head_count)})" if detail.target_head_count else ""),

@@ -14,7 +14,7 @@ bundle = state.require_plan()
 frame.header(t("nav_projects", lang))
 
 missions = dict(zip(bundle.missions["mission"], bundle.missions["mission_name_th"], strict=True))
-units = sorted(bundle.projects["responsible_unit"].unique())
+units = sorted(bundle.projects["unit"].unique())
 years = sorted(bundle.budget["fiscal_year_be"].unique().tolist())
 c1, c2, c3 = st.columns(3)
 with c1:
@@ -45,7 +45,7 @@ table = {
     t("col_name", lang): shown["name_th"].tolist(),
     t("col_dimension", lang): shown["dimension"].tolist(),
     t("col_mission", lang): shown["mission"].tolist(),
-    t("col_unit", lang): shown["responsible_unit"].tolist(),
+    t("col_unit", lang): shown["unit"].tolist(),
     budget_col: shown["budget_thb"].astype(int).tolist(),
 }
 st.caption(t("projects_pick", lang))

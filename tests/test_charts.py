@@ -69,7 +69,7 @@ def test_budget_by_unit(frames):
     df = figures.budget_by_unit(projects, budget)
     assert df.iloc[0].tolist() == ["สำนักปลัด", 1_100_000, 12]
     spec = charts.budget_by_unit(df, lang="th").to_dict()
-    assert spec["encoding"]["y"]["field"] == "responsible_unit" and spec["encoding"]["y"]["sort"] == "-x"
+    assert spec["encoding"]["y"]["field"] == "unit" and spec["encoding"]["y"]["sort"] == "-x"
     assert spec["encoding"]["x"]["type"] == "quantitative"
     assert spec["title"] == "งบประมาณ 5 ปีตามผู้รับผิดชอบ"
 

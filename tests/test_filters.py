@@ -8,7 +8,8 @@ from acplan.plan.filters import ProjectFilter, apply_filter, normalise, parse_fi
 PROJECTS = pd.DataFrame({
     "number": [1, 2, 3], "kind": ["project", None, "measure"],
     "name_th": ["โครงการอบรมกฎหมาย", "ส่งเสริมการมีส่วนร่วม", "มาตรการร้องเรียน"],
-    "dimension": [1, 3, 4], "mission": ["1.1", "3.1", "4.3"], "responsible_unit": ["สำนักปลัด", "สำนักปลัด", "กองคลัง"]})
+    "dimension": [1, 3, 4], "mission": ["1.1", "3.1", "4.3"], "responsible_unit": ["สำนักปลัด", "สำนักปลัด", "กองคลัง"],
+    "unit": ["สำนักปลัด", "สำนักปลัด", "กองคลัง"]})
 BUDGET = pd.DataFrame({"number": [1, 1, 2, 2, 3, 3], "fiscal_year_be": [2566, 2567] * 3,
                        "amount_thb": [100, 200, 0, 0, 0, 0]})
 SEARCH = search_index(pd.DataFrame({"number": [1, 2, 3], "search_text": [

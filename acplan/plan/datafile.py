@@ -12,7 +12,7 @@ from acplan.plan.models import Comparison, IndicatorKind, ItemKind, RiskLevel
 
 REQUIRED_TOP = ("schema_version", "organisation", "plan", "dimensions", "projects", "risks", "targets", "committees")
 SECTION_SHAPES = {"organisation": dict, "plan": dict, "dimensions": list, "projects": list, "risks": list,
-                  "targets": list, "committees": list}  # a list's entries are mappings
+                  "targets": list, "committees": list, "units": list}  # a list's entries are mappings; units optional
 REQUIRED_PROJECT = ("number", "kind", "name_th", "dimension", "mission", "sub_items", "budget_thb",
                     "responsible_unit", "indicators", "source_notes")
 
@@ -80,7 +80,7 @@ def _validate(data: dict) -> Report:
     if missing:
         return Report([Issue("missing_section", {"section": k}) for k in missing])
     for section, shape in SECTION_SHAPES.items():
-        value = data[section]
+        value = data[section] if section in data else shape()
         if not isinstance(value, shape) or (shape is list and not all(isinstance(v, dict) for v in value)):
             raise PlanDataError(Issue("plan_section_shape", {"section": section}))
     problems: list[Issue] = []
@@ -93,6 +93,7 @@ def _validate(data: dict) -> Report:
     report = _totals(data, projects)
     problems += _check_totals(data, report)
     problems += _check_risk_links(data, projects)
+    problems += _check_units(data.get("units") or [])
     report.problems = problems
     return report
 
@@ -208,3 +209,17 @@ def _check_risk_links(data: dict, projects: list[dict]) -> list[Issue]:
         if c.get("project") is not None and c["project"] not in numbers:
             out.append(Issue("committee_link_unknown_item", {"committee": c["code"], "number": c["project"]}))
     return out
+
+
+def _check_units(units: list[dict]) -> list[Issue]:
+    """Each wording belongs to one unit: an alias listed twice, or naming another unit, is ambiguous."""
+    names = [u["name_th"] for u in units]
+    seen: dict[str, str] = {}
+    issues = []
+    for u in units:
+        for alias in u.get("aliases", []):
+            if alias in names or alias in seen:
+                issues.append(Issue("unit_alias_conflict", {"alias": alias, "unit": u["name_th"],
+                                                            "other": seen.get(alias, alias)}))
+            seen[alias] = u["name_th"]
+    return issues

@@ -28,7 +28,14 @@ def export_plan(*, session: Session, plan_id: int) -> dict:
         "targets": [t.model_dump(exclude={"id", "plan_id"}) for t in session.exec(
             select(m.YearlyTarget).where(m.YearlyTarget.plan_id == plan_id).order_by(m.YearlyTarget.fiscal_year_be))],
         "committees": _committees(session, plan_id, numbers, notes),
+        **({"units": units} if (units := _units(session, plan_id)) else {}),
     }
+
+
+def _units(session: Session, plan_id: int) -> list[dict]:
+    """The units the data file lists: those with other wordings or a note (the rest are just their name)."""
+    rows = session.exec(select(m.Unit).where(m.Unit.plan_id == plan_id).order_by(m.Unit.id)).all()
+    return [{"name_th": u.name_th, "aliases": u.aliases, "note_th": u.note_th} for u in rows if u.aliases or u.note_th]
 
 
 def _notes(session: Session, plan_id: int) -> dict:

@@ -43,11 +43,12 @@ def budget_by_dimension_year(projects: pd.DataFrame, budget: pd.DataFrame) -> pd
 
 
 def budget_by_unit(projects: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:
-    """Five-year planned budget and item count per responsible unit, largest first."""
-    merged = budget.merge(projects[["number", "responsible_unit"]], on="number")
-    money = merged.groupby("responsible_unit", as_index=False)["amount_thb"].sum()
-    items = projects.groupby("responsible_unit").size().rename("items").reset_index()
-    return money.merge(items, on="responsible_unit").sort_values(["amount_thb", "items"], ascending=False, ignore_index=True)
+    """Five-year planned budget and item count per responsible unit (one unit however the plan words it),
+    largest first."""
+    merged = budget.merge(projects[["number", "unit"]], on="number")
+    money = merged.groupby("unit", as_index=False)["amount_thb"].sum()
+    items = projects.groupby("unit").size().rename("items").reset_index()
+    return money.merge(items, on="unit").sort_values(["amount_thb", "items"], ascending=False, ignore_index=True)
 
 
 def funded_by_dimension(projects: pd.DataFrame, budget: pd.DataFrame) -> pd.DataFrame:

@@ -74,7 +74,7 @@ def apply_filter(projects: pd.DataFrame, budget: pd.DataFrame, search: pd.DataFr
     if flt.kind:
         df = df[df["kind"].isna()] if flt.kind == "none" else df[df["kind"] == flt.kind]
     if flt.unit:
-        df = df[df["responsible_unit"] == flt.unit]
+        df = df[df["unit"] == flt.unit]
     lines = budget if flt.fy is None else budget[budget["fiscal_year_be"] == flt.fy]
     df = df[df["number"].isin(lines["number"])]
     if flt.q:

@@ -41,6 +41,8 @@ def init_store(engine: Engine, plan_path: Path, *, actor: Actor) -> InitResult:
     with Session(engine) as session:
         try:
             plan, loaded = load_plan(session=session, actor=actor, data=data, sha256=sha)
+            if not loaded:
+                sync_units(session, plan.id, data)
             session.commit()
         except (TypeError, AttributeError, KeyError, ValueError, StatementError):
             session.rollback()
@@ -68,12 +70,42 @@ def load_plan(*, session: Session, actor: Actor, data: dict, sha256: str) -> tup
     plan = _plan(session, org, data["plan"], data.get("source", {}), sha256)
     missions, sub_items = _dimensions(session, plan, data["dimensions"])
     projects = {p["number"]: _project(session, plan, p, missions, sub_items) for p in data["projects"]}
+    sync_units(session, plan.id, data)
     _risks(session, plan, data["risks"], projects)
     for t in data["targets"]:
         session.add(m.YearlyTarget(plan_id=plan.id, **t))
     _committees(session, plan, data["committees"], projects)
     session.flush()
     return plan, True
+
+
+def sync_units(session: Session, plan_id: int, data: dict) -> None:
+    """Give every item of the plan its unit: the data file's `units` (a name, the other wordings the document
+    uses for it, a note) and, for any wording not listed there, a unit of that name. Running it again on a
+    loaded plan applies a `units` section added since (items keep their own wording)."""
+    listed = {u["name_th"]: u for u in data.get("units") or []}
+    canonical = {alias: name for name, u in listed.items() for alias in u.get("aliases", [])} | {n: n for n in listed}
+    units = {u.name_th: u for u in session.exec(select(m.Unit).where(m.Unit.plan_id == plan_id))}
+    for name, u in listed.items():
+        row = units.get(name) or m.Unit(plan_id=plan_id, name_th=name)
+        row.aliases, row.note_th = list(u.get("aliases", [])), u.get("note_th", "")
+        session.add(row)
+        units[name] = row
+    session.flush()
+    for item in session.exec(select(m.PlanItem).where(m.PlanItem.plan_id == plan_id)):
+        name = canonical.get(item.responsible_unit, item.responsible_unit)
+        if name not in units:
+            units[name] = m.Unit(plan_id=plan_id, name_th=name)
+            session.add(units[name])
+            session.flush()
+        item.unit_id = units[name].id
+        session.add(item)
+    session.flush()
+    used = set(session.exec(select(m.PlanItem.unit_id).where(m.PlanItem.plan_id == plan_id)))
+    for row in units.values():  # a wording now listed as an alias no longer stands as a unit of its own
+        if row.id not in used and row.name_th not in listed:
+            session.delete(row)
+    session.flush()
 
 
 def _organisation(session: Session, org: dict) -> m.Organisation:

@@ -112,6 +112,21 @@ class SubItem(SQLModel, table=True):
     name_th: str
 
 
+class Unit(SQLModel, table=True):
+    """A responsible unit (สำนักปลัด, กองคลัง, …) of a plan: one row however the document words it.
+
+    `aliases` keeps every other wording the document uses for it, as the source says it; items keep their
+    own wording in `PlanItem.responsible_unit` and point here for filters, budgets and (later) unit accounts.
+    """
+
+    __table_args__ = (UniqueConstraint("plan_id", "name_th"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    name_th: str
+    aliases: list = _json_list()
+    note_th: str = ""
+
+
 class PlanItem(SQLModel, table=True):
     """One of the plan's items (โครงการ/กิจกรรม/มาตรการ), numbered ลำดับที่ 1..N."""
 
@@ -132,7 +147,8 @@ class PlanItem(SQLModel, table=True):
     method_th: list = _json_list()
     duration_th: str = ""
     budget_text_th: str = ""
-    responsible_unit: str = Field(index=True)
+    responsible_unit: str = Field(index=True)  # as the document words it
+    unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # the one unit it means
 
 
 class ProjectSubItem(SQLModel, table=True):

@@ -4,6 +4,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from acplan.plan import models as m
@@ -52,16 +53,18 @@ def list_missions(*, session: Session, plan_id: int) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=["mission", "mission_name_th", "dimension"])
 
 
-PROJECT_COLUMNS = ["number", "kind", "name_th", "dimension", "mission", "responsible_unit"]
+PROJECT_COLUMNS = ["number", "kind", "name_th", "dimension", "mission", "responsible_unit", "unit"]
 
 
 def list_projects(*, session: Session, plan_id: int) -> pd.DataFrame:
-    """One row per plan item: number, kind, name_th, dimension, mission, responsible_unit."""
+    """One row per plan item: number, kind, name_th, dimension, mission, responsible_unit (the document's
+    wording) and unit (the one unit it means: what filters and budget totals use)."""
     rows = session.exec(
         select(m.PlanItem.number, m.PlanItem.kind, m.PlanItem.name_th, m.Dimension.number, m.Mission.code,
-               m.PlanItem.responsible_unit)
+               m.PlanItem.responsible_unit, func.coalesce(m.Unit.name_th, m.PlanItem.responsible_unit))
         .join(m.Dimension, m.Dimension.id == m.PlanItem.dimension_id)
         .join(m.Mission, m.Mission.id == m.PlanItem.mission_id)
+        .outerjoin(m.Unit, m.Unit.id == m.PlanItem.unit_id)
         .where(m.PlanItem.plan_id == plan_id).order_by(m.PlanItem.number)).all()
     return pd.DataFrame(rows, columns=PROJECT_COLUMNS)
 
@@ -103,10 +106,12 @@ class ProjectDetail:
     duration_th: str
     budget_text_th: str
     budget: dict[int, int]
-    responsible_unit: str
+    responsible_unit: str  # as the document words it
     indicators: list[dict]
     risk_links: list[dict]
     source_notes: list[dict]
+    unit: str = ""  # the one unit it means (filters, budget totals)
+    unit_note: str = ""  # why other wordings are that unit
 
 
 def get_project(*, session: Session, plan_id: int, number: int) -> ProjectDetail | None:
@@ -126,7 +131,9 @@ def get_project(*, session: Session, plan_id: int, number: int) -> ProjectDetail
         [tuple(s) for s in subs], p.rationale_th, p.objectives_th, p.target_group_th, p.target_head_count,
         p.method_th, p.duration_th, p.budget_text_th, dict(budget), p.responsible_unit,
         list_indicators(session=session, project_id=p.id), _risk_links(session, p.id), list_notes(session=session, plan_id=plan_id,
-                                                                           subject_type="project", key=str(number)))
+                                                                           subject_type="project", key=str(number)),
+        unit.name_th if (unit := session.get(m.Unit, p.unit_id) if p.unit_id else None) else p.responsible_unit,
+        unit.note_th if unit else "")
 
 
 def list_indicators(*, session: Session, project_id: int) -> list[dict]:

@@ -60,9 +60,9 @@ def budget_by_unit(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt
     # No axis title on the units (the chart's title says what they are): it sat on the unit names. Amounts
     # in thousands of baht with few ticks, so "1,000,000" is never cut at the plot's edge.
     chart = alt.Chart(data).mark_bar(color=PLANNED_COLOUR).encode(
-        y=alt.Y("responsible_unit:N", title=None, sort="-x", axis=alt.Axis(labelLimit=520)),
+        y=alt.Y("unit:N", title=None, sort="-x", axis=alt.Axis(labelLimit=520)),
         x=alt.X("amount_thb:Q", title=t("axis_baht", lang), axis=alt.Axis(format=",d", tickCount=4, labelFlush=True)),
-        tooltip=[alt.Tooltip("responsible_unit:N", title=t("col_unit", lang)),
+        tooltip=[alt.Tooltip("unit:N", title=t("col_unit", lang)),
                  alt.Tooltip("amount_text:N", title=t("col_budget", lang)),
                  alt.Tooltip("items:Q", title=t("col_items", lang))])
     return _finish(chart, t("chart_budget_by_unit", lang), present)

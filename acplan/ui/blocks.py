@@ -21,7 +21,7 @@ def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
             by_dim_year.pivot(index="fiscal_year_be", columns="dimension", values="amount_thb"), lang,
             {d: t("dimension_n", lang, n=d) for d in DIMENSIONS}), key="budget_by_dimension_year", lang=lang),
         "by_unit": chart_block("budget_by_unit", by_unit, by_unit.rename(columns={
-            "responsible_unit": t("col_unit", lang), "amount_thb": t("col_budget", lang), "items": t("col_items", lang)}),
+            "unit": t("col_unit", lang), "amount_thb": t("col_budget", lang), "items": t("col_items", lang)}),
             key="budget_by_unit", lang=lang),
         "funded": chart_block("funded_vs_unfunded", funded, funded.assign(
             funded=[t("funded" if f else "unfunded", lang) for f in funded["funded"]]).rename(columns={
