@@ -122,15 +122,15 @@ def save_edits(key: str, frame: pd.DataFrame, round_id: int, actor: Actor, lang:
     """on_change of the grid: save each edited row whose values differ from what is stored, one transaction each.
 
     The editor's state holds every edit since the grid was drawn; a row is written only when what it now says
-    differs from the store, so an edit writes (and audits) one entry, not every entry edited before it. A
-    refused value is not stored, and the grid is then not redrawn, so the cell keeps what was typed until
-    it is corrected.
+    differs from the store, so an edit writes (and audits) one entry, not every entry edited before it. The
+    grid is not drawn anew after an edit: its scroll position and the row stay where the member is, and a
+    refused value stays in its cell as typed (nothing stored) until it is corrected.
     """
     edited = st.session_state[key]["edited_rows"]
     versions = st.session_state.setdefault(f"{key}_versions", {})  # versions this grid itself has since written
     with Session(state.engine()) as session:
         stored = member_frame(session, actor, session.get(EvaluationRound, round_id), lang)
-    messages, refused = [], False
+    messages = []
     for position, changes in edited.items():
         number = int(frame.index[int(position)])
         row = stored.loc[number].copy()
@@ -142,15 +142,11 @@ def save_edits(key: str, frame: pd.DataFrame, round_id: int, actor: Actor, lang:
         version = versions.get(number, _version(frame.loc[number]))
         saved_version, issues = attempt(_save(actor, round_id, int(row["project_id"]), values, version))
         if issues:
-            refused = True
             messages += [("error", f"{t('project_heading', lang, no=number)}: {describe(i, lang)}") for i in issues]
         else:
             versions[number] = saved_version
             messages.append(("success", t("grid_saved", lang, number=number)))
     st.session_state[MESSAGES_KEY] = messages
-    if not refused:
-        st.session_state.pop(f"{key}_versions", None)
-        refresh_grid()
 
 
 def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str) -> None:
