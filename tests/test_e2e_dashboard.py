@@ -10,6 +10,11 @@ ROUNDS_LINK = "รอบประเมิน"
 PAGES = {"overview": "/", "projects": "/projects", "projects-dim2": "/projects?dim=2", "project-19": "/project?no=19",
          "project-99": "/project?no=99", "budget": "/budget", "risks": "/risks", "targets": "/targets",
          "present": "/?present=1", "overview-en": "/?lang=en", "project-30-en": "/project?no=30&lang=en"}
+# Headings, metric labels and values, captions and buttons whose text is cut (ellipsis or hidden overflow).
+CLIPPED_TEXT = """[...document.querySelectorAll(
+    "h1, h2, h3, [data-testid=stMetricLabel], [data-testid=stMetricValue], [data-testid=stCaptionContainer], button p")]
+  .filter(el => el.offsetParent !== null && el.scrollWidth > el.clientWidth + 1)
+  .map(el => el.innerText.slice(0, 60))"""
 VIEWPORTS = [(1280, 720), (1920, 1080)]
 
 
@@ -27,6 +32,7 @@ def assert_healthy(page) -> None:
     assert "Traceback" not in page.content()
     overflow = page.evaluate("document.documentElement.scrollWidth - document.documentElement.clientWidth")
     assert overflow <= 0, f"horizontal overflow of {overflow}px"
+    assert page.evaluate(CLIPPED_TEXT) == [], "text cut off on the page"
 
 
 @pytest.mark.parametrize(("width", "height"), VIEWPORTS, ids=lambda v: str(v))
