@@ -97,3 +97,28 @@ def test_a_save_between_the_completeness_check_and_the_submission_refuses_the_su
     with Session(engine) as s:
         row = s.exec(select(ScoreEntry)).one()
         assert (row.state, row.score) == ("draft", None)
+
+
+def test_reads_that_need_a_staff_permission_take_no_write_lock(sqlite_url, monkeypatch):
+    """Listing accounts or a round's progress while another process writes: answered, never 'database is locked'."""
+    import sqlite3
+
+    from acplan.db import engine as engine_module
+    from acplan.monitoring import rounds, users
+    from tests.factories import plan_id
+    monkeypatch.setattr(engine_module, "BUSY_TIMEOUT_S", 0.2)
+    eng = make_engine(sqlite_url)
+    init_store(eng, PLAN_FILE, actor=OPERATOR)
+    with Session(eng) as s:
+        open_round(s)
+        s.commit()
+    writer = sqlite3.connect(sqlite_url.removeprefix("sqlite:///"), isolation_level=None)
+    writer.execute("BEGIN IMMEDIATE")  # another process in the middle of a write
+    try:
+        with Session(eng) as s:
+            assert users.list_users(session=s, actor=OPERATOR) == []
+            assert rounds.completeness(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1").items == 30
+    finally:
+        writer.execute("ROLLBACK")
+        writer.close()
+        eng.dispose()

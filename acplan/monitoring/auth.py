@@ -19,14 +19,15 @@ MAX_PASSWORD_CHARS = 256
 _DUMMY_HASH = _hasher.hash("acplan: no such account")
 
 
-def authorize(*, session: Session, actor: Actor, permission: Permission) -> Role | None:
+def authorize(*, session: Session, actor: Actor, permission: Permission, writes: bool | None = None) -> Role | None:
     """The actor's current role if it holds `permission`; NotAllowed otherwise.
 
     An account's role and state are read from the store, not from the Actor: a disabled account or a
     changed role takes effect on the account's next action, whatever its page was built with. A write
-    permission also locks the audit chain's head first, so the write transaction holds its lock from the start.
+    permission also locks the audit chain's head first, so the write transaction holds its lock from the start
+    (`writes=False` for a read that only needs a staff permission, e.g. a round's progress counts).
     """
-    if not permission.startswith("read_"):
+    if writes if writes is not None else not permission.startswith("read_"):
         chain.lock(session)  # a write transaction takes its lock before it reads anything (chain.py)
     role = actor.role
     if actor.user_id is not None:

@@ -171,7 +171,7 @@ class Completeness:
 
 def completeness(*, session: Session, actor: Actor, plan_id: int, code: str) -> Completeness:
     """Which items have a submitted entry and which members have submitted them all, for the round `code`."""
-    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS)
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS, writes=False)
     rnd = _get(session, plan_id, code)
     numbers = list(session.exec(select(PlanItem.number).where(PlanItem.plan_id == plan_id).order_by(PlanItem.number)))
     submitted = session.exec(select(PlanItem.number, ScoreEntry.member_id).join(PlanItem, PlanItem.id == ScoreEntry.project_id)

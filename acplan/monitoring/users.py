@@ -67,7 +67,7 @@ def add_user(*, session: Session, actor: Actor, username: str, display_name: str
 
 
 def list_users(*, session: Session, actor: Actor) -> list[AppUser]:
-    authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS, writes=False)
     return list(session.exec(select(AppUser).order_by(AppUser.username)))
 
 
