@@ -235,3 +235,21 @@ def test_signing_in_from_a_bookmarked_page_comes_back_to_it(scoring_app, browser
     expect(page.get_by_role("heading", name="ให้คะแนน")).to_be_visible(timeout=30_000)  # whatever the round's state
     assert_healthy(page)
     page.close()
+
+
+def test_english_stays_english_when_moving_through_the_top_menu(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url + "/?lang=en")
+    wait_idle(page)
+    page.get_by_role("link", name="Budget").click()
+    page.wait_for_url("**/budget*", timeout=30_000)
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="Planned budget", exact=True)).to_be_visible(timeout=30_000)
+    page.wait_for_url("**lang=en*", timeout=30_000)  # the address says it again, so it can be shared
+    page.get_by_role("link", name="Items").click()
+    page.wait_for_url("**/projects*", timeout=30_000)
+    wait_idle(page)
+    see(page, "Items")
+    assert "lang=en" in page.url
+    assert_healthy(page)
+    page.close()

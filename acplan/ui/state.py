@@ -199,14 +199,28 @@ def current_fiscal_year() -> int:
     return fmt.fiscal_year_of(clock.today())
 
 
+LANG_KEY = "acplan_lang"
+
+
 def lang() -> str:
-    """The interface language from `?lang=` (th or en), Thai by default."""
-    value = st.query_params.get("lang", "th")
-    return value if value in LANGS else "th"
+    """The interface language: `?lang=` (th or en), else the one chosen earlier in this session, Thai by default.
+
+    The top menu's links do not carry the query string, so the session remembers the choice and puts it
+    back into the URL: English stays English from page to page, and the address can still be shared.
+    """
+    value = st.query_params.get("lang")
+    if value in LANGS:
+        st.session_state[LANG_KEY] = value
+        return value
+    remembered = st.session_state.get(LANG_KEY, "th")
+    if remembered != "th":
+        st.query_params["lang"] = remembered
+    return remembered
 
 
 def _apply_lang_switch() -> None:
     chosen = st.session_state.get("lang_switch") or "th"
+    st.session_state[LANG_KEY] = chosen
     if chosen == "th":
         st.query_params.pop("lang", None)
     else:
