@@ -33,6 +33,9 @@ with st.form("login", enter_to_submit=True, border=True):
 if submitted:
     ok, wait = session.sign_in(username, password)
     if ok:
+        if script := session.cookie_redirect(st.query_params.get(session.NEXT_PARAM)):
+            st.html(script, unsafe_allow_javascript=True)  # through the session route, then back (serve.py)
+            st.stop()
         if back := session.return_to(st.query_params.get(session.NEXT_PARAM)):  # back where they were going
             st.switch_page(back[0], query_params=back[1])
         st.rerun()

@@ -27,7 +27,7 @@ def streamlit_server(env: dict[str, str], log_path: Path):
     full_env = {**os.environ, **env}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
+            [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),
              "--server.address", "127.0.0.1", "--server.headless", "true"],
             cwd=ROOT, env=full_env, stdout=log, stderr=subprocess.STDOUT)
         try:

@@ -11,7 +11,8 @@ from acplan.monitoring.yearly import parse_yearly, set_yearly_result
 from acplan.plan.queries import list_indicators
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
 
-NOT_RECORDS = {"audit_log", "audit_head", "login_throttle", "alembic_version"}  # the log, its head, sign-in counters
+# the log and its head, sign-in counters and browser sessions (authentication state, not records)
+NOT_RECORDS = {"audit_log", "audit_head", "login_throttle", "web_session", "signin_ticket", "alembic_version"}
 
 
 def _rows(session: Session) -> dict[str, dict[tuple, dict]]:

@@ -85,7 +85,7 @@ def test_public_snapshot_holds_published_data_and_nothing_that_names_or_links_a_
     tables = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     rest = tables - PLAN_TABLES
     assert rest == {"evaluationround", "scoreentry", "indicatorresult", "finding", "appuser", "audit_log",
-                    "login_throttle"}
+                    "login_throttle", "web_session", "signin_ticket"}
     assert conn.execute("SELECT DISTINCT status FROM evaluationround").fetchall() == [("published",)]
     published = conn.execute("SELECT published_at FROM evaluationround").fetchone()[0]
     assert conn.execute("SELECT DISTINCT state, comment, version, created_at, updated_at FROM scoreentry").fetchall() \
@@ -95,7 +95,8 @@ def test_public_snapshot_holds_published_data_and_nothing_that_names_or_links_a_
     users = conn.execute("SELECT id, username, display_name, password_hash, role, created_at FROM appuser").fetchall()
     assert [u[1:] for u in users] == [("member-1", "", "", "committee", published)]
     assert conn.execute("SELECT count(*) FROM audit_log").fetchone() == (0,)
-    assert conn.execute("SELECT count(*) FROM login_throttle").fetchone() == (0,)
+    for table in ("login_throttle", "web_session", "signin_ticket"):
+        assert conn.execute(f"SELECT count(*) FROM {table}").fetchone() == (0,)  # noqa: S608 (fixed names)
     with Session(engine) as s:  # the member's id and the entries' ids are not the store's
         live_member = s.exec(select(AppUser.id).where(AppUser.username == "m1")).one()
         live_entries = set(s.exec(select(ScoreEntry.id)))

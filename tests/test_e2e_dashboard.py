@@ -232,7 +232,7 @@ def test_signing_in_from_a_bookmarked_page_comes_back_to_it(scoring_app, browser
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     page.wait_for_url("**/score?round=2570-1", timeout=30_000)
     wait_idle(page)
-    expect(page.get_by_role("heading", name="ให้คะแนน")).to_be_visible(timeout=30_000)  # whatever the round's state
+    expect(page.get_by_role("heading", name="ให้คะแนน", exact=True)).to_be_visible(timeout=30_000)  # whatever the round's state
     assert_healthy(page)
     page.close()
 
@@ -253,3 +253,27 @@ def test_english_stays_english_when_moving_through_the_top_menu(app_url, browser
     assert "lang=en" in page.url
     assert_healthy(page)
     page.close()
+
+
+def test_a_signed_in_member_stays_signed_in_across_reloads_and_tabs_until_signing_out(scoring_app, browser):
+    app, _ = scoring_app
+    context = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = context.new_page()
+    sign_in(page, app, "m1", "m1-password-1")
+    see(page, "เข้าสู่ระบบแล้ว")
+    cookie = next(c for c in context.cookies() if c["name"] == "acplan_session")
+    assert cookie["httpOnly"] and cookie["sameSite"] == "Strict"  # scripts on the page cannot read it
+    page.goto(app + "/score")  # a reload or a bookmark
+    wait_idle(page)
+    expect(page.get_by_role("heading", name="ให้คะแนน", exact=True)).to_be_visible(timeout=30_000)
+    other = context.new_page()  # a second tab
+    other.goto(app + "/login")
+    wait_idle(other)
+    see(other, "เข้าสู่ระบบแล้ว")
+    other.get_by_role("button", name="ออกจากระบบ").click()
+    wait_idle(other)
+    see(other, "ชื่อผู้ใช้")
+    page.goto(app + "/score")  # signed out everywhere: the cookie no longer signs anyone in
+    wait_idle(page)
+    see(page, "หน้านี้สำหรับผู้ที่ได้รับสิทธิ์: กรุณาเข้าสู่ระบบ")
+    context.close()

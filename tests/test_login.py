@@ -187,3 +187,27 @@ def test_after_signing_in_the_member_lands_where_they_were_going(app_store):
     sign_in_page(at, "m1", "m1-password-1")
     assert not at.exception
     assert at.header[0].value == "ข้อค้นพบและข้อเสนอแนะ"  # the findings page, not the account page
+
+
+def test_a_browser_session_is_one_ticket_away_and_ends_with_sign_out_idle_time_or_a_disabled_account(engine):
+    from acplan.monitoring import websessions
+    from acplan.monitoring.models import AppUser, WebSession
+    idle = timedelta(minutes=30)
+    with Session(engine) as s:
+        m1 = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
+        ticket = websessions.issue_ticket(s, m1.id, now=NOW)
+        stale = websessions.issue_ticket(s, m1.id, now=NOW - timedelta(minutes=5))
+        s.commit()
+        assert websessions.redeem(s, stale, now=NOW) is None  # a ticket lives a minute
+        token = websessions.redeem(s, ticket, now=NOW + timedelta(seconds=10))
+        assert token and websessions.redeem(s, ticket, now=NOW + timedelta(seconds=11)) is None  # once only
+        s.commit()
+        assert token not in str(s.exec(select(WebSession.token_hash)).all())  # kept only as a digest
+        assert websessions.resume(s, token, idle, now=NOW + timedelta(minutes=20)).username == "m1"
+        assert websessions.resume(s, token, idle, now=NOW + timedelta(minutes=51)) is None  # idle 31 minutes
+        assert websessions.resume(s, token, idle, now=NOW + timedelta(minutes=40)).username == "m1"
+        users.disable_user(session=s, actor=OPERATOR, username="m1")
+        assert websessions.resume(s, token, idle, now=NOW + timedelta(minutes=41)) is None
+        s.rollback()
+        websessions.end(s, token)
+        assert websessions.resume(s, token, idle, now=NOW + timedelta(minutes=42)) is None  # signed out

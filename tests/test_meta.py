@@ -150,7 +150,9 @@ def test_readme_opens_with_two_setup_commands_and_ci_runs_the_second():
     block = lines[lines.index("```sh") + 1: lines.index("```")]
     commands = [c for c in block if c and not c.startswith("#")]
     assert len(commands) == 2
-    assert "streamlit run app.py" in commands[0]
+    assert "streamlit run serve.py" in commands[0]
+    assert 'st.App("app.py"' in (ROOT / "serve.py").read_text(encoding="utf-8")  # which runs the app itself
+    assert "serve.py" in (ROOT / "tests" / "server.py").read_text(encoding="utf-8")  # as the browser tests do
     assert commands[1] in (ROOT / ".ci" / "run").read_text(encoding="utf-8")
 
 

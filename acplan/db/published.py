@@ -31,6 +31,8 @@ RULES = {
                f"WHERE id IN (SELECT member_id FROM public.scoreentry WHERE id IN {SUBMITTED})",
     "audit_log": "SELECT * FROM public.audit_log WHERE false",
     "login_throttle": "SELECT * FROM public.login_throttle WHERE false",
+    "web_session": "SELECT * FROM public.web_session WHERE false",
+    "signin_ticket": "SELECT * FROM public.signin_ticket WHERE false",
 }
 
 

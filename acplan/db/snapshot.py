@@ -35,6 +35,8 @@ SCRUB = [
     "DROP TRIGGER IF EXISTS audit_log_no_delete",
     "DELETE FROM audit_log",
     "DELETE FROM login_throttle",
+    "DELETE FROM signin_ticket",
+    "DELETE FROM web_session",
 ]
 
 

@@ -198,3 +198,24 @@ class AuditHead(SQLModel, table=True):
     id: int = Field(default=1, primary_key=True)
     hash: str = Field(max_length=64)
     rows: int = 0
+
+
+class WebSession(SQLModel, table=True):
+    """A signed-in browser, known by a cookie whose token is kept here only as its SHA-256 (see websessions.py)."""
+
+    __tablename__ = "web_session"
+    id: int | None = Field(default=None, primary_key=True)
+    token_hash: str = Field(max_length=64, unique=True, index=True)
+    user_id: int = Field(foreign_key="appuser.id", index=True)
+    created_at: datetime
+    last_seen: datetime
+    ended: bool = False
+
+
+class SignInTicket(SQLModel, table=True):
+    """A one-time ticket, valid for a minute, that the session route exchanges for the session cookie."""
+
+    __tablename__ = "signin_ticket"
+    ticket_hash: str = Field(max_length=64, primary_key=True)
+    user_id: int = Field(foreign_key="appuser.id")
+    expires_at: datetime

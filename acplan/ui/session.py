@@ -1,5 +1,6 @@
 """Who is signed in: sign-in with throttling, idle expiry, sign-out (the session holds ids, never a DB session)."""
 
+import json
 from datetime import UTC, datetime, timedelta
 from urllib.parse import parse_qsl, urlencode, urlsplit
 
@@ -9,11 +10,15 @@ from sqlmodel import Session
 from acplan import settings
 from acplan.access import Actor, Permission
 from acplan.i18n import t
-from acplan.monitoring import signin
+from acplan.monitoring import signin, websessions
 from acplan.monitoring.models import AppUser
 from acplan.ui import state
 
 AUTH_KEY = "acplan_auth"
+TICKET_KEY = "acplan_ticket"
+COOKIE_TOUCH = timedelta(minutes=1)
+# Set by serve.py when the session route runs beside the app; None under plain `streamlit run app.py`.
+SESSION_ROUTE: str | None = None
 
 
 def _now() -> datetime:
@@ -22,14 +27,25 @@ def _now() -> datetime:
 
 def current_user() -> AppUser | None:
     """The signed-in, still active user, re-read from the store on every run; None after idle expiry."""
-    auth = st.session_state.get(AUTH_KEY)
-    if not auth or settings.get().public:
+    if settings.get().public:
         return None
     idle = timedelta(minutes=settings.get().session_idle_min)
+    auth = st.session_state.get(AUTH_KEY) or _from_cookie(idle)
+    if not auth:
+        return None
     if _now() - auth["last_seen"] > idle:
         st.session_state.pop(AUTH_KEY, None)
         st.session_state["acplan_expired"] = True
         return None
+    if (token := _cookie()) and _now() - auth.get("cookie_seen", auth["last_seen"]) > COOKIE_TOUCH:
+        # keep the browser's session alive while the person works, and follow a sign-out made in another tab
+        with Session(state.engine()) as session:
+            alive = websessions.resume(session, token, idle) is not None
+            session.commit()
+        if not alive:
+            st.session_state.pop(AUTH_KEY, None)
+            return None
+        auth["cookie_seen"] = _now()
     with Session(state.engine()) as session:
         user = session.get(AppUser, auth["user_id"])
         if user is None or not user.is_active:
@@ -38,6 +54,25 @@ def current_user() -> AppUser | None:
         session.expunge(user)
     auth["last_seen"] = _now()
     return user
+
+
+def _cookie() -> str | None:
+    value = st.context.cookies.get(websessions.COOKIE) if SESSION_ROUTE else None
+    return value if isinstance(value, str) else None
+
+
+def _from_cookie(idle: timedelta) -> dict | None:
+    """A browser that signed in before (a reload, a bookmark, another tab): its session cookie, if still valid."""
+    token = _cookie()
+    if token is None:
+        return None
+    with Session(state.engine()) as session:
+        user = websessions.resume(session, token, idle)
+        session.commit()
+        if user is None:
+            return None
+        st.session_state[AUTH_KEY] = {"user_id": user.id, "last_seen": _now()}
+    return st.session_state[AUTH_KEY]
 
 
 def actor() -> Actor:
@@ -68,11 +103,30 @@ def sign_in(username: str, password: str) -> tuple[bool, int]:
     if user_id is None:
         return False, result.retry_after_s
     st.session_state[AUTH_KEY] = {"user_id": user_id, "last_seen": _now()}
+    if SESSION_ROUTE:  # the browser fetches its session cookie once, through the route (websessions.py)
+        with Session(state.engine()) as session:
+            st.session_state[TICKET_KEY] = websessions.issue_ticket(session, user_id)
+            session.commit()
     return True, 0
 
 
+def cookie_redirect(next_page: str | None) -> str | None:
+    """The script that sends the browser through the session route after a sign-in (our own constant text with
+    a URL-safe ticket and an own-page address), or None when there is no route or no fresh sign-in."""
+    ticket = st.session_state.pop(TICKET_KEY, None)
+    if not SESSION_ROUTE or not ticket:
+        return None
+    target = next_page if return_to(next_page) else "login"  # no page asked for: the account page, signed in
+    url = f"{SESSION_ROUTE}?{urlencode({'ticket': ticket, 'next': target})}"
+    return f"<script>window.location.replace(new URL({json.dumps(url)}, document.baseURI));</script>"
+
+
 def sign_out() -> None:
+    """End this browser's session everywhere: its cookie no longer signs anyone in."""
     st.session_state.pop(AUTH_KEY, None)
+    with Session(state.engine()) as session:
+        websessions.end(session, _cookie())
+        session.commit()
 
 
 def require(permission: Permission) -> Actor:
@@ -101,7 +155,8 @@ def require(permission: Permission) -> Actor:
 NEXT_PARAM = "next"
 # The app's own pages, by address: the only places a sign-in returns to (never an outside address).
 RETURN_PAGES = {"": "pages/overview.py", **{name: f"pages/{name}.py" for name in (
-    "score", "rounds", "projects", "project", "budget", "risks", "targets", "results", "findings", "users", "present")}}
+    "score", "rounds", "projects", "project", "budget", "risks", "targets", "results", "findings", "users", "present",
+    "login")}}
 
 
 def _here() -> str | None:
