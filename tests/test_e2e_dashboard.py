@@ -277,3 +277,12 @@ def test_a_signed_in_member_stays_signed_in_across_reloads_and_tabs_until_signin
     wait_idle(page)
     see(page, "หน้านี้สำหรับผู้ที่ได้รับสิทธิ์: กรุณาเข้าสู่ระบบ")
     context.close()
+
+
+def test_one_unit_however_the_plan_words_it_in_the_browser(app_url, browser):
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(app_url + "/project?no=24")
+    wait_idle(page)
+    see(page, "หน่วยตรวจสอบภายใน (แผนเขียนว่า “หน่วยงานตรวจสอบภายใน”")
+    assert_healthy(page)
+    page.close()

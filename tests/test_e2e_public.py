@@ -134,3 +134,13 @@ def test_internal_pages_render_payloads_as_text(tmp_path_factory, browser):
         page.screenshot(path=str(SHOTS / "internal-findings-xss-1280x720.png"))
         assert dialogs == []
         page.close()
+
+
+def test_an_unpublished_round_asked_for_in_the_url_is_said_so_not_swapped(public_site, browser):
+    url, *_ = public_site
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    page.goto(url + "/results?round=2567-2")
+    wait_idle(page)
+    see(page, "ไม่มีรอบ “2567-2” ที่คุณดูได้")
+    assert "ผลประเมินภาพรวม" not in page.inner_text("[data-testid='stMain']")  # no other round in its place
+    page.close()
