@@ -286,3 +286,42 @@ def test_one_unit_however_the_plan_words_it_in_the_browser(app_url, browser):
     see(page, "หน่วยตรวจสอบภายใน (แผนเขียนว่า “หน่วยงานตรวจสอบภายใน”")
     assert_healthy(page)
     page.close()
+
+
+def test_members_see_only_counts_of_an_open_round_in_the_browser(scoring_app, browser):
+    from sqlmodel import Session, select
+
+    from acplan.db import make_engine
+    from acplan.monitoring.models import EvaluationRound
+    from tests.factories import open_round
+    app, url = scoring_app
+    engine = make_engine(url)
+    with Session(engine) as s:  # an open round of its own, whatever earlier tests did to 2570-1
+        if not s.exec(select(EvaluationRound).where(EvaluationRound.round_no == 2)).first():
+            open_round(s, "2570-2", prefill=False)
+            s.commit()
+    engine.dispose()
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page, app, "m1", "m1-password-1")
+    page.get_by_role("link", name="ผลประเมิน").click()
+    wait_idle(page)
+    see(page, "2570-2")
+    see(page, "รอบนี้ยังเปิดรับการประเมิน กรรมการให้คะแนนโดยอิสระจากกัน")
+    assert "คะแนนรายกรรมการ" not in page.inner_text("[data-testid='stMain']")
+    page.close()
+
+
+def test_a_christian_era_due_date_is_refused_in_thai_keeping_what_was_typed_in_the_browser(scoring_app, browser):
+    app, _ = scoring_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page, app, "sec", "sec-password-1")
+    page.get_by_role("link", name="ข้อค้นพบ").click()
+    wait_idle(page)
+    form = page.locator("[data-testid='stForm']").first
+    form.get_by_role("textbox", name="ข้อค้นพบ").fill("ยังไม่ได้ติดประกาศรายงานการประชุม")
+    form.get_by_role("textbox", name="กำหนดเสร็จ").fill("31/03/2027")
+    form.get_by_role("button", name="บันทึกข้อค้นพบ").click()
+    see(page, "“31/03/2027” ไม่ได้ใช้ปี พ.ศ.")
+    expect(form.get_by_role("textbox", name="กำหนดเสร็จ")).to_have_value("31/03/2027")  # what was typed stays
+    assert_healthy(page)  # (the Buddhist Era date saved and shown: tests/test_pages_findings.py)
+    page.close()
