@@ -3,9 +3,7 @@
 import streamlit as st
 from sqlmodel import Session
 
-from acplan import format as fmt
 from acplan.access import Permission
-from acplan.errors import InvalidInput, Issue
 from acplan.i18n import t
 from acplan.monitoring import findings, rounds
 from acplan.plan import queries
@@ -56,10 +54,7 @@ with left.form("finding_add", enter_to_submit=False, border=True):
                           format_func=lambda v: t(f"visibility_{v}", lang))
     if st.form_submit_button(t("finding_save", lang), type="primary") and code:
         def add(s):
-            try:
-                due_date = fmt.parse_be_date(due)
-            except fmt.DateNotRead as exc:
-                raise InvalidInput(Issue(exc.reason, {"value": due}, column="due_date")) from None
+            due_date = findings.parse_due_date(due)
             rnd = rounds.get_round(session=s, actor=actor, plan_id=bundle.plan.id, code=code)
             return findings.add_finding(session=s, actor=actor, rnd=rnd, finding_in=findings.parse_finding({
                 "project_id": queries.get_item_id(session=s, plan_id=bundle.plan.id, number=number),

@@ -7,6 +7,7 @@ from pydantic import field_validator
 from sqlalchemy import update
 from sqlmodel import Field, Session, SQLModel, select
 
+from acplan import format as fmt
 from acplan.access import Actor, Permission, Role
 from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed, NotFound, parse_input
 from acplan.monitoring import audit
@@ -49,6 +50,14 @@ class FindingIn(SQLModel):
     @classmethod
     def _strip(cls, value):
         return (value or "").strip() if isinstance(value, str) or value is None else value
+
+
+def parse_due_date(text: str | None) -> date | None:
+    """A due date as a person types it, in the Buddhist Era (format.parse_be_date); refused with the reason."""
+    try:
+        return fmt.parse_be_date(text or "")
+    except fmt.DateNotRead as exc:
+        raise InvalidInput(Issue(exc.reason, {"value": text}, column="due_date")) from None
 
 
 def parse_finding(values: dict) -> FindingIn:
