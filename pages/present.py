@@ -28,10 +28,7 @@ lang = state.lang()
 bundle = state.require_plan()
 frame.presentation_chrome()
 st.html(PRESENTER_KEYS, unsafe_allow_javascript=True)
-screens: list[tuple[int, list[int]] | None] = [None]
-for dim in bundle.dimensions["dimension"].tolist():
-    numbers = bundle.projects[bundle.projects["dimension"] == dim]["number"].tolist()
-    screens += [(dim, numbers[i:i + ITEMS_PER_SCREEN]) for i in range(0, len(numbers), ITEMS_PER_SCREEN)]
+screens = [None, *views.presentation_screens(bundle.projects, ITEMS_PER_SCREEN)]
 raw = st.query_params.get("screen", "0")
 screen = int(raw) if raw.isdigit() and int(raw) < len(screens) else 0
 
@@ -66,18 +63,6 @@ else:
     money = bundle.budget[bundle.budget["number"].isin(all_items["number"])]
     st.subheader(t("present_dimension_line", lang, items=t("count_items", lang, n=len(all_items)),
                    budget=fmt.baht(figures.total_budget_thb(money), lang)))
-    items = all_items[all_items["number"].isin(numbers)]
-    per_item = money.groupby("number")["amount_thb"].sum()
     visible, results = state.evaluation(bundle.plan.id, session.actor())
-    published = [r for r in visible if r.status == "published"]
-    latest = results[results["round"] == published[-1].code].set_index("number") if published else None
-    columns = {t("col_number", lang): items["number"].tolist(), t("col_name", lang): items["name_th"].tolist(),
-               t("col_budget_5y", lang): [fmt.number(per_item[n]) if per_item.get(n, 0) else t("present_no_budget", lang)
-                                          for n in items["number"]]}
-    if latest is not None:
-        code = published[-1].code
-        columns[t("present_score", lang, code=code)] = [views.score_text(latest.loc[n, "mean"]) for n in items["number"]]
-        columns[t("present_status", lang, code=code)] = [
-            t(f"status_{latest.loc[n, 'status']}", lang) if isinstance(latest.loc[n, "status"], str) else "—"
-            for n in items["number"]]
+    columns = views.presentation_table(all_items[all_items["number"].isin(numbers)], money, visible, results, lang)
     st.table(columns, hide_index=True)

@@ -8,7 +8,7 @@ from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
 from acplan.monitoring import rounds, yearly
-from acplan.ui import actions, frame, session, state
+from acplan.ui import actions, frame, session, state, views
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -50,8 +50,7 @@ with change.container(border=True):
         code = st.selectbox(t("round_select", lang), codes, index=len(codes) - 1, key="act_round", placeholder=t("choose", lang))
         rnd = all_rounds[codes.index(code)]
         st.caption(t("round_status_now", lang, status=t(f"round_status_{rnd.status}", lang)))
-        allowed = [a for a, (sources, _) in rounds.TRANSITIONS.items()
-                   if rnd.status in sources and actor.can(rounds.PERMISSION[a])]
+        allowed = rounds.allowed_actions(actor, rnd.status)
         reason = st.text_area(t("reopen_reason", lang), key="reopen_reason", max_chars=1000) \
             if "reopen" in allowed else None
         for col, action in zip(st.columns(max(len(allowed), 1)), allowed, strict=False):
@@ -62,14 +61,7 @@ with change.container(border=True):
             action = pending[1]
             with Session(state.engine()) as s:
                 done = rounds.completeness(session=s, actor=actor, plan_id=plan.id, code=code)
-            lines = [t(f"round_effect_{action}", lang),
-                     t("round_confirm_counts", lang, scored=len(done.items_scored), items=done.items,
-                       submitted=len(done.members_submitted), members=len(done.members))]
-            incomplete = action in ("close", "publish") and bool(done.items_unscored or done.members_missing)
-            if incomplete and done.items_unscored:
-                lines.append(t("round_confirm_unscored", lang, numbers=", ".join(str(n) for n in done.items_unscored)))
-            if incomplete and done.members_missing:
-                lines.append(t("round_confirm_missing", lang, names=", ".join(done.members_missing)))
+            lines = views.round_confirm_lines(done, action, lang)
             target = t(f"round_status_{rounds.TRANSITIONS[action][1]}", lang)
             actions.confirm(
                 "round_confirm", t("round_confirm_title", lang, action=t(f"action_{action}", lang), code=code),
@@ -77,7 +69,7 @@ with change.container(border=True):
                 lambda s: rounds.transition(session=s, actor=actor, plan_id=plan.id, code=code, action=action,
                                             reason=reason),
                 lang, done=t("round_changed", lang, code=code, status=target),
-                acknowledge=t("round_confirm_ack", lang) if incomplete else None)
+                acknowledge=t("round_confirm_ack", lang) if done.incomplete_for(action) else None)
         if not allowed:
             st.caption(t("round_no_actions", lang))
 

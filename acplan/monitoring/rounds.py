@@ -168,6 +168,15 @@ class Completeness:
     def members_missing(self) -> list[str]:
         return [m for m in self.members if m not in set(self.members_submitted)]
 
+    def incomplete_for(self, action: str) -> bool:
+        """Closing or publishing while items are unscored or members have not submitted: an explicit choice."""
+        return action in ("close", "publish") and bool(self.items_unscored or self.members_missing)
+
+
+def allowed_actions(actor: Actor, status: RoundStatus) -> list[str]:
+    """The transitions a round in `status` allows and `actor` may make, in TRANSITIONS order."""
+    return [a for a, (sources, _) in TRANSITIONS.items() if status in sources and actor.can(PERMISSION[a])]
+
 
 def completeness(*, session: Session, actor: Actor, plan_id: int, code: str) -> Completeness:
     """Which items have a submitted entry and which members have submitted them all, for the round `code`."""

@@ -172,3 +172,44 @@ def findings_table(findings: pd.DataFrame, names: dict[int, str], lang: str) -> 
         t("colname_unit_response", lang): findings["unit_response"],
         t("col_visibility", lang): [t(f"visibility_{v}", lang) for v in findings["visibility"]],
     }
+
+
+def round_confirm_lines(done, action: str, lang: str) -> list[str]:
+    """What the confirmation of a round transition says: its effect, the counts, and what is missing."""
+    lines = [t(f"round_effect_{action}", lang),
+             t("round_confirm_counts", lang, scored=len(done.items_scored), items=done.items,
+               submitted=len(done.members_submitted), members=len(done.members))]
+    if done.incomplete_for(action) and done.items_unscored:
+        lines.append(t("round_confirm_unscored", lang, numbers=", ".join(str(n) for n in done.items_unscored)))
+    if done.incomplete_for(action) and done.members_missing:
+        lines.append(t("round_confirm_missing", lang, names=", ".join(done.members_missing)))
+    return lines
+
+
+def presentation_screens(projects: pd.DataFrame, per_screen: int) -> list[tuple[int, list[int]]]:
+    """(dimension, item numbers) per presentation screen: a dimension continues over screens of `per_screen`."""
+    screens = []
+    for dim, group in projects.groupby("dimension", sort=True):
+        numbers = group["number"].tolist()
+        screens += [(int(dim), numbers[i:i + per_screen]) for i in range(0, len(numbers), per_screen)]
+    return screens
+
+
+def presentation_table(items: pd.DataFrame, money: pd.DataFrame, rounds: list, results: pd.DataFrame,
+                       lang: str) -> dict:
+    """A presentation screen's items: five-year budget ("ไม่ใช้งบประมาณ", never a bare 0) and the latest
+    published round's result and status."""
+    per_item = money.groupby("number")["amount_thb"].sum()
+    numbers = items["number"].tolist()
+    columns = {t("col_number", lang): numbers, t("col_name", lang): items["name_th"].tolist(),
+               t("col_budget_5y", lang): [fmt.number(per_item[n]) if per_item.get(n, 0) else t("present_no_budget", lang)
+                                          for n in numbers]}
+    published = [r for r in rounds if r.status == "published"]
+    if published:
+        code = published[-1].code
+        latest = results[results["round"] == code].set_index("number")
+        columns[t("present_score", lang, code=code)] = [score_text(latest.loc[n, "mean"]) for n in numbers]
+        columns[t("present_status", lang, code=code)] = [
+            t(f"status_{latest.loc[n, 'status']}", lang) if isinstance(latest.loc[n, "status"], str) else "—"
+            for n in numbers]
+    return columns
