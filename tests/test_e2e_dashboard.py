@@ -325,3 +325,40 @@ def test_a_christian_era_due_date_is_refused_in_thai_keeping_what_was_typed_in_t
     expect(form.get_by_role("textbox", name="กำหนดเสร็จ")).to_have_value("31/03/2027")  # what was typed stays
     assert_healthy(page)  # (the Buddhist Era date saved and shown: tests/test_pages_findings.py)
     page.close()
+
+
+def test_two_browsers_saving_the_same_entry_one_is_refused_not_overwritten(scoring_app, browser):
+    from sqlmodel import Session, select
+
+    from acplan.db import make_engine
+    from acplan.monitoring.models import EvaluationRound
+    from tests.factories import open_round
+    app, url = scoring_app
+    engine = make_engine(url)
+    with Session(engine) as s:  # an open round of its own, whatever earlier tests did to 2570-1
+        if not s.exec(select(EvaluationRound).where(EvaluationRound.round_no == 2)).first():
+            open_round(s, "2570-2", prefill=False)
+            s.commit()
+    engine.dispose()
+    pages = []
+    for _ in range(2):  # the same member in two browsers, both showing the grid before either saves
+        page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        sign_in(page, app, "m1", "m1-password-1")
+        page.goto(app + "/score?round=2570-2")  # a bookmark: the session cookie keeps the member signed in
+        wait_idle(page)
+        see(page, "ให้คะแนนแล้ว 0 จาก 30")
+        pages.append(page)
+    _type_into_score_of_first_row(pages[0], "3")
+    wait_idle(pages[0])
+    see(pages[0], "ให้คะแนนแล้ว 1 จาก 30")
+    _type_into_score_of_first_row(pages[1], "5")
+    wait_idle(pages[1])
+    see(pages[1], "ถูกบันทึกจากที่อื่นหลังจากที่คุณเปิดดู")
+    engine = make_engine(url)
+    with Session(engine) as s:
+        from acplan.monitoring.models import ScoreEntry
+        rnd = s.exec(select(EvaluationRound).where(EvaluationRound.round_no == 2)).one()
+        assert [e.score for e in s.exec(select(ScoreEntry).where(ScoreEntry.round_id == rnd.id))] == [3]
+    engine.dispose()
+    for page in pages:
+        page.context.close()
