@@ -1,9 +1,38 @@
-"""Shared look of every workbook acplan writes: bold, shaded, wrapped header row; column widths; frozen header."""
+"""Shared look and safety of every workbook and CSV acplan writes.
+
+Look: bold, shaded, wrapped header row; column widths; frozen header.
+Safety: text a person typed is never a live formula. In a workbook every string is stored as a string cell
+(openpyxl would otherwise store "=…" as a formula) and one that starts like a formula also carries Excel's
+quote prefix, so it stays text when someone edits the cell. In a CSV, where there are no cell types, such a
+value is prefixed with an apostrophe, as OWASP's guidance on CSV injection says.
+"""
+
+from collections.abc import Iterable
 
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.worksheet.worksheet import Worksheet
 
+from acplan.cells import looks_like_formula
+
 HEADER_FILL = PatternFill("solid", fgColor="DDE7F3")
+def append_row(ws: Worksheet, values: Iterable) -> None:
+    """Append a row; every string lands as a string cell, never a formula."""
+    ws.append(list(values))
+    for cell in ws[ws.max_row]:
+        if isinstance(cell.value, str):
+            cell.data_type = "s"
+            if looks_like_formula(cell.value):
+                cell.quotePrefix = True
+
+
+def set_text(ws: Worksheet, row: int, column: int, value: object):
+    """Write one cell as `append_row` would."""
+    cell = ws.cell(row, column, value)
+    if isinstance(value, str):
+        cell.data_type = "s"
+        if looks_like_formula(value):
+            cell.quotePrefix = True
+    return cell
 
 
 def style_header(ws: Worksheet, widths: list[int], number_formats: list[str | None] | None = None) -> None:

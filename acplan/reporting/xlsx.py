@@ -10,7 +10,7 @@ from openpyxl import Workbook
 from acplan import format as fmt
 from acplan.i18n import t
 from acplan.reporting.data import ReportData
-from acplan.xlsx import style_header
+from acplan.xlsx import append_row, style_header
 
 PERCENT = '0" %"'
 SCORE = "0.00"
@@ -18,9 +18,9 @@ SCORE = "0.00"
 
 def _sheet(wb: Workbook, title: str, headers: list[tuple[str, int, str | None]], rows: list[list]) -> None:
     ws = wb.create_sheet(title)
-    ws.append([h for h, _, _ in headers])
+    append_row(ws, [h for h, _, _ in headers])
     for row in rows:
-        ws.append([None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row])
+        append_row(ws, [None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row])
     style_header(ws, [w for _, w, _ in headers], [f for _, _, f in headers])
 
 

@@ -6,6 +6,7 @@ import pandas as pd
 import streamlit as st
 
 from acplan import format as fmt
+from acplan.cells import csv_cell
 from acplan.i18n import describe, t
 from acplan.monitoring import scoring
 from acplan.plan import figures
@@ -79,7 +80,7 @@ def chart_block(builder: str, data: pd.DataFrame, table: pd.DataFrame, *, key: s
     """A chart of acplan.charts built and validated once, with its table and the table's CSV (UTF-8 with BOM)."""
     numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
     return {"spec": getattr(charts, builder)(data, lang=lang, present=present).to_dict(), "table": table,
-            "numeric": numeric, "csv": table.to_csv(index=False).encode("utf-8-sig"), "key": key, "present": present}
+            "numeric": numeric, "csv": table.map(csv_cell).to_csv(index=False).encode("utf-8-sig"), "key": key, "present": present}
 
 
 def show_chart(block: dict) -> None:

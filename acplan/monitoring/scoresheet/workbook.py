@@ -15,10 +15,11 @@ from openpyxl import Workbook, load_workbook
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
+from acplan.cells import csv_cell
 from acplan.errors import InvalidInput, Issue, UnusableInput
 from acplan.i18n import t
 from acplan.monitoring.entries import MAX_SPENT_THB, REASONS, SCORE_MAX, SCORE_MIN, STATUSES
-from acplan.xlsx import style_header
+from acplan.xlsx import append_row, style_header
 
 MAX_UPLOAD_MB = 2  # the one definition: the app's uploader and .streamlit/config.toml (checked by a test) follow it
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
@@ -60,20 +61,20 @@ def template(*, round_code: str, member: str, items: list[tuple[int, str]], exis
     wb = Workbook()
     ws = wb.active
     ws.title = t("sheet_title_scores", "th")
-    ws.append([header(k) for k, _ in TEMPLATE_COLUMNS])
+    append_row(ws, [header(k) for k, _ in TEMPLATE_COLUMNS])
     known = {} if existing is None else existing.set_index("number").to_dict("index")
     status_th = {v: k for k, v in _status_labels().items()}
     reason_th = {v: k for k, v in _reason_labels().items()}
     for number, name in items:
         e = known.get(number, {})
-        ws.append([number, name, status_th.get(e.get("status")), reason_th.get(e.get("not_possible_reason")),
+        append_row(ws, [number, name, status_th.get(e.get("status")), reason_th.get(e.get("not_possible_reason")),
                    _cell(e.get("progress_pct")), _cell(e.get("score")), _cell(e.get("spent_thb")), e.get("comment") or None])
     last = len(items) + 1
     _validations(ws, last)
     style_header(ws, [w for _, w in TEMPLATE_COLUMNS])
     meta = wb.create_sheet(t("sheet_title_round", "th"))
-    meta.append([header("round"), round_code])
-    meta.append([header("member"), member])
+    append_row(meta, [header("round"), round_code])
+    append_row(meta, [header("member"), member])
     return _bytes(wb)
 
 
@@ -206,14 +207,14 @@ def export_workbook(*, entries: pd.DataFrame, aggregates: pd.DataFrame, round_co
     wb = Workbook()
     ws = wb.active
     ws.title = t("sheet_title_members", "th")
-    ws.append([header(k, title) for k, title in EXPORT_COLUMNS])
+    append_row(ws, [header(k, title) for k, title in EXPORT_COLUMNS])
     for row in export_rows(entries, round_code):
-        ws.append([row[k] for k, _ in EXPORT_COLUMNS])
+        append_row(ws, [row[k] for k, _ in EXPORT_COLUMNS])
     style_header(ws, [10, 16, 10, 20, 14, 10, 16, 50])
     agg = wb.create_sheet(t("sheet_title_items", "th"))
-    agg.append([header(k) for k in AGGREGATE_COLUMNS])
+    append_row(agg, [header(k) for k in AGGREGATE_COLUMNS])
     for r in aggregates.to_dict("records"):
-        agg.append([r["number"], r["mean"], r["median"], r["min"], r["max"], r["n"]])
+        append_row(agg, [r["number"], r["mean"], r["median"], r["min"], r["max"], r["n"]])
     style_header(agg, [10, 14, 12, 10, 10, 20])
     return _bytes(wb)
 
@@ -229,5 +230,5 @@ def export_csv(*, entries: pd.DataFrame, round_code: str) -> bytes:
     writer = csv.writer(buf)
     writer.writerow([header(k, title) for k, title in EXPORT_COLUMNS])
     for row in export_rows(entries, round_code):
-        writer.writerow([row[k] if row[k] is not None else "" for k, _ in EXPORT_COLUMNS])
+        writer.writerow([csv_cell(row[k]) if row[k] is not None else "" for k, _ in EXPORT_COLUMNS])
     return buf.getvalue().encode("utf-8-sig")
