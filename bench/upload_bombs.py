@@ -1,6 +1,6 @@
 """Peak memory and time of reading hostile uploads, against a genuine filled template read in the same run.
 
-Usage: python bench/upload_bombs.py. Each file is read by `scoresheet.workbook.read_rows` in a fresh process
+Usage: python bench/upload_bombs.py. Each file is read by `scoresheet.workbook.read_sheet` in a fresh process
 (peak RSS from the process's own rusage); prints each figure and its ratio to the genuine template's.
 README's security section records the largest peak (target: at most 300 MB).
 """
@@ -21,9 +21,9 @@ CHILD = """
 import resource, sys
 sys.path.insert(0, {root!r})
 from acplan.errors import InvalidInput
-from acplan.monitoring.scoresheet.workbook import read_rows
+from acplan.monitoring.scoresheet.workbook import read_sheet
 try:
-    read_rows(open(sys.argv[1], "rb").read())
+    read_sheet(open(sys.argv[1], "rb").read())
     outcome = "read"
 except InvalidInput as exc:
     outcome = exc.issues[0].code

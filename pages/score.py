@@ -67,14 +67,15 @@ with st.expander(t("detail_form", lang), icon=":material/edit_note:"):
 
 with st.expander(t("sheet_section", lang), icon=":material/table_view:"):
     with Session(state.engine()) as s:
-        sheet = scoresheet.member_template(session=s, actor=actor, rnd=s.merge(rnd), member=s.get(AppUser, actor.user_id))
+        me = s.get(AppUser, actor.user_id)
+        sheet = scoresheet.member_template(session=s, actor=actor, rnd=s.merge(rnd), member=me)
     st.download_button(t("download_template", lang), sheet, file_name=f"acplan-{code}-{actor.username}.xlsx",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template")
     upload = st.file_uploader(t("upload_sheet", lang), type=["xlsx"], key="upload_sheet", max_upload_size=MAX_UPLOAD_MB)
     if upload is not None and st.button(t("import_button", lang), key="import_sheet"):
         actions.ask("import_confirm", code)
     if upload is not None and actions.asked("import_confirm") == code:
-        rows, issues = scoresheet.count_rows(upload.getvalue())
+        rows, issues = scoresheet.count_rows(upload.getvalue(), rnd, me)
         if issues:
             actions.show_issues(issues, lang, "import_failed")
         else:

@@ -83,8 +83,10 @@ def test_whole_round_through_the_cli(cli, tmp_path):
     fill(template, good, {n: ("in_progress", 50, 4, 0) for n in range(1, 31)} | {1: ("completed", 100, 5, 180000)})
     r = cli("scores", "import", str(good), "--round", "2567-1", "--member", "m1")
     assert r.returncode == 0, r.stderr
+    template2 = tmp_path / "m2.xlsx"
+    assert cli("scores", "template", "--round", "2567-1", "--member", "m2", "-o", str(template2)).returncode == 0
     good2 = tmp_path / "good2.xlsx"
-    fill(template, good2, {n: ("in_progress", 40, 2, 0) for n in range(1, 31)} | {1: ("completed", 100, 3, 170000)})
+    fill(template2, good2, {n: ("in_progress", 40, 2, 0) for n in range(1, 31)} | {1: ("completed", 100, 3, 170000)})
     assert cli("scores", "import", str(good2), "--round", "2567-1", "--member", "m2").returncode == 0
 
     export = tmp_path / "results.xlsx"
@@ -117,3 +119,30 @@ def test_whole_round_through_the_cli(cli, tmp_path):
             "round.create", "round.open", "round.close", "round.reopen", "round.close", "round.publish"]
         assert not any("password_hash" in json.dumps(a.after or {}) for a in s.exec(select(AuditLog)))
     engine.dispose()
+
+
+def test_a_sheet_made_for_another_round_or_member_is_refused_and_nothing_changes(cli, tmp_path):
+    for name in ("m1", "m2"):
+        assert cli("user", "add", name, "--role", "committee", "--name", f"คุณ {name}", "--password-stdin",
+                   stdin=f"{name}-pass-word\n").returncode == 0
+    for code in ("2567-1", "2567-2"):
+        assert cli("round", "create", *code.split("-")).returncode == 0
+        assert cli("round", "open", code).returncode == 0
+    template = tmp_path / "m1.xlsx"
+    assert cli("scores", "template", "--round", "2567-1", "--member", "m1", "-o", str(template)).returncode == 0
+    filled = tmp_path / "m1-filled.xlsx"
+    fill(template, filled, {n: ("in_progress", 50, 4, 0) for n in range(1, 31)})
+
+    wrong_member = cli("scores", "import", str(filled), "--round", "2567-1", "--member", "m2")
+    assert wrong_member.returncode == 1
+    assert wrong_member.stderr.strip() == ("แบบฟอร์มนี้เป็นของผู้ประเมิน m1 แต่กำลังนำเข้าเป็นคะแนนของ คุณ m2 (m2): "
+                                           "ไม่ได้นำเข้าสิ่งใด — นำเข้าในชื่อ m1 หรือใช้แบบฟอร์มของ m2")
+    both = cli("scores", "import", str(filled), "--round", "2567-2", "--member", "m2")
+    assert both.returncode == 1
+    assert [line.split(":")[0] for line in both.stderr.splitlines()] == [
+        "แบบฟอร์มนี้ทำไว้สำหรับรอบ 2567-1 แต่กำลังนำเข้าในรอบ 2567-2", "แบบฟอร์มนี้เป็นของผู้ประเมิน m1 แต่กำลังนำเข้าเป็นคะแนนของ คุณ m2 (m2)"]
+    engine = make_engine(cli.url)
+    with Session(engine) as s:
+        assert s.exec(select(ScoreEntry)).all() == []
+    engine.dispose()
+    assert cli("scores", "import", str(filled), "--round", "2567-1", "--member", "m1").returncode == 0

@@ -1,6 +1,9 @@
 """End to end: the real app under `streamlit run`, driven in Debian's Chromium through Playwright."""
 
+import io
+
 import pytest
+from openpyxl import load_workbook
 from playwright.sync_api import expect
 
 from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
@@ -362,3 +365,36 @@ def test_two_browsers_saving_the_same_entry_one_is_refused_not_overwritten(scori
     engine.dispose()
     for page in pages:
         page.context.close()
+
+
+def test_uploading_a_sheet_made_for_another_member_is_refused_naming_both(scoring_app, browser, tmp_path):
+    from sqlmodel import Session, select
+
+    from acplan.db import make_engine
+    from acplan.monitoring.models import ScoreEntry
+    from acplan.monitoring.scoresheet.workbook import template
+
+    app, url = scoring_app
+    sheet = tmp_path / "m2-2570-1.xlsx"  # another member's sheet, every row filled
+    made = load_workbook(io.BytesIO(template(round_code="2570-1", member="m2", items=[(n, f"รายการ {n}") for n in range(1, 31)])))
+    for row in made.active.iter_rows(min_row=2):
+        row[2].value, row[4].value, row[5].value = "อยู่ระหว่างดำเนินการ", 50, 3
+    made.save(sheet)
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page, app, "m1", "m1-password-1")
+    page.get_by_role("link", name="ให้คะแนน").click()
+    wait_idle(page)
+    page.get_by_text("กรอกด้วย Excel").click()
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(sheet))
+    page.get_by_role("button", name="นำเข้า", exact=True).click()
+    wait_idle(page)
+    see(page, "แบบฟอร์มนี้เป็นของผู้ประเมิน m2 แต่กำลังนำเข้าเป็นคะแนนของ ผู้ใช้ m1 (m1)")
+    assert page.get_by_text("ยืนยันนำเข้าและส่งผล").count() == 0  # refused before any confirmation is offered
+    page.get_by_text("แบบฟอร์มนี้เป็นของผู้ประเมิน m2").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "score-upload-other-member-1280x720.png"))
+    assert_healthy(page)
+    page.close()
+    engine = make_engine(url)
+    with Session(engine) as s:
+        assert all(e.score != 3 for e in s.exec(select(ScoreEntry)))
+    engine.dispose()

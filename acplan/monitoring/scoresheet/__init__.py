@@ -20,7 +20,8 @@ from acplan.monitoring.scoresheet.workbook import (
     export_csv,
     export_workbook,
     parse_row,
-    read_rows,
+    Sheet,
+    read_sheet,
     template,
     whole_number,
 )
@@ -76,14 +77,29 @@ def _untouched_carried(session: Session, rnd: EvaluationRound, member: AppUser, 
         (entry.status, entry.not_possible_reason, entry.progress_pct, entry.score, entry.spent_thb, entry.comment)
 
 
+def target_issues(sheet: Sheet, rnd: EvaluationRound, member: AppUser) -> list[Issue]:
+    """A sheet made for another round or another member is refused, naming both (a sheet without them is taken)."""
+    code, issues = rounds.round_code(rnd), []
+    if sheet.meta.get("round", code) != code:
+        issues.append(Issue("sheet_other_round", {"sheet": sheet.meta["round"], "target": code}))
+    if sheet.meta.get("member", member.username) != member.username:
+        issues.append(Issue("sheet_other_member", {"sheet": sheet.meta["member"], "target": member.username,
+                                                   "name": member.display_name}))
+    return issues
+
+
 def import_sheet(*, session: Session, actor: Actor, rnd: EvaluationRound, member: AppUser, data: bytes) -> int:
     """Import a filled sheet as the member's submitted entries: every row valid, or nothing is written.
 
-    A member imports their own sheet; the operator may import a member's sheet for them.
+    A member imports their own sheet; the operator may import a member's sheet for them. A sheet made for
+    another round or member is refused whole.
     """
     member_may_write(session, actor, member, rnd, on_behalf=True)
+    sheet = read_sheet(data)
+    if wrong := target_issues(sheet, rnd, member):
+        raise InvalidInput(*wrong)
     known = {i.number: i.id for i in list_item_refs(session=session, plan_id=rnd.plan_id)}
-    rows = [row for row in read_rows(data) if not _untouched_carried(session, rnd, member, known, row)]
+    rows = [row for row in sheet.rows if not _untouched_carried(session, rnd, member, known, row)]
     if not rows:
         raise InvalidInput(Issue("sheet_no_rows"))
     parsed, issues = check_rows(rows, known)
@@ -108,9 +124,11 @@ def export_round(*, session: Session, actor: Actor, rnd: EvaluationRound, fmt: s
     return export_workbook(entries=entries, aggregates=scoring.item_results(entries, numbers), round_code=code)
 
 
-def count_rows(data: bytes) -> tuple[int, list[Issue]]:
-    """How many filled rows a sheet holds (for the confirmation before it is imported), or why it cannot be read."""
+def count_rows(data: bytes, rnd: EvaluationRound, member: AppUser) -> tuple[int, list[Issue]]:
+    """How many filled rows a sheet holds (for the confirmation before it is imported), or why it cannot be
+    imported into this round for this member."""
     try:
-        return len(read_rows(data)), []
+        sheet = read_sheet(data)
     except InvalidInput as exc:
         return 0, exc.issues
+    return len(sheet.rows), target_issues(sheet, rnd, member)

@@ -9,6 +9,7 @@ import csv
 import io
 import re
 import zipfile
+from dataclasses import dataclass, field
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
@@ -108,8 +109,20 @@ def _bytes(wb: Workbook) -> bytes:
     return buf.getvalue()
 
 
-def read_rows(data: bytes) -> list[dict]:
-    """Rows of a filled template as dicts keyed by machine key, with `_row` (the sheet's row number).
+META_KEYS = ("round", "member")
+
+
+@dataclass
+class Sheet:
+    """A filled template: its rows keyed by machine key (with `_row`, the sheet's row number), and the round and
+    member written on its second sheet (absent from a sheet a committee made itself)."""
+
+    rows: list[dict]
+    meta: dict[str, str] = field(default_factory=dict)
+
+
+def read_sheet(data: bytes) -> Sheet:
+    """A filled template's rows and the round and member it was made for.
 
     Refuses what is not a workbook, an empty or oversized one, an archive that would unpack to far more than
     it weighs (a zip bomb), a macro workbook, a sheet whose header lacks the keys, and a damaged sheet.
@@ -142,7 +155,7 @@ def check_archive(data: bytes) -> None:
         raise UnusableInput(Issue("sheet_bomb", {"max_mb": MAX_UNPACKED_BYTES // (1024 * 1024)}))
 
 
-def _read(data: bytes) -> list[dict]:
+def _read(data: bytes) -> Sheet:
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     ws = wb.worksheets[0]
     rows = ws.iter_rows(values_only=True, max_row=MAX_ROWS + 2, max_col=MAX_COLUMNS)
@@ -157,8 +170,14 @@ def _read(data: bytes) -> list[dict]:
         row = {k: v for k, v in zip(keys, values, strict=False) if k}
         if any(row.get(k) not in (None, "") for k in ENTRY_KEYS):  # a listed item left blank was not evaluated
             out.append(row | {"_row": index})
+    meta = {}
+    for other in wb.worksheets[1:3]:
+        for label, value, *_ in other.iter_rows(values_only=True, max_row=10, min_col=1, max_col=2):
+            key = KEY.search(str(label)) if label is not None else None
+            if key and key.group(1) in META_KEYS and _text(value):
+                meta.setdefault(key.group(1), _text(value))
     wb.close()
-    return out
+    return Sheet(out, meta)
 
 
 def parse_row(row: dict) -> tuple[dict, list[Issue]]:
