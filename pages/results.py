@@ -6,6 +6,7 @@ from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
 from acplan.monitoring import evaluation, scoring
+from acplan.monitoring.models import RoundStatus
 from acplan.reporting import charts
 from acplan.ui import frame, session, state, views
 from acplan.ui.widgets import url_choice
@@ -55,12 +56,15 @@ st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(ite
                    width="stretch", height=charts.CHART_HEIGHT_PX + 120)
 
 internal = actor.can(Permission.READ_MEMBER_SCORES) and not evaluation.sealed(actor, rnd.status)
-pdf_col, xlsx_col = st.columns(2)
-for col, fmt_key in ((pdf_col, "pdf"), (xlsx_col, "xlsx")):
-    col.download_button(t(f"report_{fmt_key}", lang), lambda k=fmt_key: state.round_report(bundle.plan.id, code, actor, k),
-                        file_name=f"acplan-{code}{'' if internal else '-public'}.{fmt_key}", key=f"report_{fmt_key}",
-                        icon=":material/picture_as_pdf:" if fmt_key == "pdf" else ":material/table_view:",
-                        on_click="ignore")
+if internal or rnd.status == RoundStatus.PUBLISHED:  # the public edition exists only once the round is published
+    for col, fmt_key in zip(st.columns(2), ("pdf", "xlsx"), strict=True):
+        col.download_button(t(f"report_{fmt_key}", lang),
+                            lambda k=fmt_key: state.round_report(bundle.plan.id, code, actor, k),
+                            file_name=f"acplan-{code}{'' if internal else '-public'}.{fmt_key}", key=f"report_{fmt_key}",
+                            icon=":material/picture_as_pdf:" if fmt_key == "pdf" else ":material/table_view:",
+                            on_click="ignore")
+else:
+    st.caption(t("report_public_after_publish", lang))
 if internal:
     st.caption(t("report_internal_note", lang))
 

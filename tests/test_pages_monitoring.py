@@ -147,6 +147,8 @@ def test_results_internal_before_publishing_and_public_after(store):
         shown = texts(at)
         assert at.info[0].value.startswith("รอบนี้ยังเปิดรับการประเมิน") and "คะแนนรายกรรมการ" not in shown
         assert "ผลประเมินภาพรวม (1–5) —" in shown and "ประเมินแล้ว 30 / 30" in shown  # how many, not what
+        assert at.get("download_button") == []  # no "public edition" of a round not yet published
+        assert "ฉบับเผยแพร่ต่อสาธารณะของรอบนี้ดาวน์โหลดได้เมื่อเผยแพร่รอบแล้ว" in shown
     with Session(store) as s:
         rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="close")
         s.commit()

@@ -11,6 +11,7 @@ from pypdf import PdfReader
 from sqlmodel import Session
 
 from acplan.db import make_engine
+from acplan.errors import InvalidInput
 from acplan.monitoring import entries, findings, rounds
 from acplan.plan.load import init_store
 from acplan.reporting import build_report
@@ -134,9 +135,31 @@ def test_report_command_writes_both_formats(tmp_path, cli, template_root):
     env = {"ACPLAN_DATABASE_URL": loaded_store(tmp_path / "cli.db", template_root)}
     assert cli("round", "create", "2569", "2", env=env)[0] == 0
     for name in ("r.pdf", "r.xlsx"):
-        code, _, err = cli("report", "--round", "2569-2", "-o", str(tmp_path / name), "--public", env=env)
+        code, _, err = cli("report", "--round", "2569-2", "-o", str(tmp_path / name), env=env)
         assert code == 0, err
         assert (tmp_path / name).stat().st_size > 1000
+        # A draft round has no public edition: refused, and nothing is written.
+        code, _, err = cli("report", "--round", "2569-2", "-o", str(tmp_path / f"public-{name}"), "--public", env=env)
+        assert code == 1 and err.startswith("รอบ 2569-2 ยังไม่ได้เผยแพร่ จึงยังไม่มีฉบับเผยแพร่ต่อสาธารณะ")
+        assert not (tmp_path / f"public-{name}").exists()
     assert cli("report", "--round", "2569-2", "-o", str(tmp_path / "r.docx"), env=env)[0] == 2
     code, _, err = cli("report", "--round", "2568-1", "-o", str(tmp_path / "x.pdf"), env=env)
     assert code == 1 and "ยังไม่มีรอบ 2568-1" in err
+
+
+def page_texts(data: bytes) -> list[str]:
+    return [page.extract_text() for page in PdfReader(io.BytesIO(data)).pages]
+
+
+def test_an_unpublished_rounds_report_says_draft_on_every_page_and_has_no_public_edition(seeded):
+    pages = page_texts(report(seeded, "2567-2", "pdf", internal=True))
+    assert len(pages) >= 3 and all("DRAFT" in text for text in pages)
+    assert not any("DRAFT" in text for text in page_texts(report(seeded, "2567-1", "pdf", internal=True)))
+    wb = load_workbook(io.BytesIO(report(seeded, "2567-2", "xlsx", internal=True)))
+    assert {ws.oddHeader.center.text for ws in wb.worksheets} == {"ร่าง · DRAFT"}
+    published = load_workbook(io.BytesIO(report(seeded, "2567-1", "xlsx", internal=True)))
+    assert {ws.oddHeader.center.text for ws in published.worksheets} == {None}
+    for fmt in ("pdf", "xlsx"):
+        with pytest.raises(InvalidInput) as err:
+            report(seeded, "2567-2", fmt, internal=False)
+        assert [i.code for i in err.value.issues] == ["pack_public_unpublished"]

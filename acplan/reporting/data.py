@@ -7,10 +7,11 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from acplan.access import Actor
+from acplan.errors import InvalidInput, Issue
 from acplan.i18n import t
 from acplan.monitoring import evaluation, rounds, scoring, yearly
 from acplan.monitoring.findings import findings_frame
-from acplan.monitoring.models import AppUser, EntryState, ScoreEntry
+from acplan.monitoring.models import AppUser, EntryState, RoundStatus, ScoreEntry
 from acplan.plan import figures, queries
 
 
@@ -42,6 +43,11 @@ class ReportData:
     audit_head: str | None = None  # the audit chain's head when the round was published
 
     @property
+    def draft(self) -> bool:
+        """An internal report of a round not yet published: every page says ร่าง / DRAFT."""
+        return self.round_status != RoundStatus.PUBLISHED
+
+    @property
     def scored(self) -> int:
         return int((self.items["n"] > 0).sum())
 
@@ -50,6 +56,8 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
     """Collect a round's figures from the store (the public version: published data and no member names)."""
     plan = queries.get_plan(session=session, plan_id=plan_id)
     rnd = rounds.get_round(session=session, actor=actor, plan_id=plan_id, code=code)
+    if not internal and rnd.status != RoundStatus.PUBLISHED:
+        raise InvalidInput(Issue("pack_public_unpublished", {"code": code}))
     projects = queries.list_projects(session=session, plan_id=plan_id)
     budget = queries.list_budget_lines(session=session, plan_id=plan_id)
     items = evaluation.round_items(session=session, actor=actor, plan_id=plan_id, round_id=rnd.id).merge(

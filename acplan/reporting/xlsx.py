@@ -16,12 +16,13 @@ PERCENT = '0" %"'
 SCORE = "0.00"
 
 
-def _sheet(wb: Workbook, title: str, headers: list[tuple[str, int, str | None]], rows: list[list]) -> None:
+def _sheet(wb: Workbook, title: str, headers: list[tuple[str, int, str | None]], rows: list[list]):
     ws = wb.create_sheet(title)
     append_row(ws, [h for h, _, _ in headers])
     for row in rows:
         append_row(ws, [None if v is None or (isinstance(v, float) and pd.isna(v)) else v for v in row])
     style_header(ws, [w for _, w, _ in headers], [f for _, _, f in headers])
+    return ws
 
 
 def render_xlsx(data: ReportData, lang: str = "th") -> bytes:
@@ -68,6 +69,10 @@ def render_xlsx(data: ReportData, lang: str = "th") -> bytes:
             (tr("pack_case_target"), 16, PERCENT), (tr("pack_cases_actual"), 13, None)],
            [[fmt.fiscal_year_label(r.fiscal_year_be), r.ita_target, r.ita_actual, r.case_reduction_target_pct,
              r.cases_actual] for r in data.targets.itertuples()])
+    if data.draft:  # printed on every page of every sheet
+        for ws in wb.worksheets:
+            ws.oddHeader.center.text = ws.evenHeader.center.text = tr("pack_draft_mark")
+            ws.oddHeader.center.size = ws.evenHeader.center.size = 16
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()

@@ -17,10 +17,10 @@ from acplan.monitoring.entries import (
 from acplan.monitoring.evaluation import may_read_member_scores
 from acplan.monitoring.models import AppUser, EntryState, EvaluationRound
 from acplan.monitoring.scoresheet.workbook import (
+    Sheet,
     export_csv,
     export_workbook,
     parse_row,
-    Sheet,
     read_sheet,
     template,
     whole_number,
