@@ -61,15 +61,17 @@ with change.container(border=True):
             action = pending[1]
             with Session(state.engine()) as s:
                 done = rounds.completeness(session=s, actor=actor, plan_id=plan.id, code=code)
-            lines = views.round_confirm_lines(done, action, lang)
+            early = rounds.before_period_end(rnd, action, clock.today())
+            lines = views.round_confirm_lines(done, action, lang, early_until=rnd.period_end if early else None)
             target = t(f"round_status_{rounds.TRANSITIONS[action][1]}", lang)
             actions.confirm(
                 "round_confirm", t("round_confirm_title", lang, action=t(f"action_{action}", lang), code=code),
                 lines, t(f"action_{action}", lang),
-                lambda s: rounds.transition(session=s, actor=actor, plan_id=plan.id, code=code, action=action,
-                                            reason=reason),
+                lambda s, why=None: rounds.transition(session=s, actor=actor, plan_id=plan.id, code=code, action=action,
+                                                      reason=why if early else reason, early=early, today=clock.today()),
                 lang, done=t("round_changed", lang, code=code, status=target),
-                acknowledge=t("round_confirm_ack", lang) if done.incomplete_for(action) else None)
+                acknowledge=views.round_confirm_boxes(done, action, early, lang),
+                ask_reason=t("round_early_reason_label", lang) if early else None)
         if not allowed:
             st.caption(t("round_no_actions", lang))
 

@@ -146,3 +146,27 @@ def test_a_sheet_made_for_another_round_or_member_is_refused_and_nothing_changes
         assert s.exec(select(ScoreEntry)).all() == []
     engine.dispose()
     assert cli("scores", "import", str(filled), "--round", "2567-1", "--member", "m1").returncode == 0
+
+
+def test_closing_or_publishing_before_the_period_ends_needs_early_and_a_reason(cli, monkeypatch):
+    monkeypatch.setenv("ACPLAN_TODAY", "2026-11-29")  # 29 Nov 2569; round 2570-1 runs until 31 March 2570
+    assert cli("round", "create", "2570", "1").returncode == 0
+    assert cli("round", "open", "2570-1").returncode == 0
+    refused = cli("round", "close", "2570-1")
+    assert refused.returncode == 1
+    assert refused.stderr.startswith("ช่วงเวลาของรอบ 2570-1 ยังไม่สิ้นสุด (ถึง 31 มีนาคม 2570)")
+    no_reason = cli("round", "close", "2570-1", "--early")
+    assert no_reason.returncode == 1 and "ต้องระบุเหตุผล" in no_reason.stderr
+    why = "สภาขอรายงานในการประชุมสมัยสามัญเดือนธันวาคม"
+    assert cli("round", "close", "2570-1", "--early", "--reason", why).returncode == 0
+    assert cli("round", "publish", "2570-1").returncode == 1  # publishing early is its own choice
+    assert cli("round", "publish", "2570-1", "--early", "--reason", why).returncode == 0
+    engine = make_engine(cli.url)
+    with Session(engine) as s:
+        rows = s.exec(select(AuditLog).where(AuditLog.action.in_(["round.close", "round.publish"]))).all()
+        assert [(r.action, r.reason) for r in rows] == [("round.close", why), ("round.publish", why)]
+    engine.dispose()
+    assert cli("round", "create", "2570", "2").returncode == 0
+    assert cli("round", "open", "2570-2").returncode == 0
+    monkeypatch.setenv("ACPLAN_TODAY", "2027-10-01")  # the day after round 2570-2's period: no question asked
+    assert cli("round", "close", "2570-2").returncode == 0

@@ -131,7 +131,7 @@ def scoring_app(tmp_path_factory):
         open_round(s, "2570-1")
         s.commit()
     engine.dispose()
-    with streamlit_server({"ACPLAN_DATABASE_URL": url}, tmp / "streamlit.log") as app:
+    with streamlit_server({"ACPLAN_DATABASE_URL": url, "ACPLAN_TODAY": "2026-11-27"}, tmp / "streamlit.log") as app:
         yield app, url
 
 
@@ -214,7 +214,13 @@ def test_closing_a_round_asks_in_a_dialog_with_the_numbers_first(scoring_app, br
     confirm = dialog.get_by_role("button", name="ปิดรอบ")
     expect(confirm).to_be_disabled()
     dialog.get_by_text("ทราบแล้วว่ายังไม่ครบ").click()
+    # Today (27 Nov 2569 in this app) falls inside round 2570-1's period, which runs until 31 March 2570.
+    expect(dialog.get_by_text("ช่วงเวลาของรอบนี้ยังไม่สิ้นสุด (ถึง 31 มีนาคม 2570)", exact=False)).to_be_visible()
+    expect(confirm).to_be_disabled()
+    dialog.get_by_text("ทราบแล้วว่ายังไม่สิ้นสุดช่วงเวลาของรอบ").click()
     expect(confirm).to_be_enabled(timeout=30_000)
+    dialog.get_by_label("เหตุผลที่ดำเนินการก่อนสิ้นสุดช่วงเวลา", exact=False).fill("ทดสอบปิดรอบก่อนกำหนดเพื่อรายงานสภา")
+    page.screenshot(path=str(SHOTS / "round-close-early-1280x720.png"))
     confirm.click()
     see(page, "เปลี่ยนสถานะแล้ว: รอบ 2570-1 ปิดรอบแล้ว")
     assert_healthy(page)
@@ -396,5 +402,5 @@ def test_uploading_a_sheet_made_for_another_member_is_refused_naming_both(scorin
     page.close()
     engine = make_engine(url)
     with Session(engine) as s:
-        assert all(e.score != 3 for e in s.exec(select(ScoreEntry)))
+        assert [e for e in s.exec(select(ScoreEntry)) if e.state == "submitted"] == []  # nothing imported
     engine.dispose()

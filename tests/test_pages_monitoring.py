@@ -3,6 +3,7 @@
 import pytest
 from sqlmodel import Session, select
 
+from acplan import settings
 from acplan.db import make_engine
 from acplan.monitoring import entries, rounds
 from acplan.monitoring.models import AppUser, AuditLog, EvaluationRound
@@ -313,13 +314,41 @@ def test_the_round_page_offers_what_the_state_allows_and_confirms_with_the_numbe
     assert at.button(key="round_confirm_yes").disabled  # incomplete: the secretary must say so first
     with Session(store) as s:
         assert s.exec(select(EvaluationRound)).one().status == "open"
-    at.checkbox(key="round_confirm_ack").check().run()
+    at.checkbox(key="round_confirm_ack0").check().run()
     at.button(key="round_confirm_yes").click().run()
     assert not at.exception
     assert at.success[0].value == "เปลี่ยนสถานะแล้ว: รอบ 2567-1 ปิดรอบแล้ว"
     with Session(store) as s:
         assert s.exec(select(EvaluationRound)).one().status == "closed"
     assert [b.key for b in at.button if (b.key or "").startswith("round_")] == ["round_publish", "round_reopen"]
+
+
+def test_closing_before_the_period_ends_says_so_asks_why_and_keeps_the_reason(store, monkeypatch):
+    monkeypatch.setenv("ACPLAN_TODAY", "2024-03-15")  # round 2567-1 runs until 31 March 2567 (2024)
+    settings.get.cache_clear()
+    clear_caches()
+    at = signed_in("sec", "pages/rounds.py")
+    at.button(key="round_close").click().run()
+    assert "⚠ ช่วงเวลาของรอบนี้ยังไม่สิ้นสุด (ถึง 31 มีนาคม 2567): หน่วยงานอาจยังดำเนินการและรายงานผลไม่ครบ" in \
+        [e.value for e in at.text]
+    at.checkbox(key="round_confirm_ack0").check().run()  # nothing scored yet
+    assert at.button(key="round_confirm_yes").disabled
+    at.checkbox(key="round_confirm_ack1").check().run()  # and early
+    at.text_area(key="round_confirm_reason").input("เร็ว").run()
+    at.button(key="round_confirm_yes").click().run()
+    assert not at.exception
+    assert "ต้องระบุเหตุผลเป็นลายลักษณ์อักษร อย่างน้อย 10 ตัวอักษร" in texts(at)
+    assert at.text_area(key="round_confirm_reason").value == "เร็ว"  # what was typed stays
+    with Session(store) as s:
+        assert s.exec(select(EvaluationRound)).one().status == "open"
+    why = "ประชุมสภาสมัยสามัญวันที่ 20 มีนาคม ต้องรายงานก่อน"
+    at.text_area(key="round_confirm_reason").input(why).run()
+    at.button(key="round_confirm_yes").click().run()
+    assert at.success[0].value == "เปลี่ยนสถานะแล้ว: รอบ 2567-1 ปิดรอบแล้ว"
+    with Session(store) as s:
+        assert s.exec(select(EvaluationRound)).one().status == "closed"
+        row = s.exec(select(AuditLog).where(AuditLog.action == "round.close")).one()
+        assert row.reason == why
 
 
 def test_a_round_in_the_url_that_the_viewer_may_not_see_is_said_so_not_swapped(store):

@@ -72,8 +72,12 @@ def _rounds(rnd) -> None:
     create.add_argument("--no-prefill", action="store_true", help="do not carry status and progress forward")
     create.add_argument("--no-bring-forward", action="store_true",
                         help="do not copy the previous round's open findings into the new round")
-    for action in ("open", "close", "publish"):
-        _cmd(rnd, action, f"rounds:{action}").add_argument("code", help="e.g. 2567-1")
+    _cmd(rnd, "open", "rounds:open").add_argument("code", help="e.g. 2567-1")
+    for action in ("close", "publish"):
+        cmd = _cmd(rnd, action, f"rounds:{action}")
+        cmd.add_argument("code", help="e.g. 2567-1")
+        cmd.add_argument("--early", action="store_true", help="before the round's period has ended (needs --reason)")
+        cmd.add_argument("--reason", help="why, kept in the audit log (needed with --early)")
     reopen = _cmd(rnd, "reopen", "rounds:reopen")
     reopen.add_argument("code")
     reopen.add_argument("--reason", required=True)

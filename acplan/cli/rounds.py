@@ -17,7 +17,8 @@ def create(args, session, actor) -> str:
 def _transition(action: str):
     def handler(args, session, actor) -> str:
         rnd = rounds.transition(session=session, actor=actor, plan_id=plan_id(session), code=args.code, action=action,
-                                reason=getattr(args, "reason", None))
+                                reason=getattr(args, "reason", None), early=getattr(args, "early", False),
+                                today=clock.today())
         said = t("cli_round_status", args.lang, code=args.code, status=t(f"round_status_{rnd.status}", args.lang))
         return said + ("\n" + t("pack_audit_head", args.lang, head=rnd.audit_head) if rnd.audit_head else "")
     return handler

@@ -5,6 +5,7 @@ and the form is chosen by Babel's plural rules for the count in `n` (or `count`)
 """
 
 import tomllib
+from datetime import date
 from functools import cache
 from pathlib import Path
 
@@ -26,8 +27,12 @@ def _plural_form(lang: str, n: int) -> str:
 
 
 def t(key: str, lang: str = "th", **params: object) -> str:
-    """The text `key` in `lang` (Thai when unknown), with `params` filled in."""
+    """The text `key` in `lang` (Thai when unknown), with `params` filled in (a date as a Buddhist Era date)."""
     lang = lang if lang in LANGS else "th"
+    if any(isinstance(v, date) for v in params.values()):
+        from acplan.format import date_long
+
+        params = {k: date_long(v, lang) if isinstance(v, date) else v for k, v in params.items()}
     text = catalog(lang)[key]
     if isinstance(text, dict):
         count = params.get("n", params.get("count", 0))

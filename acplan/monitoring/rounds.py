@@ -6,6 +6,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import Session, select
 
+from acplan import clock
 from acplan.access import Actor, Permission, Role
 from acplan.errors import InvalidInput, Issue, NotAllowed, NotFound
 from acplan.format import BE_OFFSET
@@ -126,9 +127,18 @@ def _prefill(session: Session, actor: Actor, rnd: EvaluationRound, prev: Evaluat
                      after=audit.snapshot(entry))
 
 
+def before_period_end(rnd: EvaluationRound, action: str, today: date) -> bool:
+    """Closing or publishing a round on or before the last day of its period: allowed only as an explicit choice."""
+    return action in ("close", "publish") and today <= rnd.period_end
+
+
 def transition(*, session: Session, actor: Actor, plan_id: int, code: str, action: str,
-               reason: str | None = None) -> EvaluationRound:
-    """Move a round along draft → open → closed → published; reopening needs a written reason."""
+               reason: str | None = None, early: bool = False, today: date | None = None) -> EvaluationRound:
+    """Move a round along draft → open → closed → published; reopening needs a written reason.
+
+    Closing or publishing before the round's period has ended needs `early=True` and a written reason, which
+    the audit log keeps.
+    """
     authorize(session=session, actor=actor, permission=PERMISSION[action])
     rnd = _get(session, plan_id, code)
     allowed_from, target = TRANSITIONS[action]
@@ -136,6 +146,12 @@ def transition(*, session: Session, actor: Actor, plan_id: int, code: str, actio
         raise NotAllowed(Issue("round_transition_invalid", {"code": code, "status": rnd.status, "action": action}))
     if action == "reopen" and len((reason or "").strip()) < MIN_REOPEN_REASON_CHARS:
         raise InvalidInput(Issue("reopen_reason_required", {"min": MIN_REOPEN_REASON_CHARS}))
+    if before_period_end(rnd, action, today or clock.today()):
+        if not early:
+            raise NotAllowed(Issue("round_early", {"code": code, "end": rnd.period_end}))
+        if len((reason or "").strip()) < MIN_REOPEN_REASON_CHARS:
+            raise InvalidInput(Issue("round_early_reason", {"code": code, "end": rnd.period_end,
+                                                            "min": MIN_REOPEN_REASON_CHARS}))
     before = audit.snapshot(rnd)
     rnd.status = target
     setattr(rnd, STAMP[action], datetime.now(UTC))

@@ -64,12 +64,14 @@ def asked(key: str) -> object:
     return st.session_state.get(key)
 
 
-def confirm(key: str, title: str, lines: list[str], label: str, write: Callable[[Session], object], lang: str, *,
-            done: str, acknowledge: str | None = None, after: Callable[[], None] | None = None) -> None:
+def confirm(key: str, title: str, lines: list[str], label: str, write: Callable[..., object], lang: str, *,
+            done: str, acknowledge: list[str] = (), ask_reason: str | None = None,
+            after: Callable[[], None] | None = None) -> None:
     """The dialog of the confirmation `key` (see `ask`): what will happen, in numbers; the write runs only on its
     confirm button.
 
-    `acknowledge`, when given, is a box to tick first (e.g. publishing while items are unscored). After the
+    `acknowledge` are boxes to tick first (e.g. publishing while items are unscored); `ask_reason`, when given,
+    labels a text box whose text is passed to `write(session, reason)` (e.g. why a round closes early). After the
     write `after` runs (e.g. to redraw a grid) and the page reruns with `done` as its success message; a refusal
     is shown in the dialog. Closing the
     dialog or cancelling forgets the question.
@@ -81,10 +83,11 @@ def confirm(key: str, title: str, lines: list[str], label: str, write: Callable[
     def dialog() -> None:
         for line in lines:
             st.text(line)
-        ticked = st.checkbox(acknowledge, key=f"{key}_ack") if acknowledge else True
+        ticked = all([st.checkbox(box, key=f"{key}_ack{i}") for i, box in enumerate(acknowledge)])
+        reason = st.text_area(ask_reason, key=f"{key}_reason", max_chars=1000) if ask_reason else None
         yes, no = st.columns(2)
         if yes.button(label, type="primary", key=f"{key}_yes", disabled=not ticked, width="stretch"):
-            if run(write, lang) is not None:
+            if run(write if ask_reason is None else (lambda s: write(s, reason)), lang) is not None:
                 forget()
                 if after is not None:
                     after()

@@ -175,8 +175,9 @@ def findings_table(findings: pd.DataFrame, names: dict[int, str], lang: str) -> 
     }
 
 
-def round_confirm_lines(done, action: str, lang: str) -> list[str]:
-    """What the confirmation of a round transition says: its effect, the counts, and what is missing."""
+def round_confirm_lines(done, action: str, lang: str, early_until: date | None = None) -> list[str]:
+    """What the confirmation of a round transition says: its effect, the counts, what is missing, and whether the
+    round's period is still running."""
     lines = [t(f"round_effect_{action}", lang),
              t("round_confirm_counts", lang, scored=len(done.items_scored), items=done.items,
                submitted=len(done.members_submitted), members=len(done.members))]
@@ -184,7 +185,14 @@ def round_confirm_lines(done, action: str, lang: str) -> list[str]:
         lines.append(t("round_confirm_unscored", lang, numbers=", ".join(str(n) for n in done.items_unscored)))
     if done.incomplete_for(action) and done.members_missing:
         lines.append(t("round_confirm_missing", lang, names=", ".join(done.members_missing)))
+    if early_until is not None:
+        lines.append(t("round_confirm_early", lang, end=early_until))
     return lines
+
+
+def round_confirm_boxes(done, action: str, early: bool, lang: str) -> list[str]:
+    """The boxes to tick before an incomplete or early close or publication."""
+    return [t("round_confirm_ack", lang)] * done.incomplete_for(action) + [t("round_confirm_early_ack", lang)] * early
 
 
 def presentation_screens(projects: pd.DataFrame, per_screen: int) -> list[tuple[int, list[int]]]:
