@@ -4,7 +4,7 @@ import streamlit as st
 from sqlmodel import Session
 
 from acplan.access import Permission
-from acplan.i18n import t
+from acplan.i18n import describe, t
 from acplan.monitoring import entries, rounds, scoresheet
 from acplan.monitoring.models import AppUser, RoundStatus
 from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
@@ -37,8 +37,9 @@ with Session(state.engine()) as s:
 scored, submitted = int(df["score"].notna().sum()), int((df["state"] == "submitted").sum())
 st.subheader(t("scored_count", lang, n=scored, total=len(df), submitted=submitted))
 messages = st.session_state.pop(grid.MESSAGES_KEY, [])
-for message in (m for level, m in messages if level == "success"):
-    st.toast(message, icon=":material/check_circle:")  # a toast: the grid does not move under the member's hand
+for level, message in messages:  # a toast: the grid does not move under the member's hand
+    if level in ("success", "warning"):
+        st.toast(message, icon=":material/check_circle:" if level == "success" else ":material/warning:")
 st.caption(t("grid_help", lang))
 key = f"grid_{code}_{st.session_state.get('grid_generation', 0)}"
 st.data_editor(grid.editor_frame(df, lang), key=key, width="stretch", placeholder="—",
@@ -48,6 +49,10 @@ if errors := [m for level, m in messages if level == "error"]:  # below the grid
     st.toast(errors[0] if len(errors) == 1 else t("input_refused", lang), icon=":material/error:", duration="long")
     st.error(t("input_refused", lang), icon=":material/error:")
     for message in errors:
+        st.text("• " + message)
+if disagree := grid.disagreements(df, lang):  # said while it lasts; the member decides which figure is right
+    st.warning(t("grid_disagree", lang), icon=":material/warning:")
+    for message in disagree:
         st.text("• " + message)
 
 drafts = int((df["state"] == "draft").sum())
@@ -75,12 +80,14 @@ with st.expander(t("sheet_section", lang), icon=":material/table_view:"):
     if upload is not None and st.button(t("import_button", lang), key="import_sheet"):
         actions.ask("import_confirm", code)
     if upload is not None and actions.asked("import_confirm") == code:
-        rows, issues = scoresheet.count_rows(upload.getvalue(), rnd, me)
+        rows, issues, warnings = scoresheet.preview(upload.getvalue(), rnd, me)
         if issues:
             actions.show_issues(issues, lang, "import_failed")
         else:
             actions.confirm("import_confirm", t("import_confirm_title", lang, code=code),
-                            [t("import_confirm_counts", lang, n=rows), t("submit_confirm_effect", lang)],
+                            [t("import_confirm_counts", lang, n=rows), t("submit_confirm_effect", lang),
+                             *([t("grid_disagree", lang)] if warnings else []),
+                             *("• " + describe(w, lang) for w in warnings)],
                             t("import_button", lang),
                             mine(lambda s, member, r: scoresheet.import_sheet(session=s, actor=actor, rnd=r,
                                                                               member=member, data=upload.getvalue())),

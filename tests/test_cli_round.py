@@ -80,9 +80,12 @@ def test_whole_round_through_the_cli(cli, tmp_path):
         assert s.exec(select(ScoreEntry)).all() == []
 
     good = tmp_path / "good.xlsx"
-    fill(template, good, {n: ("in_progress", 50, 4, 0) for n in range(1, 31)} | {1: ("completed", 100, 5, 180000)})
+    fill(template, good, {n: ("in_progress", 50, 4, 0) for n in range(1, 31)} | {1: ("completed", 100, 5, 180000),
+                                                                                  7: ("ยังไม่ดำเนินการ", 0, 4, 0)})
     r = cli("scores", "import", str(good), "--round", "2567-1", "--member", "m1")
     assert r.returncode == 0, r.stderr
+    assert r.stdout.splitlines()[1:] == ["คำเตือน: แถว 8 คอลัมน์ คะแนน (score): สถานะ “ยังไม่ดำเนินการ” แต่ได้คะแนน 4 "
+                                         "(ตั้งแต่ 3 ขึ้นไป) — ตรวจสอบว่าสถานะหรือคะแนนถูกต้อง"]
     template2 = tmp_path / "m2.xlsx"
     assert cli("scores", "template", "--round", "2567-1", "--member", "m2", "-o", str(template2)).returncode == 0
     good2 = tmp_path / "good2.xlsx"

@@ -293,6 +293,23 @@ def test_an_edit_writes_only_the_rows_whose_values_changed(store):
         assert len(s.exec(select(AuditLog).where(AuditLog.action == "entry.save")).all()) == 2
 
 
+def test_a_high_score_for_an_item_not_started_is_saved_with_a_warning_in_the_grid(store):
+    from streamlit.testing.v1 import AppTest
+    edits = {"0": {"status_label": "ยังไม่ดำเนินการ", "progress_pct": 0, "score": 4, "spent_thb": 0}}
+    at = AppTest.from_function(_grid_edit, args=(str(store.url), edits), default_timeout=60).run()
+    assert [e.value for e in at.text][:2] == [
+        "success: บันทึกร่างลำดับที่ 1 แล้ว",
+        "warning: ลำดับที่ 1: สถานะ “ยังไม่ดำเนินการ” แต่ได้คะแนน 4 (ตั้งแต่ 3 ขึ้นไป) — ตรวจสอบว่าสถานะหรือคะแนนถูกต้อง"]
+    clear_caches()
+    page = signed_in("m1", "pages/score.py")
+    assert not page.exception
+    assert page.warning[0].value.startswith("สถานะกับคะแนนขัดกัน")
+    assert "• ลำดับที่ 1: สถานะ “ยังไม่ดำเนินการ” แต่ได้คะแนน 4" in texts(page)
+    with Session(store) as s:
+        saved = entries.entries_frame(session=s, actor=OPERATOR, round_id=s.exec(select(EvaluationRound)).one().id)
+    assert saved[["number", "status", "score"]].values.tolist() == [[1, "not_started", 4]]
+
+
 def test_the_round_page_offers_what_the_state_allows_and_confirms_with_the_numbers(store):
     with Session(store) as s:  # m1 scores and submits items 1–10 only; m2 nothing
         member = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
@@ -385,6 +402,9 @@ def test_results_name_figures_that_contradict_themselves(store):
                            entry_in=entries.parse_entry(entry_values(status="not_possible", progress=100, spent=45_000,
                                                                      not_possible_reason="no_budget", score=1)),
                            expected_version=None)
+        entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, 2),
+                           entry_in=entries.parse_entry(entry_values(status="not_started", progress=0, score=4)),
+                           expected_version=None)
         entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
         rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="close")
         s.commit()
@@ -393,6 +413,8 @@ def test_results_name_figures_that_contradict_themselves(store):
     table = at.dataframe[1].value
     first = table[table.iloc[:, 0] == 1].iloc[0]
     assert first["ข้อสังเกต"] == "⚠ สถานะ “ไม่สามารถดำเนินการได้” แต่รายงานความก้าวหน้าร้อยละ 100 และใช้จ่าย 45,000 บาท"
+    second = table[table.iloc[:, 0] == 2].iloc[0]
+    assert second["ข้อสังเกต"].startswith("⚠ สถานะ “ยังไม่ดำเนินการ” แต่ได้คะแนน 4 (ตั้งแต่ 3 ขึ้นไป)")
 
 
 def test_a_year_spent_above_its_plan_is_flagged_on_the_budget_page(store):

@@ -72,3 +72,12 @@ def test_change_needs_both_rounds(current, previous, delta):
 def test_figures_that_contradict_themselves_or_the_plan_are_named(status, progress, spent, budget, codes):
     from acplan.monitoring.scoring import inconsistencies
     assert [i.code for i in inconsistencies(status, progress, spent, budget)] == codes
+
+
+@pytest.mark.parametrize(("status", "score", "warned"), [
+    ("not_started", 3.6, True), ("not_started", 3, True), ("not_started", 2.5, False), ("in_progress", 5, False),
+    ("not_started", None, False), ("not_started", float("nan"), False)])
+def test_a_high_score_for_an_item_not_started_is_warned_not_refused(status, score, warned):
+    from acplan.monitoring.scoring import inconsistencies, score_status_warnings
+    assert bool(score_status_warnings(status, score)) is warned
+    assert ("check_not_started_high_score" in [i.code for i in inconsistencies(status, 0, 0, 0, score)]) is warned

@@ -3,7 +3,7 @@
 from pathlib import Path
 
 from acplan.cli.common import plan_id, read_file, written
-from acplan.i18n import t
+from acplan.i18n import describe, t
 from acplan.monitoring import rounds, scoresheet, users
 
 
@@ -20,9 +20,11 @@ def template(args, session, actor) -> str:
 
 def import_sheet(args, session, actor) -> str:
     rnd, member = _round_and_member(args, session, actor)
-    count = scoresheet.import_sheet(session=session, actor=actor, rnd=rnd, member=member,
-                                    data=read_file(args.path))
-    return t("cli_imported", args.lang, count=count, member=member.username, code=args.round)
+    data = read_file(args.path)
+    count = scoresheet.import_sheet(session=session, actor=actor, rnd=rnd, member=member, data=data)
+    warnings = scoresheet.status_score_warnings(scoresheet.read_sheet(data).rows)
+    return "\n".join([t("cli_imported", args.lang, count=count, member=member.username, code=args.round),
+                      *(t("cli_warning", args.lang, message=describe(w, args.lang)) for w in warnings)])
 
 
 def export(args, session, actor) -> str:

@@ -118,13 +118,25 @@ def change(current: float | None, previous: float | None) -> float | None:
     return round_half_away(current - previous)
 
 
-def inconsistencies(status: str | None, progress_pct, spent_thb, budget_thb) -> list[Issue]:
+HIGH_SCORE_NOT_STARTED = 3  # a score this high for an item not started contradicts its status (a warning)
+
+
+def score_status_warnings(status: str | None, score, number: int | None = None) -> list[Issue]:
+    """A score of 3 or more for an item whose status says it has not started: said, never refused."""
+    if status == "not_started" and score is not None and not pd.isna(score) and score >= HIGH_SCORE_NOT_STARTED:
+        return [Issue("check_not_started_high_score", {"score": f"{float(score):.2f}".rstrip("0").rstrip(".")}
+                      | ({"number": number} if number is not None else {}))]
+    return []
+
+
+def inconsistencies(status: str | None, progress_pct, spent_thb, budget_thb, score=None) -> list[Issue]:
     """What in an item's round figures contradicts itself or its plan, to be shown beside them, not fixed:
-    'cannot be done' with progress or spending; spending where the year has no budget; spending above it."""
+    'cannot be done' with progress or spending; spending where the year has no budget; spending above it;
+    a score of 3 or more (the members' mean) for an item not started."""
     def value(v) -> float | None:
         return None if v is None or pd.isna(v) else float(v)
     progress, spent, budget = value(progress_pct), value(spent_thb), value(budget_thb)
-    issues = []
+    issues = score_status_warnings(status, value(score))
     if status == "not_possible" and ((progress or 0) > 0 or (spent or 0) > 0):
         issues.append(Issue("check_not_possible_but_done", {"progress": int(progress or 0), "spent": int(spent or 0)}))
     if (spent or 0) > 0 and not budget:

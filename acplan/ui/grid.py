@@ -6,7 +6,7 @@ from sqlmodel import Session
 
 from acplan.access import Actor
 from acplan.i18n import describe, t
-from acplan.monitoring import entries
+from acplan.monitoring import entries, scoring
 from acplan.monitoring.models import AppUser, EvaluationRound
 from acplan.plan import queries
 from acplan.ui import state
@@ -109,6 +109,13 @@ def _save(actor: Actor, round_id: int, project_id: int, values: dict, version: i
     return write
 
 
+def disagreements(df: pd.DataFrame, lang: str) -> list[str]:
+    """The member's entries whose score contradicts their status (a warning beside the grid, never a refusal)."""
+    return [f"{t('project_heading', lang, no=number)}: {describe(w, lang)}" for number, row in df.iterrows()
+            for w in scoring.score_status_warnings(row["status"] if isinstance(row["status"], str) else None,
+                                                   row["score"])]
+
+
 def _version(row: pd.Series) -> int | None:
     return None if pd.isna(row["version"]) else int(row["version"])
 
@@ -146,6 +153,8 @@ def save_edits(key: str, frame: pd.DataFrame, round_id: int, actor: Actor, lang:
         else:
             versions[number] = saved_version
             messages.append(("success", t("grid_saved", lang, number=number)))
+            messages += [("warning", f"{t('project_heading', lang, no=number)}: {describe(w, lang)}")
+                         for w in scoring.score_status_warnings(values["status"], values["score"])]
     st.session_state[MESSAGES_KEY] = messages
 
 
@@ -175,6 +184,8 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str)
             if issues:
                 show_issues(issues, lang)
             else:
-                st.session_state[MESSAGES_KEY] = [("success", t("grid_saved", lang, number=number))]
+                st.session_state[MESSAGES_KEY] = [("success", t("grid_saved", lang, number=number))] + [
+                    ("warning", f"{t('project_heading', lang, no=number)}: {describe(w, lang)}")
+                    for w in scoring.score_status_warnings(values["status"], values["score"])]
                 refresh_grid()
                 st.rerun()

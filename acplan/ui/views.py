@@ -129,7 +129,7 @@ def item_results_table(items: pd.DataFrame, lang: str, budgets: dict[int, int] |
 
     def checks(row) -> str:
         found = scoring.inconsistencies(row["status"], row["progress_pct"], row["spent_thb"],
-                                        (budgets or {}).get(int(row["number"])))
+                                        (budgets or {}).get(int(row["number"])), row["mean"])
         return "; ".join("⚠ " + describe(i, lang) for i in found)
     return pd.DataFrame({
         t("col_number", lang): items["number"], t("col_name", lang): items["name_th"],

@@ -124,11 +124,21 @@ def export_round(*, session: Session, actor: Actor, rnd: EvaluationRound, fmt: s
     return export_workbook(entries=entries, aggregates=scoring.item_results(entries, numbers), round_code=code)
 
 
-def count_rows(data: bytes, rnd: EvaluationRound, member: AppUser) -> tuple[int, list[Issue]]:
-    """How many filled rows a sheet holds (for the confirmation before it is imported), or why it cannot be
-    imported into this round for this member."""
+def status_score_warnings(rows: list[dict]) -> list[Issue]:
+    """Rows whose score contradicts their status (3 or more for an item not started): imported, and said."""
+    warnings = []
+    for row in rows:
+        values, _ = parse_row(row)
+        warnings += [Issue(w.code, w.params, row=row["_row"], column="score")
+                     for w in scoring.score_status_warnings(values["status"], values["score"])]
+    return warnings
+
+
+def preview(data: bytes, rnd: EvaluationRound, member: AppUser) -> tuple[int, list[Issue], list[Issue]]:
+    """For the confirmation before a sheet is imported: how many filled rows it holds, why it cannot be imported
+    into this round for this member, and what in it would be imported with a warning."""
     try:
         sheet = read_sheet(data)
     except InvalidInput as exc:
-        return 0, exc.issues
-    return len(sheet.rows), target_issues(sheet, rnd, member)
+        return 0, exc.issues, []
+    return len(sheet.rows), target_issues(sheet, rnd, member), status_score_warnings(sheet.rows)
