@@ -5,6 +5,7 @@ embedded; charts are Vega-Lite rendered to SVG by vl-convert and drawn by WeasyP
 font, so their Thai is shaped the same way. WeasyPrint and vl-convert are imported only here.
 """
 
+from concurrent.futures import ThreadPoolExecutor
 from functools import partial
 from pathlib import Path
 
@@ -40,10 +41,17 @@ def chart_svgs(data: ReportData) -> list[str]:
 
 
 def render_pdf(data: ReportData, lang: str = "th") -> bytes:
-    """An A4 PDF in Thai with page numbers; every value typed by a person is escaped by the template engine."""
-    import weasyprint
-    from jinja2 import Environment, FileSystemLoader, select_autoescape
-    from markupsafe import Markup
+    """An A4 PDF in Thai with page numbers; every value typed by a person is escaped by the template engine.
+
+    The charts are drawn in a second thread while WeasyPrint is imported: vl-convert's first call starts its
+    JavaScript engine (about 0.7 s) and releases the GIL meanwhile (`bench/report_speed.py`)."""
+    with ThreadPoolExecutor(max_workers=1) as pool:
+        svgs = pool.submit(chart_svgs, data)
+        import weasyprint
+        from jinja2 import Environment, FileSystemLoader, select_autoescape
+        from markupsafe import Markup
+
+        charts_svg = [Markup(svg) for svg in svgs.result()]  # noqa: S704 (SVG that vl-convert drew from our chart specs)
 
     env = Environment(loader=FileSystemLoader(TEMPLATE.parent), autoescape=select_autoescape(["html"]))
     env.filters.update(baht=lambda v: "—" if v is None or pd.isna(v) else fmt.baht(int(v)),
@@ -51,7 +59,7 @@ def render_pdf(data: ReportData, lang: str = "th") -> bytes:
                        num=lambda v, d=2: "—" if v is None or pd.isna(v) else f"{v:.{d}f}")
     html = env.get_template(TEMPLATE.name).render(
         d=data, font_dir=FONT_DIR.as_uri(), lang=lang, tr=partial(t, lang=lang),
-        charts=[Markup(svg) for svg in chart_svgs(data)],  # noqa: S704 (SVG that vl-convert drew from our chart specs)
+        charts=charts_svg,
         fy_label=fmt.fiscal_year_label, reduction=figures.case_reduction_pct)
     return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf()
 
