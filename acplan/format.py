@@ -32,6 +32,11 @@ def date_long(d: date, lang: str = "th") -> str:
     return f"{d.day} {MONTHS_EN[d.month - 1]} {d.year} (BE {be_year(d.year)})"
 
 
+def date_short(d: date) -> str:
+    """'1 ต.ค. 2569': the abbreviated Thai date of official documents (Buddhist Era)."""
+    return f"{d.day} {MONTHS_TH_SHORT[d.month - 1]} {be_year(d.year)}"
+
+
 def fiscal_year_of(d: date) -> int:
     """Thai fiscal year (BE) containing `d`: FY 2570 runs 1 Oct 2026 – 30 Sep 2027."""
     return be_year(d.year + 1 if d.month >= 10 else d.year)

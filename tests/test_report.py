@@ -69,7 +69,7 @@ def test_pdf_has_organisation_items_and_embedded_thai_font(seeded):
     assert len(reader.pages) >= 5
     text = pdf_text(data)
     for expected in ("เทศบาลตำบลเชียงม่วน", "รายงานผลการติดตามประเมินผล", "โครงการจัดเวทีประชาคม", "มาตรการ NO Gift Policy",
-                     "1 ตุลาคม 2566", "หน้า 2 / ", "ข้อค้นพบภายใน"):
+                     "1 ต.ค. 2566", "หน้า 2 / ", "ข้อค้นพบภายใน"):
         assert searchable(expected) in text, expected
     assert "หน้า 1 /" not in text  # the cover carries no page number
     fonts = set()
@@ -164,3 +164,24 @@ def test_an_unpublished_rounds_report_says_draft_on_every_page_and_has_no_public
         with pytest.raises(InvalidInput) as err:
             report(seeded, "2567-2", fmt, internal=False)
         assert [i.code for i in err.value.issues] == ["pack_public_unpublished"]
+
+
+def test_the_report_carries_what_a_thai_committee_report_does(seeded):
+    """The round named as Thai practice names it; per dimension (with its name) and for the plan: statuses,
+    planned against spent with its share; per item its kind, unit, the year's budget beside spending; the
+    ITA and case-reduction targets met or not; no glyph from outside the shipped fonts, no reference to SCORING.md."""
+    from acplan.reporting.data import gather
+
+    with Session(seeded) as s:
+        data = gather(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", internal=True, today=TODAY)
+    total = data.dimension_table.set_index("dimension").loc[0]
+    assert total["items"] == 30 and total["completed"] == 1 and total["in_progress"] == 2 and total["not_scored"] == 27
+    assert total["budget_thb"] == data.budget_year_thb and total["spent_thb"] == data.spent_thb == 30000
+    assert total["spent_pct"] == round(100 * 30000 / data.budget_year_thb, 1)
+    item19 = data.items.set_index("number").loc[19]
+    assert item19["spent_pct"] == (round(100 * 30000 / item19["budget_thb"], 1) if item19["budget_thb"] else None)
+    text = pdf_text(report(seeded, "2567-1", "pdf", internal=True))
+    for expected in ("รอบ 6 เดือน (1 ต.ค. 2566 – 31 มี.ค. 2567)", "รวมทั้งแผน", "มิติที่ 1 การสร้างวัฒนธรรมสุจริต",
+                     f"ร้อยละ {total['spent_pct']:.1f} ของงบตามแผน", "ผลเป้าหมายคดี"):
+        assert searchable(expected) in text, expected
+    assert "SCORING" not in text and "⚠" not in text

@@ -6,6 +6,7 @@ from datetime import date
 import pandas as pd
 from sqlmodel import Session, select
 
+from acplan import format as fmt
 from acplan.access import Actor
 from acplan.errors import InvalidInput, Issue
 from acplan.i18n import t
@@ -41,6 +42,14 @@ class ReportData:
     member_entries: pd.DataFrame | None = None
     budget_by_dim_year: pd.DataFrame | None = None
     audit_head: str | None = None  # the audit chain's head when the round was published
+    round_no: int = 1
+    dimension_table: pd.DataFrame | None = None  # per dimension and the whole plan: statuses, planned, spent
+
+    @property
+    def round_label(self) -> str:
+        """The round as Thai practice names it: รอบ 6 เดือน (1 ต.ค. 2569 – 31 มี.ค. 2570) / รอบ 12 เดือน (…)."""
+        return t(f"pack_round_months_{self.round_no}", "th", start=fmt.date_short(self.period[0]),
+                 end=fmt.date_short(self.period[1]))
 
     @property
     def draft(self) -> bool:
@@ -60,9 +69,12 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
         raise InvalidInput(Issue("pack_public_unpublished", {"code": code}))
     projects = queries.list_projects(session=session, plan_id=plan_id)
     budget = queries.list_budget_lines(session=session, plan_id=plan_id)
-    items = evaluation.round_items(session=session, actor=actor, plan_id=plan_id, round_id=rnd.id).merge(
-        projects[["number", "name_th", "dimension", "kind"]], on="number")
     year_budget = budget[budget["fiscal_year_be"] == rnd.fiscal_year_be]
+    items = evaluation.round_items(session=session, actor=actor, plan_id=plan_id, round_id=rnd.id).merge(
+        projects[["number", "name_th", "dimension", "kind", "unit"]], on="number")
+    items["budget_thb"] = items["number"].map(year_budget.groupby("number")["amount_thb"].sum()).fillna(0).astype(int)
+    items["spent_pct"] = [spent_pct(b, s) for b, s in zip(items["budget_thb"], items["spent_thb"], strict=True)]
+    dims = queries.list_dimensions(session=session, plan_id=plan_id)
     data = ReportData(
         org_name=plan.org_name_th, plan_title=plan.title_th, plan_period=t("pack_plan_period", "th", start=plan.start_fy_be, end=plan.end_fy_be),
         round_code=code, fiscal_year_be=rnd.fiscal_year_be, round_status=rnd.status, period=(rnd.period_start, rnd.period_end),
@@ -72,7 +84,8 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
         spent_thb=int(items["spent_thb"].fillna(0).sum()),
         findings=findings_frame(session=session, actor=actor if internal else Actor.anonymous(), round_ids=[rnd.id]),
         targets=yearly.list_targets(session=session, plan_id=plan_id),
-        budget_by_dim_year=figures.budget_by_dimension_year(projects, budget))
+        budget_by_dim_year=figures.budget_by_dimension_year(projects, budget), round_no=rnd.round_no,
+        dimension_table=dimension_table(items, scoring.dimension_results(items, projects), dims))
     if internal and not evaluation.sealed(actor, rnd.status):
         data.members = list(session.exec(
             select(AppUser.display_name).join(ScoreEntry, ScoreEntry.member_id == AppUser.id)
@@ -80,3 +93,32 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
             .order_by(AppUser.display_name)))
         data.member_entries = evaluation.member_entries(session=session, actor=actor, round_id=rnd.id)
     return data
+
+
+def spent_pct(budget_thb, spent_thb) -> float | None:
+    """Spending as a percentage of the year's planned budget; None where nothing was planned or reported."""
+    if spent_thb is None or pd.isna(spent_thb) or not budget_thb:
+        return None
+    return round(100 * float(spent_thb) / float(budget_thb), 1)
+
+
+STATUS_COLUMNS = ("completed", "in_progress", "not_started", "not_possible", "not_scored")
+
+
+def dimension_table(items: pd.DataFrame, results: pd.DataFrame, dims: pd.DataFrame) -> pd.DataFrame:
+    """Per dimension (number and Thai name) and for the whole plan (dimension 0): items by status with the share
+    completed, planned budget of the year, spending reported and its share, and the dimension's result."""
+    names = dict(zip(dims["dimension"], dims["dimension_name_th"], strict=True))
+    rows = []
+    for dim, group in [*items.groupby("dimension", sort=True), (0, items)]:
+        statuses = group["status"].fillna("not_scored").value_counts()
+        spent = group["spent_thb"].dropna()
+        row = {"dimension": int(dim), "name_th": names.get(int(dim), ""), "items": len(group),
+               **{s: int(statuses.get(s, 0)) for s in STATUS_COLUMNS},
+               "budget_thb": int(group["budget_thb"].sum()), "spent_thb": int(spent.sum()) if len(spent) else None}
+        row["completed_pct"] = round(100 * row["completed"] / row["items"], 1) if row["items"] else None
+        row["spent_pct"] = spent_pct(row["budget_thb"], row["spent_thb"])
+        match = results[results["dimension"] == dim]["result"]
+        row["result"] = None if dim == 0 or match.empty else match.iloc[0]
+        rows.append(row)
+    return pd.DataFrame(rows)

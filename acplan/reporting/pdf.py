@@ -12,8 +12,10 @@ from pathlib import Path
 import pandas as pd
 
 from acplan import format as fmt
-from acplan.i18n import t
+from acplan.i18n import describe, t
+from acplan.monitoring import scoring
 from acplan.plan import figures
+from acplan.plan.labels import kind_label
 from acplan.reporting import charts
 from acplan.reporting.data import ReportData
 from acplan.settings import ROOT
@@ -56,10 +58,14 @@ def render_pdf(data: ReportData, lang: str = "th") -> bytes:
     env = Environment(loader=FileSystemLoader(TEMPLATE.parent), autoescape=select_autoescape(["html"]))
     env.filters.update(baht=lambda v: "—" if v is None or pd.isna(v) else fmt.baht(int(v)),
                        thaidate=lambda d: "—" if d is None or pd.isna(d) else fmt.date_long(d),
-                       num=lambda v, d=2: "—" if v is None or pd.isna(v) else f"{v:.{d}f}")
+                       num=lambda v, d=2: "—" if v is None or pd.isna(v) else f"{v:.{d}f}",
+                       money=lambda v: "—" if v is None or pd.isna(v) else fmt.number(int(v)),
+                       intornone=lambda v: None if v is None or pd.isna(v) else int(v))
     html = env.get_template(TEMPLATE.name).render(
         d=data, font_dir=FONT_DIR.as_uri(), lang=lang, tr=partial(t, lang=lang),
         charts=charts_svg,
-        fy_label=fmt.fiscal_year_label, reduction=figures.case_reduction_pct)
+        fy_label=fmt.fiscal_year_label, reduction=figures.case_reduction_pct, kind=partial(kind_label, lang=lang),
+        checks=lambda r: [describe(i, lang) for i in scoring.inconsistencies(
+            r.status if isinstance(r.status, str) else None, r.progress_pct, r.spent_thb, r.budget_thb, r.mean)])
     return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf()
 
