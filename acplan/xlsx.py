@@ -46,3 +46,15 @@ def style_header(ws: Worksheet, widths: list[int], number_formats: list[str | No
             for below in ws[cell.column_letter][1:]:
                 below.number_format = number_formats[i - 1]
     ws.freeze_panes = "A2"
+
+
+def print_setup(ws: Worksheet, *, autofilter: bool = True) -> None:
+    """Print on A4 landscape, fitted to the page's width, with the header row repeated on every page; filter
+    buttons on the header."""
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.page_setup.orientation = "landscape"
+    ws.page_setup.fitToWidth, ws.page_setup.fitToHeight = 1, 0
+    ws.sheet_properties.pageSetUpPr.fitToPage = True
+    ws.print_title_rows = "1:1"
+    if autofilter and ws.max_row > 1:
+        ws.auto_filter.ref = ws.dimensions

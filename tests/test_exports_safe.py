@@ -111,12 +111,12 @@ def soffice() -> str:
 
 
 def libreoffice_csv(tmp_path: Path, data: bytes, name: str) -> str:
-    """Every sheet of a workbook as LibreOffice computes and shows it, as CSV text."""
+    """Every sheet of a workbook as LibreOffice computes and shows it (cells as formatted), as CSV text."""
     tmp_path.mkdir(parents=True, exist_ok=True)
     src = tmp_path / name
     src.write_bytes(data)
     subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to",
-                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,false,false,false,-1",
+                    "csv:Text - txt - csv (StarCalc):44,34,76,1,,0,false,true,true,false,false,-1",
                     "--outdir", str(tmp_path / "out"), str(src)], check=True, capture_output=True, timeout=120)
     return "\n".join(p.read_text(encoding="utf-8") for p in sorted((tmp_path / "out").glob("*.csv")))
 

@@ -106,7 +106,9 @@ ENUM_KEYS = {"status_": mon.ImplementationStatus, "reason_": mon.NotPossibleReas
              "level_": plan_models.RiskLevel, "indicator_": plan_models.IndicatorKind, "cmp_": plan_models.Comparison}
 DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in enum} | \
     {f"action_{a}" for a in rounds.TRANSITIONS} | {f"round_effect_{a}" for a in rounds.TRANSITIONS} | {"kind_none"} | \
-    {f"audit_broken_{w}" for w in chain.ROW_PROBLEMS} | \
+    {f"audit_broken_{w}" for w in chain.ROW_PROBLEMS} | {f"rubric_{n}" for n in range(1, 6)} | \
+    {f"pack_round_months_{n}" for n in (1, 2)} | \
+    {f"sheet_prompt_{p}{end}" for p in workbook.PROMPTS.values() for end in ("", "_title")} | \
     {f"sheet_col_{k}" for k in [*(k for k, _ in workbook.TEMPLATE_COLUMNS), *workbook.AGGREGATE_COLUMNS, "round", "member"]}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
 DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")

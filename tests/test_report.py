@@ -99,19 +99,29 @@ def test_round_without_scores_still_renders_and_says_so(seeded):
 
 def test_workbook_figures_equal_the_store(seeded):
     wb = load_workbook(io.BytesIO(report(seeded, "2567-1", "xlsx", internal=True)))
-    assert wb.sheetnames == ["สรุป", "รายรายการ", "รายกรรมการ", "ข้อค้นพบ", "ค่าเป้าหมาย"]
+    assert wb.sheetnames == ["สรุป", "รายมิติ", "รายรายการ", "รายกรรมการ", "ข้อค้นพบ", "ค่าเป้าหมาย"]
     items = wb["รายรายการ"]
-    assert items.freeze_panes == "A2"
+    assert items.freeze_panes == "A2" and items.auto_filter.ref == "A1:Q31"
+    assert (items.page_setup.orientation, items.page_setup.paperSize, items.print_title_rows) == ("landscape", 9, "$1:$1")
     rows = {r[0]: r for r in items.iter_rows(min_row=2, values_only=True)}
-    assert rows[1][3:10] == ("ดำเนินการแล้วเสร็จ", 50, 4.0, 4.0, 3, 5, 2)   # SCORING.md: (5 + 3) / 2
-    assert rows[2][5] == 4.0 and rows[19][5] == 4.0 and rows[19][11] == 30000
-    assert rows[3][9] == 0 and rows[3][5] is None
-    assert items["L2"].number_format == '#,##0" บาท"' and items["E2"].number_format == '0" %"'
+    assert rows[1][2:4] == ("โครงการ", "สำนักปลัด")
+    assert rows[1][5:12] == ("ดำเนินการแล้วเสร็จ", 0.5, 4.0, 4.0, 3, 5, 2)   # SCORING.md: (5 + 3) / 2
+    assert rows[2][7] == 4.0 and rows[19][7] == 4.0 and rows[19][14] == 30000
+    assert rows[3][11] == 0 and rows[3][7] is None
+    assert items["N2"].number_format == '#,##0" บาท"' and items["G2"].number_format == "0%"
+    assert items["P2"].number_format == "0.0%" and items["B2"].alignment.wrap_text
     members = list(wb["รายกรรมการ"].iter_rows(min_row=2, values_only=True))
-    assert len(members) == 6 and {m[0] for m in members} == {"somchai", "somsri"}
+    assert len(members) == 6 and {m[0] for m in members} == {"ผู้ใช้ somchai", "ผู้ใช้ somsri"}  # names, not usernames
     summary = {r[0]: r[1] for r in wb["สรุป"].iter_rows(min_row=2, values_only=True)}
     assert summary["ผลประเมินภาพรวม (1–5)"] == 4.0
     assert summary["รายการที่ประเมินแล้ว"] == "3 / 30"
+    assert summary["จัดทำเมื่อ"].date() == TODAY  # a date, shown in the Buddhist Era by its number format
+    dims = list(wb["รายมิติ"].iter_rows(min_row=2, values_only=True))
+    assert [d[0] for d in dims][-1] == "รวมทั้งแผน" and dims[-1][1] == 30 and dims[-1][9] == 30000
+    assert sum(d[1] for d in dims[:-1]) == 30 and sum(d[8] for d in dims[:-1]) == dims[-1][8]
+    findings = {r[1]: r for r in wb["ข้อค้นพบ"].iter_rows(min_row=2, values_only=True)}
+    assert findings["ควรเผยแพร่รายงานการจัดซื้อจัดจ้างรายเดือน"][5].date() == date(2024, 6, 30)
+    assert wb["ข้อค้นพบ"]["F2"].number_format == "[$-107041E]d mmmm yyyy"
     assert wb["ค่าเป้าหมาย"]["B2"].value == 65
 
 
@@ -185,3 +195,12 @@ def test_the_report_carries_what_a_thai_committee_report_does(seeded):
                      f"ร้อยละ {total['spent_pct']:.1f} ของงบตามแผน", "ผลเป้าหมายคดี"):
         assert searchable(expected) in text, expected
     assert "SCORING" not in text and "⚠" not in text
+
+
+def test_a_spreadsheet_program_shows_the_workbooks_dates_in_the_buddhist_era_and_baht_grouped(seeded, tmp_path):
+    from tests.test_exports_safe import libreoffice_csv
+
+    shown = libreoffice_csv(tmp_path, report(seeded, "2567-1", "xlsx", internal=True), "r.xlsx")
+    assert "จัดทำเมื่อ,27 พฤศจิกายน 2569" in shown  # TODAY, 27 Nov 2026, as a Thai reader writes it
+    assert "30 มิถุนายน 2567" in shown  # the finding's due date
+    assert '"30,000 บาท"' in shown

@@ -209,7 +209,7 @@ def read_entries(*, session: Session, round_id: int, member_id: int | None = Non
     """entries_frame without a permission check, for services that aggregate (they check their own permission)."""
     stmt = (select(PlanItem.number, AppUser.username, ScoreEntry.state, ScoreEntry.version, ScoreEntry.status,
                    ScoreEntry.not_possible_reason, ScoreEntry.progress_pct, ScoreEntry.score, ScoreEntry.spent_thb,
-                   ScoreEntry.comment, ScoreEntry.carried_forward)
+                   ScoreEntry.comment, ScoreEntry.carried_forward, AppUser.display_name)
             .join(PlanItem, PlanItem.id == ScoreEntry.project_id).join(AppUser, AppUser.id == ScoreEntry.member_id)
             .where(ScoreEntry.round_id == round_id))
     if member_id is not None:
@@ -218,7 +218,8 @@ def read_entries(*, session: Session, round_id: int, member_id: int | None = Non
         stmt = stmt.where(ScoreEntry.state == EntryState.SUBMITTED)
     rows = session.exec(stmt.order_by(PlanItem.number, AppUser.username)).all()
     return pd.DataFrame(rows, columns=["number", "member", "state", "version", "status", "not_possible_reason",
-                                       "progress_pct", "score", "spent_thb", "comment", "carried_forward"])
+                                       "progress_pct", "score", "spent_thb", "comment", "carried_forward",
+                                       "member_name"])
 
 
 def indicator_results(*, session: Session, actor: Actor, round_id: int, project_id: int,

@@ -20,7 +20,7 @@ def member_frame(session: Session, actor: Actor, rnd: EvaluationRound, lang: str
     items = pd.DataFrame(queries.list_item_refs(session=session, plan_id=rnd.plan_id),
                          columns=["number", "name_th", "project_id"])
     mine = entries.entries_frame(session=session, actor=actor, round_id=rnd.id, member_id=actor.user_id)
-    df = items.merge(mine.drop(columns=["member"]), on="number", how="left").set_index("number")
+    df = items.merge(mine.drop(columns=["member", "member_name"]), on="number", how="left").set_index("number")
     previous = _previous(session, actor, rnd)
     return df.assign(
         status_label=[t(f"status_{s}", lang) if isinstance(s, str) else None for s in df["status"]],

@@ -151,7 +151,7 @@ def item_results_table(items: pd.DataFrame, lang: str, budgets: dict[int, int] |
 def member_table(entries: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Every member's submitted entries (internal roles only), as text so nothing typed is rendered as markup."""
     return pd.DataFrame({
-        t("col_member", lang): entries["member"], t("col_number", lang): entries["number"],
+        t("col_member", lang): entries["member_name"], t("col_number", lang): entries["number"],
         t("col_status", lang): [t(f"status_{s}", lang) if isinstance(s, str) else "" for s in entries["status"]],
         t("col_progress", lang): [_num(v, 0) for v in entries["progress_pct"]],
         t("colname_score", lang): [_num(v, 0) for v in entries["score"]],

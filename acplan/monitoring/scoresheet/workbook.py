@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 from openpyxl import Workbook, load_workbook
+from openpyxl.styles import Alignment, Protection
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
@@ -20,8 +21,10 @@ from acplan.cells import csv_cell
 from acplan.errors import InvalidInput, Issue, UnusableInput
 from acplan.i18n import t
 from acplan.monitoring.entries import MAX_SPENT_THB, REASONS, SCORE_MAX, SCORE_MIN, STATUSES
-from acplan.xlsx import append_row, style_header
+from acplan.xlsx import append_row, print_setup, style_header
 
+BAHT = '#,##0" บาท"'
+WRAP = Alignment(wrap_text=True, vertical="top")
 MAX_UPLOAD_MB = 2  # the one definition: the app's uploader and .streamlit/config.toml (checked by a test) follow it
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ROWS = 500
@@ -36,7 +39,8 @@ WHOLE = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)")  # \d is any Unicode digit: 
 TEMPLATE_COLUMNS = [("project_no", 9), ("name", 60), ("status", 24), ("not_possible_reason", 24), ("progress_pct", 16),
                     ("score", 11), ("spent_thb", 16), ("comment", 50)]
 # (machine key, catalog key of its title) for the round export, whose titles are shorter than the template's.
-EXPORT_COLUMNS = [("round", "sheet_col_round"), ("member", "sheet_col_member"), ("project_no", "sheet_col_project_no"),
+EXPORT_COLUMNS = [("round", "sheet_col_round"), ("member", "sheet_col_member"), ("member_name", "sheet_col_member_name"),
+                  ("project_no", "sheet_col_project_no"),
                   ("status", "sheet_export_status"), ("progress_pct", "sheet_export_progress"),
                   ("score", "sheet_export_score"), ("spent_thb", "sheet_col_spent_thb"), ("comment", "sheet_export_comment")]
 AGGREGATE_COLUMNS = ["project_no", "score_mean", "score_median", "score_min", "score_max", "n_scored"]
@@ -73,9 +77,15 @@ def template(*, round_code: str, member: str, items: list[tuple[int, str]], exis
     last = len(items) + 1
     _validations(ws, last)
     style_header(ws, [w for _, w in TEMPLATE_COLUMNS])
+    for row in ws.iter_rows(min_row=2, max_row=last):
+        for cell in (row[1], row[-1]):  # the item's name and the comment wrap
+            cell.alignment = Alignment(wrap_text=True, vertical="top")
+    _protect_item_columns(ws, last)
+    print_setup(ws)
     meta = wb.create_sheet(t("sheet_title_round", "th"))
     append_row(meta, [header("round"), round_code])
     append_row(meta, [header("member"), member])
+    _rubric_sheet(wb)
     return _bytes(wb)
 
 
@@ -88,19 +98,51 @@ def _column(key: str) -> str:
     return get_column_letter([k for k, _ in TEMPLATE_COLUMNS].index(key) + 1)
 
 
+# (column key, catalog key of its hint) for the input messages Excel shows when a cell is selected.
+PROMPTS = {"status": "status", "not_possible_reason": "reason", "score": "score", "progress_pct": "progress",
+           "spent_thb": "spent"}
+
+
+def _validation(key: str, **kw) -> DataValidation:
+    prompt = PROMPTS[key]
+    return DataValidation(**kw, allow_blank=True, showErrorMessage=True, showInputMessage=True,
+                          promptTitle=t(f"sheet_prompt_{prompt}_title", "th"), prompt=t(f"sheet_prompt_{prompt}", "th"),
+                          errorTitle=t("sheet_error_title", "th"), error=t("sheet_error", "th"))
+
+
 def _validations(ws, last: int) -> None:
     scores = [str(n) for n in range(SCORE_MIN, SCORE_MAX + 1)]
-    lists = [(_column("status"), list(_status_labels())), (_column("not_possible_reason"), list(_reason_labels())),
-             (_column("score"), scores)]
-    for col, options in lists:
-        dv = DataValidation(type="list", formula1='"' + ",".join(options) + '"', allow_blank=True, showErrorMessage=True)
-        dv.add(f"{col}2:{col}{last}")
+    for key, options in (("status", list(_status_labels())), ("not_possible_reason", list(_reason_labels())),
+                         ("score", scores)):
+        dv = _validation(key, type="list", formula1='"' + ",".join(options) + '"')
+        dv.add(f"{_column(key)}2:{_column(key)}{last}")
         ws.add_data_validation(dv)
-    for col, low, high in ((_column("progress_pct"), 0, 100), (_column("spent_thb"), 0, MAX_SPENT_THB)):
-        dv = DataValidation(type="whole", operator="between", formula1=str(low), formula2=str(high), allow_blank=True,
-                            showErrorMessage=True)
-        dv.add(f"{col}2:{col}{last}")
+    for key, low, high in (("progress_pct", 0, 100), ("spent_thb", 0, MAX_SPENT_THB)):
+        dv = _validation(key, type="whole", operator="between", formula1=str(low), formula2=str(high))
+        dv.add(f"{_column(key)}2:{_column(key)}{last}")
         ws.add_data_validation(dv)
+
+
+def _protect_item_columns(ws, last: int) -> None:
+    """The item number and name are locked (the sheet is protected without a password, so a committee can lift
+    it); every entry column stays editable, and filtering and sorting stay allowed."""
+    editable = [k for k, _ in TEMPLATE_COLUMNS if k not in ("project_no", "name")]
+    for key in editable:
+        for row in ws[f"{_column(key)}2:{_column(key)}{last}"]:
+            for cell in row:
+                cell.protection = Protection(locked=False)
+    ws.protection.sheet = True
+    ws.protection.autoFilter = ws.protection.sort = ws.protection.formatColumns = False
+
+
+def _rubric_sheet(wb: Workbook) -> None:
+    ws = wb.create_sheet(t("sheet_title_rubric", "th"))
+    append_row(ws, [t("sheet_rubric_score", "th"), t("sheet_rubric_meaning", "th")])
+    for n in range(SCORE_MAX, SCORE_MIN - 1, -1):
+        append_row(ws, [n, t(f"rubric_{n}", "th")])
+    style_header(ws, [10, 80])
+    for row in ws.iter_rows(min_row=2):
+        row[1].alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _bytes(wb: Workbook) -> bytes:
@@ -229,17 +271,22 @@ def export_workbook(*, entries: pd.DataFrame, aggregates: pd.DataFrame, round_co
     append_row(ws, [header(k, title) for k, title in EXPORT_COLUMNS])
     for row in export_rows(entries, round_code):
         append_row(ws, [row[k] for k, _ in EXPORT_COLUMNS])
-    style_header(ws, [10, 16, 10, 20, 14, 10, 16, 50])
+    style_header(ws, [10, 16, 24, 10, 22, 14, 10, 16, 50], [None, None, None, None, None, None, None, BAHT, None])
+    for row in ws.iter_rows(min_row=2):
+        row[-1].alignment = WRAP
+    print_setup(ws)
     agg = wb.create_sheet(t("sheet_title_items", "th"))
     append_row(agg, [header(k) for k in AGGREGATE_COLUMNS])
     for r in aggregates.to_dict("records"):
         append_row(agg, [r["number"], r["mean"], r["median"], r["min"], r["max"], r["n"]])
-    style_header(agg, [10, 14, 12, 10, 10, 20])
+    style_header(agg, [10, 14, 12, 10, 10, 20], [None, "0.00", "0.00", None, None, None])
+    print_setup(agg)
     return _bytes(wb)
 
 
 def export_rows(entries: pd.DataFrame, round_code: str) -> list[dict]:
-    return [{"round": round_code, "member": e["member"], "project_no": int(e["number"]), "status": e["status"],
+    return [{"round": round_code, "member": e["member"], "member_name": e["member_name"], "project_no": int(e["number"]),
+             "status": t(f"status_{e['status']}", "th") if isinstance(e["status"], str) else None,
              "progress_pct": _cell(e["progress_pct"]), "score": _cell(e["score"]), "spent_thb": _cell(e["spent_thb"]),
              "comment": e["comment"]} for e in entries.to_dict("records")]
 
