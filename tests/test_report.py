@@ -10,6 +10,7 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 from sqlmodel import Session
 
+from acplan.access import Actor
 from acplan.db import make_engine
 from acplan.errors import InvalidInput
 from acplan.monitoring import entries, findings, rounds
@@ -101,7 +102,7 @@ def test_workbook_figures_equal_the_store(seeded):
     wb = load_workbook(io.BytesIO(report(seeded, "2567-1", "xlsx", internal=True)))
     assert wb.sheetnames == ["สรุป", "รายมิติ", "รายรายการ", "รายกรรมการ", "ข้อค้นพบ", "ค่าเป้าหมาย"]
     items = wb["รายรายการ"]
-    assert items.freeze_panes == "A2" and items.auto_filter.ref == "A1:Q31"
+    assert items.freeze_panes == "A2" and items.auto_filter.ref == "A1:S31"
     assert (items.page_setup.orientation, items.page_setup.paperSize, items.print_title_rows) == ("landscape", 9, "$1:$1")
     rows = {r[0]: r for r in items.iter_rows(min_row=2, values_only=True)}
     assert rows[1][2:4] == ("โครงการ", "สำนักปลัด")
@@ -204,3 +205,25 @@ def test_a_spreadsheet_program_shows_the_workbooks_dates_in_the_buddhist_era_and
     assert "จัดทำเมื่อ,27 พฤศจิกายน 2569" in shown  # TODAY, 27 Nov 2026, as a Thai reader writes it
     assert "30 มิถุนายน 2567" in shown  # the finding's due date
     assert '"30,000 บาท"' in shown
+
+
+def test_each_item_and_the_round_show_their_change_from_the_round_before(loaded_engine):
+    with Session(loaded_engine) as s:
+        member = user(s, "m1")
+        for code, score in (("2567-1", 3), ("2567-2", 4)):
+            rnd = open_round(s, code, prefill=False)
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, 1),
+                               entry_in=entries.parse_entry(entry_values(score=score)), expected_version=None)
+            entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
+            for action in ("close", "publish"):
+                rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code=code, action=action)
+        s.commit()
+        public = build_report(session=s, actor=Actor.anonymous(), plan_id=plan_id(s), code="2567-2", internal=False,
+                              fmt="xlsx", today=TODAY)
+    text = pdf_text(report(loaded_engine, "2567-2", "pdf", internal=True))
+    assert searchable("เทียบรอบ 2567-1: +1.00") in text
+    items = load_workbook(io.BytesIO(public))["รายรายการ"]
+    heads = [c.value for c in items[1]]
+    change = heads.index("เทียบรอบ 2567-1")
+    assert items.cell(2, change + 1).value == 1.0 and items.cell(3, change + 1).value is None
+    assert heads[change + 1] == "เทียบรอบ —"  # no round 2566-2 to compare with

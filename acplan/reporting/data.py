@@ -43,6 +43,10 @@ class ReportData:
     budget_by_dim_year: pd.DataFrame | None = None
     audit_head: str | None = None  # the audit chain's head when the round was published
     round_no: int = 1
+    prev_code: str | None = None  # the round before, and the same round of the previous year, when visible
+    year_code: str | None = None
+    overall_prev: float | None = None
+    overall_year: float | None = None
     dimension_table: pd.DataFrame | None = None  # per dimension and the whole plan: statuses, planned, spent
 
     @property
@@ -86,6 +90,7 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
         targets=yearly.list_targets(session=session, plan_id=plan_id),
         budget_by_dim_year=figures.budget_by_dimension_year(projects, budget), round_no=rnd.round_no,
         dimension_table=dimension_table(items, scoring.dimension_results(items, projects), dims))
+    compare_rounds(session, actor if internal else Actor.anonymous(), plan_id, code, data)
     if internal and not evaluation.sealed(actor, rnd.status):
         data.members = list(session.exec(
             select(AppUser.display_name).join(ScoreEntry, ScoreEntry.member_id == AppUser.id)
@@ -122,3 +127,23 @@ def dimension_table(items: pd.DataFrame, results: pd.DataFrame, dims: pd.DataFra
         row["result"] = None if dim == 0 or match.empty else match.iloc[0]
         rows.append(row)
     return pd.DataFrame(rows)
+
+
+def compare_rounds(session: Session, actor: Actor, plan_id: int, code: str, data: ReportData) -> None:
+    """Each item's and the whole round's change from the round before and from the same round a year earlier
+    (SCORING.md §4), among the rounds `actor` may see; both stay empty where that round is not there."""
+    visible = evaluation.list_visible_rounds(session=session, actor=actor, plan_id=plan_id)
+    codes = [r.code for r in visible]
+    at = codes.index(code) if code in codes else None
+    prev = visible[at - 1] if at else None
+    year = next((r for r in visible if (r.fiscal_year_be, r.round_no) == (data.fiscal_year_be - 1, data.round_no)), None)
+    for attr, other in (("prev", prev), ("year", year)):
+        if other is None:
+            data.items[f"change_{attr}"] = None
+            continue
+        before = evaluation.round_items(session=session, actor=actor, plan_id=plan_id, round_id=other.id)
+        means = before.set_index("number")["mean"]
+        data.items[f"change_{attr}"] = [scoring.change(m, means.get(n)) for n, m in
+                                        zip(data.items["number"], data.items["mean"], strict=True)]
+        setattr(data, f"{attr}_code", other.code)
+        setattr(data, f"overall_{attr}", scoring.round_result(before))

@@ -42,6 +42,11 @@ def chart_svgs(data: ReportData) -> list[str]:
     return out
 
 
+def signed(value: float) -> str:
+    """A change with its sign: +0.50, −0.25 (a true minus sign), 0.00."""
+    return f"{value:+.2f}".replace("-", "−") if value else "0.00"
+
+
 def render_pdf(data: ReportData, lang: str = "th") -> bytes:
     """An A4 PDF in Thai with page numbers; every value typed by a person is escaped by the template engine.
 
@@ -65,6 +70,9 @@ def render_pdf(data: ReportData, lang: str = "th") -> bytes:
         d=data, font_dir=FONT_DIR.as_uri(), lang=lang, tr=partial(t, lang=lang),
         charts=charts_svg,
         fy_label=fmt.fiscal_year_label, reduction=figures.case_reduction_pct, kind=partial(kind_label, lang=lang),
+        signed=signed, changes=lambda r: " · ".join(
+            t("pack_change_from", lang, code=code, change=signed(v)) for code, v in
+            ((data.prev_code, r.change_prev), (data.year_code, r.change_year)) if code and v is not None and not pd.isna(v)),
         checks=lambda r: [describe(i, lang) for i in scoring.inconsistencies(
             r.status if isinstance(r.status, str) else None, r.progress_pct, r.spent_thb, r.budget_thb, r.mean)])
     return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf()

@@ -20,6 +20,7 @@ from acplan.xlsx import append_row, print_setup, style_header
 PERCENT = "0%"
 PERCENT_1 = "0.0%"
 SCORE = "0.00"
+CHANGE = '+0.00;"−"0.00;0.00'
 BE_DATE = "[$-107041E]d mmmm yyyy"  # calendar 07 (Thai Buddhist), locale 041E (Thai): a date, read as พ.ศ.
 WRAP = Alignment(wrap_text=True, vertical="top")
 
@@ -90,10 +91,12 @@ def render_xlsx(data: ReportData, lang: str = "th") -> bytes:
             (tr("pack_finding_status"), 22, None), (tr("pack_progress"), 13, PERCENT), (tr("pack_mean"), 12, SCORE),
             (tr("pack_median"), 10, SCORE), (tr("pack_min"), 8, None), (tr("pack_max"), 8, None),
             (tr("pack_members_n"), 13, None), (tr("pack_discuss"), 10, None), (tr("pack_planned_short"), 16, baht),
-            (tr("pack_spent_short"), 16, baht), (tr("pack_spent_pct"), 12, PERCENT_1), (tr("pack_check"), 50, None, True)],
+            (tr("pack_spent_short"), 16, baht), (tr("pack_spent_pct"), 12, PERCENT_1),
+            (tr("pack_change_col", code=data.prev_code or "—"), 14, CHANGE),
+            (tr("pack_change_col", code=data.year_code or "—"), 14, CHANGE), (tr("pack_check"), 50, None, True)],
            [[r.number, r.name_th, kind_label(r.kind, lang), r.unit, r.dimension, status(r.status), _fraction(r.progress_pct),
              r.mean, r.median, r.min, r.max, r.n, tr("pack_yes") if r.flag else "", r.budget_thb, r.spent_thb,
-             _fraction(r.spent_pct),
+             _fraction(r.spent_pct), r.change_prev, r.change_year,
              "; ".join(describe(i, lang) for i in scoring.inconsistencies(
                  r.status if isinstance(r.status, str) else None, r.progress_pct, r.spent_thb, r.budget_thb, r.mean))]
             for r in data.items.itertuples()])
