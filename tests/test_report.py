@@ -227,3 +227,22 @@ def test_each_item_and_the_round_show_their_change_from_the_round_before(loaded_
     change = heads.index("เทียบรอบ 2567-1")
     assert items.cell(2, change + 1).value == 1.0 and items.cell(3, change + 1).value is None
     assert heads[change + 1] == "เทียบรอบ —"  # no round 2566-2 to compare with
+
+
+def test_the_report_and_meeting_dates_are_typed_in_the_buddhist_era_and_the_report_is_addressed(tmp_path, cli,
+                                                                                                 template_root):
+    from tests.conftest import loaded_store
+    env = {"ACPLAN_DATABASE_URL": loaded_store(tmp_path / "cli.db", template_root)}
+    assert cli("round", "create", "2569", "2", env=env)[0] == 0
+    out = tmp_path / "r.pdf"
+    code, _, err = cli("report", "--round", "2569-2", "-o", str(out), "--report-date", "27/11/2569",
+                       "--meeting-date", "4 ธ.ค. 2569", env=env)
+    assert code == 0, err
+    text = pdf_text(out.read_bytes())
+    for expected in ("จัดทำเมื่อ 27 พฤศจิกายน 2569", "เสนอในการประชุมคณะกรรมการ วันที่ 4 ธันวาคม 2569",
+                     "เรียน นายกเทศมนตรีตำบลเชียงม่วน", "รอบ 12 เดือน (1 ต.ค. 2568 – 30 ก.ย. 2569)"):
+        assert searchable(expected) in text, expected
+    code, _, err = cli("report", "--round", "2569-2", "-o", str(tmp_path / "x.pdf"), "--meeting-date", "2026-12-04",
+                       env=env)
+    assert code == 2 and "วันประชุม" in err and "Traceback" not in err
+    assert not (tmp_path / "x.pdf").exists()

@@ -45,6 +45,8 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--round", required=True)
     rep.add_argument("-o", "--output", required=True, help="report.pdf or report.xlsx")
     rep.add_argument("--public", action="store_true", help="the public version: no member names or member scores")
+    rep.add_argument("--report-date", help="the report's date in the Buddhist Era, e.g. 27/11/2569 (default: today)")
+    rep.add_argument("--meeting-date", help="the date of the meeting it is presented to, e.g. 4/12/2569")
     return parser
 
 

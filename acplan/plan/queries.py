@@ -21,6 +21,7 @@ class PlanInfo:
     org_name_en: str
     start_fy_be: int
     end_fy_be: int
+    executive_title_th: str = ""
 
 
 def get_plan(*, session: Session, plan_code: str | None = None, plan_id: int | None = None) -> PlanInfo | None:
@@ -35,7 +36,7 @@ def get_plan(*, session: Session, plan_code: str | None = None, plan_id: int | N
         return None
     plan, org = row
     return PlanInfo(plan.id, plan.code, plan.title_th, plan.title_en, org.code, org.name_th, org.name_en,
-                    plan.start_fy_be, plan.end_fy_be)
+                    plan.start_fy_be, plan.end_fy_be, org.executive_title_th)
 
 
 def list_dimensions(*, session: Session, plan_id: int) -> pd.DataFrame:

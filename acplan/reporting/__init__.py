@@ -11,9 +11,12 @@ FORMATS = ("pdf", "xlsx")
 
 
 def build_report(*, session: Session, actor: Actor, plan_id: int, code: str, internal: bool, fmt: str,
-                 today: date) -> bytes:
-    """A round's report as PDF or XLSX bytes; `internal=False` is the public version (no member names or scores)."""
-    data = gather(session=session, actor=actor, plan_id=plan_id, code=code, internal=internal, today=today)
+                 today: date, meeting_date: date | None = None) -> bytes:
+    """A round's report as PDF or XLSX bytes; `internal=False` is the public version (no member names or scores).
+
+    `today` is the report's date; `meeting_date`, when given, the meeting it is presented to."""
+    data = gather(session=session, actor=actor, plan_id=plan_id, code=code, internal=internal, today=today,
+                  meeting_date=meeting_date)
     if fmt == "pdf":
         from acplan.reporting.pdf import render_pdf
 

@@ -43,6 +43,8 @@ class ReportData:
     budget_by_dim_year: pd.DataFrame | None = None
     audit_head: str | None = None  # the audit chain's head when the round was published
     round_no: int = 1
+    meeting_date: date | None = None  # the committee meeting the report goes to
+    addressee: str = ""  # เรียน …: the organisation's executive (นายกเทศมนตรี …)
     prev_code: str | None = None  # the round before, and the same round of the previous year, when visible
     year_code: str | None = None
     overall_prev: float | None = None
@@ -65,7 +67,8 @@ class ReportData:
         return int((self.items["n"] > 0).sum())
 
 
-def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal: bool, today: date) -> ReportData:
+def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal: bool, today: date,
+           meeting_date: date | None = None) -> ReportData:
     """Collect a round's figures from the store (the public version: published data and no member names)."""
     plan = queries.get_plan(session=session, plan_id=plan_id)
     rnd = rounds.get_round(session=session, actor=actor, plan_id=plan_id, code=code)
@@ -89,6 +92,7 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
         findings=findings_frame(session=session, actor=actor if internal else Actor.anonymous(), round_ids=[rnd.id]),
         targets=yearly.list_targets(session=session, plan_id=plan_id),
         budget_by_dim_year=figures.budget_by_dimension_year(projects, budget), round_no=rnd.round_no,
+        meeting_date=meeting_date, addressee=plan.executive_title_th,
         dimension_table=dimension_table(items, scoring.dimension_results(items, projects), dims))
     compare_rounds(session, actor if internal else Actor.anonymous(), plan_id, code, data)
     if internal and not evaluation.sealed(actor, rnd.status):
