@@ -103,3 +103,20 @@ def test_ita_chart_layers_target_and_actual():
     assert spec["layer"][0]["encoding"]["y"]["field"] == "ita_target"
     assert spec["layer"][1]["encoding"]["y"]["field"] == "ita_actual"
     assert spec["title"] == "คะแนน ITA: เป้าหมายและผลจริง"
+
+
+def test_the_reports_dimension_charts_write_their_values_on_the_bars():
+    """Greyscale print: every bar carries its figure, so no colour is needed to read it."""
+    import pandas as pd
+
+    from acplan.reporting import charts
+    table = pd.DataFrame({"dimension": [1, 2, 0], "result": [3.14, None, None], "budget_thb": [190000, 0, 190000],
+                          "spent_thb": [6000, 165000, 171000]})
+    scores = charts.dimension_scores(table, lang="th").to_dict()
+    assert [layer["mark"]["type"] for layer in scores["layer"]] == ["bar", "text"]
+    assert [r["result_text"] for r in scores["datasets"][scores["data"]["name"]]] == ["3.14"]  # unscored dims left out
+    money = charts.planned_vs_spent_by_dimension(table, lang="th").to_dict()
+    rows = money["datasets"][money["data"]["name"]]
+    assert [(r["dimension_label"], r["amount_text"]) for r in rows] == [
+        ("มิติที่ 1", "190,000"), ("มิติที่ 1", "6,000"), ("มิติที่ 2", "0"), ("มิติที่ 2", "165,000")]
+    assert money["layer"][1]["mark"]["type"] == "text"

@@ -193,7 +193,8 @@ def test_the_report_carries_what_a_thai_committee_report_does(seeded):
     assert item19["spent_pct"] == (round(100 * 30000 / item19["budget_thb"], 1) if item19["budget_thb"] else None)
     text = pdf_text(report(seeded, "2567-1", "pdf", internal=True))
     for expected in ("รอบ 6 เดือน (1 ต.ค. 2566 – 31 มี.ค. 2567)", "รวมทั้งแผน", "มิติที่ 1 การสร้างวัฒนธรรมสุจริต",
-                     f"ร้อยละ {total['spent_pct']:.1f} ของงบตามแผน", "ผลเป้าหมายคดี"):
+                     f"ร้อยละ {total['spent_pct']:.1f} ของงบตามแผน", "ผลเป้าหมายคดี",
+                     "ผลประเมินรายมิติ (1–5)", "งบตามแผนของปีเทียบกับที่ใช้จ่ายจริง รายมิติ"):
         assert searchable(expected) in text, expected
     assert "SCORING" not in text and "⚠" not in text
 

@@ -142,3 +142,38 @@ def status_distribution(df: pd.DataFrame, *, lang: str, present: bool = False) -
         tooltip=[alt.Tooltip("status_label:N", title=t("col_status", lang)),
                  alt.Tooltip("items:Q", title=t("col_items", lang))])
     return _finish(chart, t("chart_status_distribution", lang), present)
+
+
+def dimension_scores(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Horizontal bars: each dimension's result on the 1–5 scale, its value written at the bar's end (readable
+    in greyscale and without a legend). `df`: dimension, result."""
+    data = df[df["dimension"] > 0].dropna(subset=["result"]).assign(
+        dimension_label=lambda d: [t("dimension_n", lang, n=n) for n in d["dimension"]],
+        result_text=lambda d: [f"{v:.2f}" for v in d["result"]])
+    base = alt.Chart(data).encode(
+        y=alt.Y("dimension_label:N", title=None, sort=None),
+        x=alt.X("result:Q", title=t("col_result", lang), scale=alt.Scale(domain=[0, 5]), axis=alt.Axis(tickCount=5)))
+    bars = base.mark_bar(color=PLANNED_COLOUR)
+    labels = base.mark_text(align="left", dx=6, fontSize=SIZES[present][0], color=TEXT_COLOUR).encode(text="result_text:N")
+    return _finish(alt.layer(bars, labels), t("chart_dimension_scores", lang), present)
+
+
+def planned_vs_spent_by_dimension(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Per dimension, the year's planned budget beside the spending reported: a light and a dark bar, each with
+    its amount written on it, so the pair reads in greyscale; no spending bar where none was reported.
+    `df`: dimension, budget_thb, spent_thb."""
+    rows = df[df["dimension"] > 0]
+    data = pd.DataFrame([{"dimension_label": t("dimension_n", lang, n=r.dimension), "series": t(f"series_{key}", lang),
+                          "amount_thb": int(getattr(r, column))}
+                         for r in rows.itertuples() for key, column in (("planned", "budget_thb"), ("actual", "spent_thb"))
+                         if not pd.isna(getattr(r, column))])  # no bar where no spending was reported
+    data["amount_text"] = [fmt.number(a) for a in data["amount_thb"]]
+    series = [t("series_planned", lang), t("series_actual", lang)]
+    base = alt.Chart(data).encode(
+        y=alt.Y("dimension_label:N", title=None, sort=None), yOffset=alt.YOffset("series:N", sort=series),
+        x=alt.X("amount_thb:Q", title=t("axis_baht", lang), axis=alt.Axis(format=",d", tickCount=4)))
+    bars = base.mark_bar().encode(color=alt.Color("series:N", title="", sort=series,
+                                                  scale=alt.Scale(domain=series, range=["#9CC3E6", "#1F3B57"])))
+    labels = base.mark_text(align="left", dx=4, fontSize=SIZES[present][0] - 2, color=TEXT_COLOUR).encode(
+        text="amount_text:N")
+    return _finish(alt.layer(bars, labels), t("chart_planned_vs_spent_year", lang), present)

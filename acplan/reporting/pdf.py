@@ -30,9 +30,11 @@ def chart_svgs(data: ReportData) -> list[str]:
     import vl_convert as vlc
 
     vlc.register_font_directory(str(FONT_DIR))
-    specs = [charts.budget_by_dimension_year(data.budget_by_dim_year, lang="th")]
+    specs = [charts.planned_vs_spent_by_dimension(data.dimension_table, lang="th")]
     if data.scored:
-        specs.append(charts.status_distribution(data.status_counts, lang="th"))
+        specs += [charts.dimension_scores(data.dimension_table, lang="th"),
+                  charts.status_distribution(data.status_counts, lang="th")]
+    specs.append(charts.budget_by_dimension_year(data.budget_by_dim_year, lang="th"))
     specs.append(charts.ita_target_vs_actual(data.targets, lang="th"))
     out = []
     for chart in specs:
