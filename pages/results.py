@@ -57,12 +57,13 @@ st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(ite
 
 internal = actor.can(Permission.READ_MEMBER_SCORES) and not evaluation.sealed(actor, rnd.status)
 if internal or rnd.status == RoundStatus.PUBLISHED:  # the public edition exists only once the round is published
-    for col, fmt_key in zip(st.columns(2), ("pdf", "xlsx"), strict=True):
+    formats = ("pdf", "xlsx", "docx") if internal else ("pdf", "xlsx")  # Word: for the secretary to edit wording
+    icons = {"pdf": ":material/picture_as_pdf:", "xlsx": ":material/table_view:", "docx": ":material/description:"}
+    for col, fmt_key in zip(st.columns(len(formats)), formats, strict=True):
         col.download_button(t(f"report_{fmt_key}", lang),
                             lambda k=fmt_key: state.round_report(bundle.plan.id, code, actor, k),
                             file_name=f"acplan-{code}{'' if internal else '-public'}.{fmt_key}", key=f"report_{fmt_key}",
-                            icon=":material/picture_as_pdf:" if fmt_key == "pdf" else ":material/table_view:",
-                            on_click="ignore")
+                            icon=icons[fmt_key], on_click="ignore")
 else:
     st.caption(t("report_public_after_publish", lang))
 if internal:

@@ -154,7 +154,7 @@ def test_report_command_writes_both_formats(tmp_path, cli, template_root):
         code, _, err = cli("report", "--round", "2569-2", "-o", str(tmp_path / f"public-{name}"), "--public", env=env)
         assert code == 1 and err.startswith("รอบ 2569-2 ยังไม่ได้เผยแพร่ จึงยังไม่มีฉบับเผยแพร่ต่อสาธารณะ")
         assert not (tmp_path / f"public-{name}").exists()
-    assert cli("report", "--round", "2569-2", "-o", str(tmp_path / "r.docx"), env=env)[0] == 2
+    assert cli("report", "--round", "2569-2", "-o", str(tmp_path / "r.txt"), env=env)[0] == 2
     code, _, err = cli("report", "--round", "2568-1", "-o", str(tmp_path / "x.pdf"), env=env)
     assert code == 1 and "ยังไม่มีรอบ 2568-1" in err
 
@@ -247,3 +247,34 @@ def test_the_report_and_meeting_dates_are_typed_in_the_buddhist_era_and_the_repo
                        env=env)
     assert code == 2 and "วันประชุม" in err and "Traceback" not in err
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_word_edition_holds_the_same_report_in_sarabun_and_a_word_processor_opens_it(seeded, tmp_path):
+    """An editable .docx: python-docx reads every item name and the organisation back exactly (the text is the
+    text, not glyphs), Sarabun is named for Thai, and LibreOffice opens it and lays it out on A4 pages."""
+    from docx import Document
+    from docx.oxml.ns import qn
+
+    from tests.test_exports_safe import soffice
+
+    data = report(seeded, "2567-1", "docx", internal=True)
+    doc = Document(io.BytesIO(data))
+    text = "\n".join([*(p.text for p in doc.paragraphs),
+                      *(c.text for table in doc.tables for row in table.rows for c in row.cells)])
+    assert "เทศบาลตำบลเชียงม่วน" in text and "รอบ 6 เดือน (1 ต.ค. 2566 – 31 มี.ค. 2567)" in text
+    assert "เรียน นายกเทศมนตรีตำบลเชียงม่วน" in text and "1. ผู้ใช้ somchai" in text
+    with Session(seeded) as s:
+        from acplan.plan.queries import list_item_refs
+        names = [i.name_th for i in list_item_refs(session=s, plan_id=plan_id(s))]
+    assert [n for n in names if n not in text] == []
+    fonts = doc.styles["Normal"].element.rPr.find(qn("w:rFonts"))
+    assert {fonts.get(qn(a)) for a in ("w:ascii", "w:cs")} == {"Sarabun"}
+    assert round(doc.sections[0].page_width.cm, 1) == 21.0 and len(doc.tables) >= 5
+    assert len(doc.inline_shapes) == 2  # the two dimension charts
+    (tmp_path / "in").mkdir()
+    (tmp_path / "in" / "r.docx").write_bytes(data)
+    subprocess.run([soffice(), f"-env:UserInstallation=file://{tmp_path}/lo", "--headless", "--convert-to", "pdf",
+                    "--outdir", str(tmp_path / "out"), str(tmp_path / "in" / "r.docx")],
+                   check=True, capture_output=True, timeout=180)
+    pages = PdfReader(tmp_path / "out" / "r.pdf").pages
+    assert len(pages) >= 5 and round(float(pages[0].mediabox.width) / 72 * 2.54, 1) == 21.0
