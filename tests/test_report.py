@@ -73,6 +73,8 @@ def test_pdf_has_organisation_items_and_embedded_thai_font(seeded):
                      "1 ต.ค. 2566", "หน้า 2 / ", "ข้อค้นพบภายใน"):
         assert searchable(expected) in text, expected
     assert "หน้า 1 /" not in text  # the cover carries no page number
+    root = reader.trailer["/Root"]  # tagged for screen readers, in Thai
+    assert (root["/Lang"], root["/MarkInfo"]["/Marked"], "/StructTreeRoot" in root) == ("th", True, True)
     fonts = set()
     for page in reader.pages:
         for font in (page["/Resources"].get("/Font") or {}).values():

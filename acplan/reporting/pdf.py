@@ -77,5 +77,5 @@ def render_pdf(data: ReportData, lang: str = "th") -> bytes:
             ((data.prev_code, r.change_prev), (data.year_code, r.change_year)) if code and v is not None and not pd.isna(v)),
         checks=lambda r: [describe(i, lang) for i in scoring.inconsistencies(
             r.status if isinstance(r.status, str) else None, r.progress_pct, r.spent_thb, r.budget_thb, r.mean)])
-    return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf()
+    return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(pdf_tags=True)  # tagged, /Lang th: screen readers
 
