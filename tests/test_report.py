@@ -280,3 +280,24 @@ def test_the_word_edition_holds_the_same_report_in_sarabun_and_a_word_processor_
                    check=True, capture_output=True, timeout=180)
     pages = PdfReader(tmp_path / "out" / "r.pdf").pages
     assert len(pages) >= 5 and round(float(pages[0].mediabox.width) / 72 * 2.54, 1) == 21.0
+
+
+def test_members_comments_and_obstacles_are_listed_per_item_in_the_internal_edition_only(loaded_engine):
+    with Session(loaded_engine) as s:
+        a, b = user(s, "m1"), user(s, "m2")
+        rnd = open_round(s, "2567-1", prefill=False)
+        for member, values in ((a, entry_values(comment="จัดอบรมแล้ว 2 ครั้ง <b>มีรายชื่อผู้เข้าร่วม</b>")),
+                               (b, entry_values(status="not_possible", progress=0, score=1,
+                                                not_possible_reason="no_budget"))):
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, 3),
+                               entry_in=entries.parse_entry(values), expected_version=None)
+            entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
+        s.commit()
+    internal = pdf_text(report(loaded_engine, "2567-1", "pdf", internal=True))
+    for expected in ("ลำดับที่ 3", "ผู้ใช้ m1: จัดอบรมแล้ว 2 ครั้ง <b>มีรายชื่อผู้เข้าร่วม</b>",  # as typed, never markup
+                     "ไม่ได้รับงบประมาณ (กรรมการ 1 คน)"):
+        assert searchable(expected) in internal, expected
+    public = pdf_text(report(loaded_engine, "2567-1", "pdf", internal=False))
+    assert "จัดอบรมแล้ว" not in public and "ผู้ใช้ m1" not in public

@@ -58,6 +58,23 @@ class ReportData:
                  end=fmt.date_short(self.period[1]))
 
     @property
+    def item_notes(self) -> list[dict]:
+        """Internal edition: per item with any, the members' comments (ผลการดำเนินงาน, by name) and the reasons
+        given for 'not possible' with how many members gave each (ปัญหาอุปสรรค)."""
+        if self.member_entries is None or self.member_entries.empty:
+            return []
+        names = dict(zip(self.items["number"], self.items["name_th"], strict=True))
+        notes = []
+        for number, group in self.member_entries.groupby("number", sort=True):
+            comments = [(m, c.strip()) for m, c in zip(group["member_name"], group["comment"], strict=True)
+                        if isinstance(c, str) and c.strip()]
+            reasons = group["not_possible_reason"].dropna().value_counts()
+            if comments or len(reasons):
+                notes.append({"number": int(number), "name": names.get(int(number), ""), "comments": comments,
+                              "obstacles": [(str(r), int(n)) for r, n in reasons.items()]})
+        return notes
+
+    @property
     def draft(self) -> bool:
         """An internal report of a round not yet published: every page says ร่าง / DRAFT."""
         return self.round_status != RoundStatus.PUBLISHED
