@@ -301,3 +301,30 @@ def test_members_comments_and_obstacles_are_listed_per_item_in_the_internal_edit
         assert searchable(expected) in internal, expected
     public = pdf_text(report(loaded_engine, "2567-1", "pdf", internal=False))
     assert "จัดอบรมแล้ว" not in public and "ผู้ใช้ m1" not in public
+
+
+def test_indicators_show_their_targets_and_what_members_recorded_once_the_round_is_not_sealed(loaded_engine):
+    from acplan.monitoring import evaluation
+    from acplan.plan.queries import list_indicators
+
+    with Session(loaded_engine) as s:
+        a, b = user(s, "m1"), user(s, "m2")
+        rnd = open_round(s, "2567-1", prefill=False)
+        first = list_indicators(session=s, project_id=project_id(s, 1))[0]["id"]
+        for member, value, achieved in ((a, 2, True), (b, 1, False)):
+            values = entry_values() | {"indicators": {first: {"actual_value": value, "achieved": achieved}}}
+            entries.save_entry(session=s, actor=as_actor(member), member=member, rnd=rnd, project_id=project_id(s, 1),
+                               entry_in=entries.parse_entry(values), expected_version=None)
+            entries.submit_entries(session=s, actor=as_actor(member), member=member, rnd=rnd)
+        s.commit()
+        sealed = evaluation.indicator_results(session=s, actor=as_actor(a), plan_id=plan_id(s), round_id=rnd.id)
+        assert sealed["recorded"].sum() == 0  # open round: a member learns nothing of the others
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action="close")
+        s.commit()
+        table = evaluation.indicator_results(session=s, actor=OPERATOR, plan_id=plan_id(s), round_id=rnd.id)
+    row = table[(table["number"] == 1) & (table["seq"] == table[table["number"] == 1]["seq"].min())].iloc[0]
+    assert (row["recorded"], row["actual_median"], row["achieved"]) == (2, 1.5, 1)
+    assert set(table["number"]) == set(range(1, 31))  # every item's indicators are listed
+    text = pdf_text(report(loaded_engine, "2567-1", "pdf", internal=True))
+    squeezed = "".join(text.split())  # a narrow cell wraps the phrase
+    assert "กรรมการ1จาก2คนเห็นว่าบรรลุ" in squeezed and searchable("ไม่น้อยกว่า1ครั้งต่อปี") in squeezed

@@ -9,8 +9,8 @@ from acplan.access import Actor, Permission
 from acplan.monitoring import scoring
 from acplan.monitoring.auth import authorize
 from acplan.monitoring.entries import read_entries
-from acplan.monitoring.models import EntryState, EvaluationRound, RoundStatus, ScoreEntry
-from acplan.plan.models import PlanItem
+from acplan.monitoring.models import EntryState, EvaluationRound, IndicatorResult, RoundStatus, ScoreEntry
+from acplan.plan.models import Indicator, IndicatorTarget, PlanItem
 
 ALL_STATUSES = tuple(RoundStatus)
 
@@ -134,3 +134,34 @@ def list_actual_spending(*, session: Session, actor: Actor, plan_id: int) -> pd.
             per_item = pd.DataFrame(entries, columns=["project_id", "spent_thb"]).groupby("project_id")["spent_thb"].median()
             rows.append((fy, int(round(per_item.sum()))))
     return pd.DataFrame(rows, columns=["fiscal_year_be", "amount_thb"])
+
+
+def indicator_results(*, session: Session, actor: Actor, plan_id: int, round_id: int) -> pd.DataFrame:
+    """Every indicator of the plan with its stated targets and, from the round's submitted entries, how many members
+    recorded it, the median value they recorded and how many found it achieved; nothing from members while the
+    round is sealed for `actor`. Columns: number, seq, kind, text_th, targets (list of dicts), recorded,
+    actual_median, achieved."""
+    status = session.get(EvaluationRound, round_id).status
+    _may_read_round(session, actor, status)
+    indicators = session.exec(select(Indicator, PlanItem.number).join(PlanItem, PlanItem.id == Indicator.project_id)
+                              .where(PlanItem.plan_id == plan_id).order_by(PlanItem.number, Indicator.seq)).all()
+    targets: dict[int, list[dict]] = {}
+    for target in session.exec(select(IndicatorTarget).order_by(IndicatorTarget.seq)):
+        targets.setdefault(target.indicator_id, []).append(target.model_dump(exclude={"id", "indicator_id"}))
+    recorded: dict[int, list[tuple]] = {}
+    if not sealed(actor, status):
+        rows = session.exec(select(IndicatorResult.indicator_id, IndicatorResult.actual_value, IndicatorResult.achieved)
+                            .join(ScoreEntry, ScoreEntry.id == IndicatorResult.score_entry_id)
+                            .where(ScoreEntry.round_id == round_id, ScoreEntry.state == EntryState.SUBMITTED))
+        for indicator_id, value, achieved in rows:
+            recorded.setdefault(indicator_id, []).append((value, achieved))
+    out = []
+    for ind, number in indicators:
+        mine = recorded.get(ind.id, [])
+        values = [v for v, _ in mine if v is not None]
+        out.append({"number": number, "seq": ind.seq, "kind": ind.kind, "text_th": ind.text_th,
+                    "targets": targets.get(ind.id, []), "recorded": len(mine),
+                    "actual_median": scoring.median_or_none(values) if values else None,
+                    "achieved": sum(1 for _, a in mine if a)})
+    return pd.DataFrame(out, columns=["number", "seq", "kind", "text_th", "targets", "recorded", "actual_median",
+                                      "achieved"])

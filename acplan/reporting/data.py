@@ -49,7 +49,8 @@ class ReportData:
     year_code: str | None = None
     overall_prev: float | None = None
     overall_year: float | None = None
-    dimension_table: pd.DataFrame | None = None  # per dimension and the whole plan: statuses, planned, spent
+    dimension_table: pd.DataFrame | None = None
+    indicators: pd.DataFrame | None = None  # every indicator, its targets and what members recorded  # per dimension and the whole plan: statuses, planned, spent
 
     @property
     def round_label(self) -> str:
@@ -110,6 +111,7 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
         targets=yearly.list_targets(session=session, plan_id=plan_id),
         budget_by_dim_year=figures.budget_by_dimension_year(projects, budget), round_no=rnd.round_no,
         meeting_date=meeting_date, addressee=plan.executive_title_th,
+        indicators=evaluation.indicator_results(session=session, actor=actor, plan_id=plan_id, round_id=rnd.id),
         dimension_table=dimension_table(items, scoring.dimension_results(items, projects), dims))
     compare_rounds(session, actor if internal else Actor.anonymous(), plan_id, code, data)
     if internal and not evaluation.sealed(actor, rnd.status):

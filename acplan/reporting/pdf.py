@@ -15,7 +15,7 @@ from acplan import format as fmt
 from acplan.i18n import describe, t
 from acplan.monitoring import scoring
 from acplan.plan import figures
-from acplan.plan.labels import kind_label
+from acplan.plan.labels import kind_label, targets_text
 from acplan.reporting import charts
 from acplan.reporting.data import ReportData
 from acplan.settings import ROOT
@@ -72,6 +72,7 @@ def render_pdf(data: ReportData, lang: str = "th") -> bytes:
         d=data, font_dir=FONT_DIR.as_uri(), lang=lang, tr=partial(t, lang=lang),
         charts=charts_svg,
         fy_label=fmt.fiscal_year_label, reduction=figures.case_reduction_pct, kind=partial(kind_label, lang=lang),
+        targets=partial(targets_text, lang=lang),
         signed=signed, changes=lambda r: " · ".join(
             t("pack_change_from", lang, code=code, change=signed(v)) for code, v in
             ((data.prev_code, r.change_prev), (data.year_code, r.change_year)) if code and v is not None and not pd.isna(v)),
