@@ -120,3 +120,13 @@ def test_the_reports_dimension_charts_write_their_values_on_the_bars():
     assert [(r["dimension_label"], r["amount_text"]) for r in rows] == [
         ("มิติที่ 1", "190,000"), ("มิติที่ 1", "6,000"), ("มิติที่ 2", "0"), ("มิติที่ 2", "165,000")]
     assert money["layer"][1]["mark"]["type"] == "text"
+
+
+def test_the_status_chart_writes_each_count_on_its_bar():
+    import pandas as pd
+
+    from acplan.reporting import charts
+    spec = charts.status_distribution(pd.DataFrame({"status": ["completed", "in_progress"], "items": [20, 10]}),
+                                      lang="th").to_dict()
+    assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "text"]
+    assert spec["layer"][1]["encoding"]["text"]["field"] == "items"

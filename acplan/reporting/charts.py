@@ -134,14 +134,17 @@ def score_heatmap(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.
 
 
 def status_distribution(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
-    """Horizontal bars: how many items have each implementation status in the round."""
+    """Horizontal bars: how many items have each implementation status in the round, the count written at each
+    bar's end (readable in greyscale and from the back of the room)."""
     data = df.assign(status_label=[t(f"status_{s}", lang) for s in df["status"]])
-    chart = alt.Chart(data).mark_bar(color=PLANNED_COLOUR).encode(
+    base = alt.Chart(data).encode(
         y=alt.Y("status_label:N", title=None, sort="-x", axis=alt.Axis(labelLimit=420)),
-        x=alt.X("items:Q", title=t("col_items", lang), axis=alt.Axis(format="d", tickMinStep=1)),
+        x=alt.X("items:Q", title=t("col_items", lang), axis=alt.Axis(format="d", tickMinStep=1)))
+    bars = base.mark_bar(color=PLANNED_COLOUR).encode(
         tooltip=[alt.Tooltip("status_label:N", title=t("col_status", lang)),
                  alt.Tooltip("items:Q", title=t("col_items", lang))])
-    return _finish(chart, t("chart_status_distribution", lang), present)
+    labels = base.mark_text(align="left", dx=6, fontSize=SIZES[present][0], color=TEXT_COLOUR).encode(text="items:Q")
+    return _finish(alt.layer(bars, labels), t("chart_status_distribution", lang), present)
 
 
 def dimension_scores(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
