@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, PositiveInt, ValidationError
+from pydantic import AliasChoices, Field, FilePath, PositiveInt, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         "warning", validation_alias=_var("ACPLAN_LOG_LEVEL"),
         description="How much acplan writes to the server log (standard error): `info` adds each cached read "
                     "computed anew; no level ever writes passwords, hashes or bound values.")]
+    logo_file: Annotated[FilePath | None, Field(
+        None, validation_alias=_var("ACPLAN_LOGO_FILE"),
+        description="The organisation's emblem (PNG, JPEG or SVG) on the meeting pack's cover; empty means "
+                    "`data/logo.png` (or `.jpg`, `.svg`) when there is one, else no emblem.")]
     today: Annotated[date | None, Field(
         None, validation_alias=_var("ACPLAN_TODAY"),
         description="Pretend today is this ISO date (e.g. `2024-05-01`) for the current fiscal year and round "
@@ -69,6 +73,13 @@ class Settings(BaseSettings):
                                    file_secret_settings: PydanticBaseSettingsSource):
         """The environment wins over `.streamlit/secrets.toml` (git-ignored), which wins over the defaults."""
         return init_settings, _EmptyIsUnset(env_settings), TomlConfigSettingsSource(settings_cls, toml_file=SECRETS_FILE)
+
+    @property
+    def logo(self) -> Path | None:
+        """The emblem the meeting pack prints: the setting, else data/logo.{png,jpg,svg} when present."""
+        if self.logo_file:
+            return self.logo_file
+        return next((p for p in (ROOT / "data" / f"logo.{ext}" for ext in ("png", "jpg", "svg")) if p.is_file()), None)
 
     @property
     def public(self) -> bool:

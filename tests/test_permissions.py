@@ -138,7 +138,9 @@ CALLS = {
     "manage_rounds": [
         lambda s, a: rounds.create_round(session=s, actor=a, plan_id=plan_id(s), fiscal_year_be=2569, round_no=1,
                                          today=TODAY),
-        lambda s, a: rounds.transition(session=s, actor=a, plan_id=plan_id(s), code="2568-1", action="close")],
+        lambda s, a: rounds.transition(session=s, actor=a, plan_id=plan_id(s), code="2568-1", action="close"),
+        lambda s, a: rounds.set_conclusion(session=s, actor=a, plan_id=plan_id(s), code="2567-2",
+                                           text="คณะกรรมการเห็นว่าดำเนินการได้ตามแผน")],
     "reopen_round": [
         lambda s, a: rounds.transition(session=s, actor=a, plan_id=plan_id(s), code="2567-2", action="reopen",
                                        reason="กรรมการส่งหลักฐานเพิ่มเติม")],
@@ -160,6 +162,8 @@ CALLS = {
         lambda s, a: users.set_role(session=s, actor=a, username="council", role="secretary"),
         lambda s, a: users.disable_user(session=s, actor=a, username="council"),
         lambda s, a: users.enable_user(session=s, actor=a, username="council"),
+        lambda s, a: users.set_committee_place(session=s, actor=a, username="committee", position_th="ผู้ทรงคุณวุฒิ",
+                                               committee_duty="chair"),
         lambda s, a: users.reset_password(session=s, actor=a, username="council", password="another-password-2")],
     "edit_plan": [lambda s, a: load_plan(session=s, actor=a, data={"organisation": {"code": "tt-chiang-muan"},
                                                                    "plan": {"code": "acp-2566-2570"}}, sha256="x")],

@@ -3,12 +3,13 @@
 import io
 import shutil
 import subprocess
+import unicodedata
 from datetime import date
 
 import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
-from sqlmodel import Session
+from sqlmodel import Session, select
 
 from acplan.access import Actor
 from acplan.db import make_engine
@@ -55,13 +56,21 @@ def report(engine, code: str, fmt: str, internal: bool) -> bytes:
 
 
 def searchable(text: str) -> str:
-    """Thai as a PDF text layer gives it back: HarfBuzz draws SARA AM (ำ) as two glyphs, NIKHAHIT + SARA AA, and
-    the text layer keeps only SARA AA, so "ตำบล" extracts as "ตาบล" (the page itself shows ตำบล; see README)."""
-    return text.replace("\n", "").replace("\u0e33", "\u0e32").replace("\u0e4d", "")
+    """Text as a reader finds it: Unicode NFC, line breaks dropped (a name may wrap in a table cell)."""
+    return unicodedata.normalize("NFC", text.replace("\n", ""))
 
 
 def pdf_text(data: bytes) -> str:
-    return searchable("\n".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages))
+    """The PDF's text layer as poppler's `pdftotext -raw` gives it: the text in the order it is drawn (a table cell's
+    lines together; without -raw poppler interleaves the lines of side-by-side cells), as search and copy get it."""
+    if not shutil.which("pdftotext"):
+        need("poppler-utils (pdftotext) is not installed; run: apt-get install -y poppler-utils")
+    return searchable(subprocess.run(["pdftotext", "-raw", "-enc", "UTF-8", "-", "-"], input=data, capture_output=True,
+                                     check=True).stdout.decode())
+
+
+def squeezed(text: str) -> str:
+    return "".join(unicodedata.normalize("NFC", text).split())
 
 
 def test_pdf_has_organisation_items_and_embedded_thai_font(seeded):
@@ -265,7 +274,7 @@ def test_the_word_edition_holds_the_same_report_in_sarabun_and_a_word_processor_
     text = "\n".join([*(p.text for p in doc.paragraphs),
                       *(c.text for table in doc.tables for row in table.rows for c in row.cells)])
     assert "เทศบาลตำบลเชียงม่วน" in text and "รอบ 6 เดือน (1 ต.ค. 2566 – 31 มี.ค. 2567)" in text
-    assert "เรียน นายกเทศมนตรีตำบลเชียงม่วน" in text and "1. ผู้ใช้ somchai" in text
+    assert "เรียน นายกเทศมนตรีตำบลเชียงม่วน" in text and "ผู้ใช้ somchai" in text and "(ผู้ใช้ sec)" in text
     with Session(seeded) as s:
         from acplan.plan.queries import list_item_refs
         names = [i.name_th for i in list_item_refs(session=s, plan_id=plan_id(s))]
@@ -329,3 +338,130 @@ def test_indicators_show_their_targets_and_what_members_recorded_once_the_round_
     text = pdf_text(report(loaded_engine, "2567-1", "pdf", internal=True))
     squeezed = "".join(text.split())  # a narrow cell wraps the phrase
     assert "กรรมการ1จาก2คนเห็นว่าบรรลุ" in squeezed and searchable("ไม่น้อยกว่า1ครั้งต่อปี") in squeezed
+
+
+def test_pdf_text_layer_is_exact(seeded):
+    """Search, copy and screen readers get the Thai that was typed: every item name, the organisation and every
+    member's name verbatim in poppler's text (NFC, whitespace ignored), in both editions. Before, SARA AM read
+    as SARA AA (ตำบล → ตาบล) and tone marks moved (ที่ → ท่ี), so 10 of 30 item names could be found."""
+    with Session(seeded) as s:
+        from acplan.plan.queries import list_item_refs
+        names = [i.name_th for i in list_item_refs(session=s, plan_id=plan_id(s))]
+    assert len(names) == 30
+    for internal in (True, False):
+        text = squeezed(pdf_text(report(seeded, "2567-1", "pdf", internal=internal)))
+        expected = [*names, "เทศบาลตำบลเชียงม่วน", "นายกเทศมนตรีตำบลเชียงม่วน",
+                    *(["ผู้ใช้ somchai", "ผู้ใช้ somsri", "ผู้ใช้ sec"] if internal else [])]
+        assert [n for n in expected if squeezed(n) not in text] == [], internal
+
+
+def test_pdf_glyph_map_reads_each_glyph_as_its_own_character():
+    """For viewers that ignore /ActualText, each glyph's ToUnicode entry is the character the glyph draws (and a
+    NIKHAHIT + tone ligature its two marks), never the cluster it was first drawn in: ำ reads as ํ + า (the same
+    look), so pypdf's extraction, which reads only the glyph map, finds the words after NFKC."""
+    from acplan.reporting import pdftext
+    from acplan.reporting.pdf import FONT_DIR
+
+    own = pdftext.own_chars((FONT_DIR / "Sarabun-Regular.ttf").read_bytes())
+    assert "\u0e33" not in "".join(own.values()) or own.get(_glyph("uni0E33")) == "\u0e33"
+    assert own[_glyph("uni0E32")] == "\u0e32" and own[_glyph("uni0E4D")] == "\u0e4d"
+    assert own[_glyph("uni0E4D0E48")] in ("\u0e4d\u0e48", "\u0e48\u0e4d")  # a ligature: both its marks
+
+    import weasyprint
+    pdftext.install()
+    words = "เทศบาลตำบลเชียงม่วน น้ำ ค่ำ ที่ กิจกรรม"
+    html = (f"<html lang=th><style>@font-face {{ font-family: S; src: url({FONT_DIR.as_uri()}/Sarabun-Regular.ttf) }}"
+            f"</style><body style='font-family: S'><p>{words}</p></body></html>")
+    data = weasyprint.HTML(string=html).write_pdf()
+    extracted = "".join(page.extract_text() for page in PdfReader(io.BytesIO(data)).pages)
+    nfkc = lambda t: "".join(unicodedata.normalize("NFKC", t).split())  # noqa: E731
+    assert [w for w in words.split() if nfkc(w) not in nfkc(extracted)] == []
+    assert squeezed(words) in squeezed(pdf_text(data))
+
+
+def _glyph(name: str) -> int:
+    from fontTools.ttLib import TTFont
+
+    from acplan.reporting.pdf import FONT_DIR
+    return TTFont(FONT_DIR / "Sarabun-Regular.ttf", lazy=True).getGlyphID(name)
+
+
+def _png(path, size=(120, 120)):
+    from PIL import Image
+    Image.new("RGB", size, (11, 83, 148)).save(path)
+    return path
+
+
+def test_the_pack_lists_the_committee_ends_with_its_conclusion_and_a_signature_block(tmp_path, cli, template_root):
+    """Through the command line as a secretary would: positions and duties on the accounts, the conclusion typed
+    (HTML-looking text stays text), the emblem from ACPLAN_LOGO_FILE; the internal edition names the people, chair
+    first, and signs with names; the public edition shows the plan's seats and leaves the names to the pen."""
+    from tests.conftest import loaded_store
+    env = {"ACPLAN_DATABASE_URL": loaded_store(tmp_path / "cli.db", template_root),
+           "ACPLAN_LOGO_FILE": str(_png(tmp_path / "emblem.png"))}
+    for username, name, role, position, duty in (
+            ("chair1", "นายสมชาย ใจดี", "committee", "ผู้ทรงคุณวุฒิ", "chair"),
+            ("mem1", "นางสาวสมศรี รักงาน", "committee", "ผู้แทนสมาชิกสภา", None),
+            ("sec1", "นายปลัด ตั้งใจ", "secretary", "ปลัดเทศบาลตำบลเชียงม่วน", None)):
+        args = ["user", "add", username, "--role", role, "--name", name, "--password-stdin", "--position", position]
+        assert cli(*args, *(["--duty", duty] if duty else []), stdin=f"{username}-long-password-9\n", env=env)[0] == 0
+    assert cli("user", "set-place", "mem1", "--position", "ผู้แทนสมาชิกสภา", "--duty", "vice_chair", env=env)[0] == 0
+    code, _, err = cli("user", "set-place", "mem1", "--position", "x" * 201, env=env)
+    assert code == 1 and "ตำแหน่งยาวได้ไม่เกิน 200 ตัวอักษร" in err
+    assert cli("round", "create", "2569", "1", env=env)[0] == 0
+    conclusion = "คณะกรรมการเห็นว่าการดำเนินการเป็นไปตามแผน <b>ร้อยละ 80</b>\n\nควรเร่งรัดมิติที่ 3 ในรอบถัดไป"
+    assert cli("round", "conclusion", "2569-1", "--text-stdin", stdin=conclusion + "\n", env=env)[0] == 0
+    out = tmp_path / "r.pdf"
+    assert cli("report", "--round", "2569-1", "-o", str(out), env=env)[0] == 0
+    text = pdf_text(out.read_bytes())
+    at = [text.index(s) for s in ("6. คณะกรรมการ", "นายสมชาย ใจดี", "ผู้ทรงคุณวุฒิ", "ประธานกรรมการ", "นางสาวสมศรี รักงาน",
+                                  "รองประธานกรรมการ", "นายปลัด ตั้งใจ", "กรรมการและเลขานุการ")]
+    assert at == sorted(at)  # chair, vice-chair, then the secretary
+    assert "คณะกรรมการเห็นว่าการดำเนินการเป็นไปตามแผน <b>ร้อยละ 80</b>" in text
+    assert "ควรเร่งรัดมิติที่ 3 ในรอบถัดไป" in text
+    tail = text[text.index("7. สรุปผลการติดตาม"):]
+    assert "(นายสมชาย ใจดี)" in tail and "(นายปลัด ตั้งใจ)" in tail and "ปลัดเทศบาลตำบลเชียงม่วน" in tail
+    cover = PdfReader(out).pages[0]
+    assert any(str(x.get_object()["/Subtype"]) == "/Image" for x in cover["/Resources"]["/XObject"].values())
+    # the Word edition carries the same
+    docx = tmp_path / "r.docx"
+    assert cli("report", "--round", "2569-1", "-o", str(docx), env=env)[0] == 0
+    from docx import Document
+    doc = Document(docx)
+    words = "\n".join([*(p.text for p in doc.paragraphs),
+                       *(c.text for t in doc.tables for row in t.rows for c in row.cells)])
+    assert "(นายสมชาย ใจดี)" in words and "ควรเร่งรัดมิติที่ 3 ในรอบถัดไป" in words
+    assert round(doc.inline_shapes[0].height.cm, 1) == 3.0  # the emblem heads the cover
+    # published: the public edition lists the seats the plan sets, no names, the conclusion as typed
+    for action in ("open", "close", "publish"):
+        assert cli("round", action, "2569-1", *([] if action == "open" else ["--early", "--reason", "ทดสอบก่อนสิ้นรอบ"]),
+                   env=env)[0] == 0
+    code, _, err = cli("round", "conclusion", "2569-1", "--text-stdin", stdin="แก้หลังเผยแพร่", env=env)
+    assert code == 1 and "เผยแพร่แล้ว" in err
+    public = tmp_path / "p.pdf"
+    assert cli("report", "--round", "2569-1", "-o", str(public), "--public", env=env)[0] == 0
+    text = pdf_text(public.read_bytes())
+    assert "ผู้แทนชุมชนองค์กรภาคประชาชน ภาคเอกชน" in text and "ควรเร่งรัดมิติที่ 3 ในรอบถัดไป" in text
+    assert not any(n in text for n in ("นายสมชาย", "สมศรี", "นายปลัด"))
+
+
+def test_a_rounds_conclusion_is_audited_refused_when_too_long_and_kept_as_typed(loaded_engine):
+    from acplan.errors import Conflict, NotAllowed
+    from acplan.monitoring.models import AuditLog
+    with Session(loaded_engine) as s:
+        rnd = open_round(s, "2567-1")
+        version = rnd.version
+        with pytest.raises(InvalidInput) as exc:
+            rounds.set_conclusion(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", text="ก" * 5001)
+        assert exc.value.issues[0].code == "conclusion_too_long" and rnd.conclusion_th == ""
+        typed = "  บรรทัดแรก\n  บรรทัดสอง  \n"
+        rounds.set_conclusion(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", text=typed,
+                              expected_version=version)
+        assert rnd.conclusion_th == "บรรทัดแรก\n  บรรทัดสอง" and rnd.version == version + 1
+        with pytest.raises(Conflict):
+            rounds.set_conclusion(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", text="อื่น",
+                                  expected_version=version)
+        rows = s.exec(select(AuditLog).where(AuditLog.action == "round.conclusion")).all()
+        assert len(rows) == 1 and rows[0].entity_id == "2567-1"
+        with pytest.raises(NotAllowed):
+            rounds.set_conclusion(session=s, actor=as_actor(user(s, "m1")), plan_id=plan_id(s), code="2567-1", text="x")

@@ -12,6 +12,7 @@ import importlib
 import sys
 
 ROLE_CHOICES = ("admin", "secretary", "committee", "council")
+DUTY_CHOICES = ("chair", "vice_chair", "member", "secretary", "assistant_secretary")
 
 
 def _cmd(sub, name: str, func: str, *, session: bool = True, **kw) -> argparse.ArgumentParser:
@@ -56,7 +57,12 @@ def _users(user) -> None:
     add.add_argument("--role", required=True, choices=ROLE_CHOICES)
     add.add_argument("--name", required=True, help="display name, e.g. in Thai")
     add.add_argument("--password-stdin", action="store_true", required=True)
+    _place_options(add)
     _cmd(user, "list", "users:list_accounts", help="list accounts")
+    place = _cmd(user, "set-place", "users:set_place",
+                 help="position and committee duty, as the meeting pack lists the committee")
+    place.add_argument("username")
+    _place_options(place)
     role = _cmd(user, "set-role", "users:set_role")
     role.add_argument("username")
     role.add_argument("role", choices=ROLE_CHOICES)
@@ -65,6 +71,11 @@ def _users(user) -> None:
     reset = _cmd(user, "reset-password", "users:reset")
     reset.add_argument("username")
     reset.add_argument("--password-stdin", action="store_true", required=True)
+
+
+def _place_options(cmd) -> None:
+    cmd.add_argument("--position", default="", help="ตำแหน่ง, e.g. ผู้แทนสมาชิกสภา")
+    cmd.add_argument("--duty", choices=DUTY_CHOICES, help="duty on the committee (chair, member, secretary, …)")
 
 
 def _rounds(rnd) -> None:
@@ -84,6 +95,10 @@ def _rounds(rnd) -> None:
     reopen.add_argument("code")
     reopen.add_argument("--reason", required=True)
     _cmd(rnd, "list", "rounds:list_all")
+    conclusion = _cmd(rnd, "conclusion", "rounds:conclusion",
+                      help="the committee's conclusion printed in the round's meeting pack (text from standard input)")
+    conclusion.add_argument("code")
+    conclusion.add_argument("--text-stdin", action="store_true", required=True)
 
 
 def _scores(scores) -> None:

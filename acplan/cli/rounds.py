@@ -1,4 +1,6 @@
-"""`round create | open | close | publish | reopen | list`: the evaluation rounds of the plan."""
+"""`round create | open | close | publish | reopen | list | conclusion`: the evaluation rounds of the plan."""
+
+import sys
 
 from acplan import clock
 from acplan import format as fmt
@@ -25,6 +27,12 @@ def _transition(action: str):
 
 
 open, close, publish, reopen = (_transition(a) for a in ("open", "close", "publish", "reopen"))  # noqa: A001
+
+
+def conclusion(args, session, actor) -> str:
+    rounds.set_conclusion(session=session, actor=actor, plan_id=plan_id(session), code=args.code,
+                          text=sys.stdin.read())
+    return t("cli_done", args.lang)
 
 
 def list_all(args, session, actor) -> str:

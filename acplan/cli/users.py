@@ -1,4 +1,4 @@
-"""`user add | list | set-role | disable | enable | reset-password`: accounts (passwords read from standard input)."""
+"""`user add | list | set-role | set-place | disable | enable | reset-password`: accounts (passwords read from standard input)."""
 
 import sys
 
@@ -12,7 +12,7 @@ def _password() -> str:
 
 def add(args, session, actor) -> str:
     user = users.add_user(session=session, actor=actor, username=args.username, display_name=args.name,
-                          role=args.role, password=_password())
+                          role=args.role, password=_password(), position_th=args.position, committee_duty=args.duty)
     return t("cli_user_added", args.lang, username=user.username, role=t(f"role_{user.role}", args.lang))
 
 
@@ -23,6 +23,12 @@ def list_accounts(args, session, actor) -> str:
 
 def set_role(args, session, actor) -> str:
     users.set_role(session=session, actor=actor, username=args.username, role=args.role)
+    return t("cli_done", args.lang)
+
+
+def set_place(args, session, actor) -> str:
+    users.set_committee_place(session=session, actor=actor, username=args.username, position_th=args.position,
+                              committee_duty=args.duty)
     return t("cli_done", args.lang)
 
 

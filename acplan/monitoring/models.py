@@ -58,6 +58,16 @@ class Visibility(StrEnum):
     PUBLIC = "public"
 
 
+class CommitteeDuty(StrEnum):
+    """A person's duty on the monitoring committee, as the plan's committee orders name them."""
+
+    CHAIR = "chair"
+    VICE_CHAIR = "vice_chair"
+    MEMBER = "member"
+    SECRETARY = "secretary"
+    ASSISTANT_SECRETARY = "assistant_secretary"
+
+
 class AppUser(SQLModel, table=True):
     """A person who signs in; the password is stored only as an Argon2 hash."""
 
@@ -67,6 +77,8 @@ class AppUser(SQLModel, table=True):
     display_name: str
     role: Role = Field(sa_type=StrEnumType(Role))
     password_hash: str
+    position_th: str = Field(default="", max_length=200)  # ตำแหน่ง, as the meeting pack lists the committee
+    committee_duty: str | None = Field(default=None, max_length=32)  # CommitteeDuty: chair, member, secretary, …
     is_active: bool = True
     created_at: datetime
     updated_at: datetime
@@ -90,6 +102,7 @@ class EvaluationRound(SQLModel, table=True):
     closed_at: datetime | None = None
     published_at: datetime | None = None
     audit_head: str | None = Field(default=None, max_length=64)  # the audit chain's head when it was published
+    conclusion_th: str = ""  # the committee's overall conclusion, entered by the secretary, printed in the pack
     version: int = 1
 
 

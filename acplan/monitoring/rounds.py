@@ -8,7 +8,7 @@ from sqlmodel import Session, select
 
 from acplan import clock
 from acplan.access import Actor, Permission, Role
-from acplan.errors import InvalidInput, Issue, NotAllowed, NotFound
+from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed, NotFound
 from acplan.format import BE_OFFSET
 from acplan.monitoring import audit, chain, findings
 from acplan.monitoring.auth import authorize
@@ -18,6 +18,7 @@ from acplan.plan.models import Plan, PlanItem
 CODE = re.compile(r"^(\d{4})-([12])$")
 ROUND_NUMBERS = (1, 2)
 MIN_REOPEN_REASON_CHARS = 10
+MAX_CONCLUSION_CHARS = 5000
 TRANSITIONS = {"open": ({RoundStatus.DRAFT}, RoundStatus.OPEN), "close": ({RoundStatus.OPEN}, RoundStatus.CLOSED),
                "publish": ({RoundStatus.CLOSED}, RoundStatus.PUBLISHED),
                "reopen": ({RoundStatus.CLOSED, RoundStatus.PUBLISHED}, RoundStatus.OPEN)}
@@ -164,6 +165,34 @@ def transition(*, session: Session, actor: Actor, plan_id: int, code: str, actio
     session.flush()
     audit.record(session, actor=actor.username, action=f"round.{action}", entity="round", entity_id=code, before=before,
                  after=audit.snapshot(rnd), reason=(reason or "").strip() or None)
+    return rnd
+
+
+def set_conclusion(*, session: Session, actor: Actor, plan_id: int, code: str, text: str,
+                   expected_version: int | None = None) -> EvaluationRound:
+    """The committee's overall conclusion for round `code`, as the secretary words it for the meeting pack.
+
+    Kept as typed (surrounding blank lines trimmed); refused once the round is published (its report is then
+    the published record: reopen the round to change it) or when it is longer than MAX_CONCLUSION_CHARS.
+    """
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS)
+    rnd = _get(session, plan_id, code)
+    if rnd.status == RoundStatus.PUBLISHED:
+        raise NotAllowed(Issue("conclusion_published", {"code": code}))
+    if expected_version is not None and rnd.version != expected_version:
+        raise Conflict(Issue("conclusion_conflict", {"code": code}))
+    text = (text or "").strip("\n\r ")
+    if len(text) > MAX_CONCLUSION_CHARS:
+        raise InvalidInput(Issue("conclusion_too_long", {"max": MAX_CONCLUSION_CHARS, "length": len(text)}))
+    if text == rnd.conclusion_th:
+        return rnd
+    before = audit.snapshot(rnd)
+    rnd.conclusion_th = text
+    rnd.version += 1
+    session.add(rnd)
+    session.flush()
+    audit.record(session, actor=actor.username, action="round.conclusion", entity="round", entity_id=code,
+                 before=before, after=audit.snapshot(rnd))
     return rnd
 
 

@@ -9,9 +9,10 @@ from acplan.access import ACCOUNT_ROLES, Actor, Permission, Role
 from acplan.errors import Conflict, InvalidInput, Issue, NotFound
 from acplan.monitoring import audit
 from acplan.monitoring.auth import authorize, hash_password, password_issue
-from acplan.monitoring.models import AppUser
+from acplan.monitoring.models import AppUser, CommitteeDuty
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
+MAX_POSITION_CHARS = 200
 
 
 def _now() -> datetime:
@@ -39,11 +40,22 @@ def _get(session: Session, username: str) -> AppUser:
     return user
 
 
-def add_user(*, session: Session, actor: Actor, username: str, display_name: str, role: str, password: str,
-             organisation_id: int | None = None) -> AppUser:
-    """Create an account; the password is stored only as an Argon2 hash."""
-    authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
+def _place_issues(position_th: str | None, committee_duty: str | None) -> list[Issue]:
     issues = []
+    if len(position_th or "") > MAX_POSITION_CHARS:
+        issues.append(Issue("position_too_long", {"max": MAX_POSITION_CHARS}))
+    if committee_duty and committee_duty not in set(CommitteeDuty):
+        issues.append(Issue("committee_duty_invalid", {"duty": committee_duty, "duties": ", ".join(CommitteeDuty)}))
+    return issues
+
+
+def add_user(*, session: Session, actor: Actor, username: str, display_name: str, role: str, password: str,
+             organisation_id: int | None = None, position_th: str = "", committee_duty: str | None = None) -> AppUser:
+    """Create an account; the password is stored only as an Argon2 hash.
+
+    `position_th` (ตำแหน่ง) and `committee_duty` are how the meeting pack lists the person on the committee."""
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
+    issues = _place_issues(position_th, committee_duty)
     if not USERNAME.match(username or ""):
         issues.append(Issue("username_invalid", {"username": username}))
     if _role_issue(role):
@@ -58,6 +70,7 @@ def add_user(*, session: Session, actor: Actor, username: str, display_name: str
         raise Conflict(Issue("username_taken", {"username": username}))
     now = _now()
     user = AppUser(username=username, display_name=display_name.strip(), role=Role(role),
+                   position_th=(position_th or "").strip(), committee_duty=committee_duty or None,
                    password_hash=hash_password(password, username=username, display_name=display_name, role=role),
                    organisation_id=organisation_id, created_at=now, updated_at=now)
     session.add(user)
@@ -91,6 +104,17 @@ def set_role(*, session: Session, actor: Actor, username: str, role: str) -> App
         authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
         raise InvalidInput(issue)
     return _change(session, actor, username, "user.set_role", role=Role(role))
+
+
+def set_committee_place(*, session: Session, actor: Actor, username: str, position_th: str,
+                        committee_duty: str | None) -> AppUser:
+    """The account's position (ตำแหน่ง) and duty on the committee (chair, member, secretary, …; None: not listed
+    by duty), as the meeting pack's committee list and signature block print them."""
+    if issues := _place_issues(position_th, committee_duty):
+        authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
+        raise InvalidInput(*issues)
+    return _change(session, actor, username, "user.set_committee_place", position_th=(position_th or "").strip(),
+                   committee_duty=committee_duty or None)
 
 
 def disable_user(*, session: Session, actor: Actor, username: str) -> AppUser:

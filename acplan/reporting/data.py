@@ -7,13 +7,15 @@ import pandas as pd
 from sqlmodel import Session, select
 
 from acplan import format as fmt
-from acplan.access import Actor
+from acplan import settings
+from acplan.access import Actor, Role
 from acplan.errors import InvalidInput, Issue
 from acplan.i18n import t
 from acplan.monitoring import evaluation, rounds, scoring, yearly
 from acplan.monitoring.findings import findings_frame
-from acplan.monitoring.models import AppUser, EntryState, RoundStatus, ScoreEntry
+from acplan.monitoring.models import AppUser, CommitteeDuty, EntryState, RoundStatus, ScoreEntry
 from acplan.plan import figures, queries
+from acplan.plan.models import Committee, CommitteeMember
 
 
 @dataclass
@@ -51,6 +53,12 @@ class ReportData:
     overall_year: float | None = None
     dimension_table: pd.DataFrame | None = None
     indicators: pd.DataFrame | None = None  # every indicator, its targets and what members recorded  # per dimension and the whole plan: statuses, planned, spent
+    conclusion: str = ""  # the committee's conclusion, as the secretary typed it (rounds.set_conclusion)
+    committee_name: str = ""  # the plan's monitoring committee, and its seats as the plan sets them
+    committee_seats: list[dict] = field(default_factory=list)
+    committee: list[dict] = field(default_factory=list)  # internal edition: name, position, duty of each person
+    signatories: list[dict] = field(default_factory=list)  # chair and secretary: duty, name and position
+    logo: str | None = None  # file URI of the organisation's emblem for the cover
 
     @property
     def round_label(self) -> str:
@@ -114,6 +122,13 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
         indicators=evaluation.indicator_results(session=session, actor=actor, plan_id=plan_id, round_id=rnd.id),
         dimension_table=dimension_table(items, scoring.dimension_results(items, projects), dims))
     compare_rounds(session, actor if internal else Actor.anonymous(), plan_id, code, data)
+    data.conclusion = rnd.conclusion_th
+    data.committee_name, data.committee_seats = committee_seats(session, plan_id)
+    if internal:
+        data.committee = committee_people(session, rnd.id)
+    data.signatories = signatories(data.committee)
+    logo = settings.get().logo
+    data.logo = logo.resolve().as_uri() if logo else None
     if internal and not evaluation.sealed(actor, rnd.status):
         data.members = list(session.exec(
             select(AppUser.display_name).join(ScoreEntry, ScoreEntry.member_id == AppUser.id)
@@ -121,6 +136,51 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
             .order_by(AppUser.display_name)))
         data.member_entries = evaluation.member_entries(session=session, actor=actor, round_id=rnd.id)
     return data
+
+
+DUTY_ORDER = [CommitteeDuty.CHAIR, CommitteeDuty.VICE_CHAIR, CommitteeDuty.MEMBER, CommitteeDuty.SECRETARY,
+              CommitteeDuty.ASSISTANT_SECRETARY]
+MONITORING_COMMITTEE = "monitoring_committee"
+
+
+def committee_seats(session: Session, plan_id: int) -> tuple[str, list[dict]]:
+    """The plan's monitoring committee (as its document sets it up): name and seats (position, duty, how many)."""
+    committee = session.exec(select(Committee).where(Committee.plan_id == plan_id,
+                                                     Committee.code == MONITORING_COMMITTEE)).first()
+    if committee is None:
+        return "", []
+    seats = session.exec(select(CommitteeMember).where(CommitteeMember.committee_id == committee.id)
+                         .order_by(CommitteeMember.seq))
+    return committee.name_th, [{"position": m.position_th, "duty": m.role_th, "head_count": m.head_count} for m in seats]
+
+
+def committee_people(session: Session, round_id: int) -> list[dict]:
+    """Who sits on the committee for this round, chair first and secretaries last: active accounts with a duty
+    on the committee, committee members and secretaries, and anyone who submitted scores in the round."""
+    submitted = select(ScoreEntry.member_id).where(ScoreEntry.round_id == round_id,
+                                                   ScoreEntry.state == EntryState.SUBMITTED)
+    people = session.exec(select(AppUser).where(
+        ((AppUser.is_active == True) & ((AppUser.committee_duty != None)  # noqa: E712, E711 (SQL expressions)
+                                        | AppUser.role.in_([Role.COMMITTEE, Role.SECRETARY])))
+        | AppUser.id.in_(submitted)))
+    rows = []
+    for person in people:
+        duty = CommitteeDuty(person.committee_duty) if person.committee_duty else (
+            CommitteeDuty.SECRETARY if person.role == Role.SECRETARY else CommitteeDuty.MEMBER)
+        rows.append({"name": person.display_name, "position": person.position_th, "duty": duty,
+                     "duty_label": t(f"duty_{duty}", "th")})
+    return sorted(rows, key=lambda r: (DUTY_ORDER.index(r["duty"]), r["name"]))
+
+
+def signatories(people: list[dict]) -> list[dict]:
+    """The signature block: the chair and the secretary, with name and position where the accounts say them
+    (left blank for a pen otherwise, and in the public edition)."""
+    out = []
+    for duty in (CommitteeDuty.CHAIR, CommitteeDuty.SECRETARY):
+        person = next((p for p in people if p["duty"] == duty), None)
+        out.append({"duty_label": t(f"duty_{duty}", "th"), "name": person["name"] if person else "",
+                    "position": person["position"] if person else ""})
+    return out
 
 
 def spent_pct(budget_thb, spent_thb) -> float | None:

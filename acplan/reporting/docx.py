@@ -4,6 +4,8 @@ chair signs. python-docx and vl-convert are imported only here."""
 
 import io
 from functools import partial
+from urllib.parse import urlparse
+from urllib.request import url2pathname
 
 import pandas as pd
 from docx import Document
@@ -102,6 +104,36 @@ def _chart_pngs(data: ReportData) -> list[bytes]:
     return out
 
 
+def _committee_and_conclusion(doc, data: ReportData, tr) -> None:
+    """The committee (people with positions and duties in the internal edition, the plan's seats otherwise), the
+    committee's conclusion as typed, and a signature block for the chair and the secretary."""
+    doc.add_heading(tr("pack_h_committee"), level=1)
+    if data.internal and data.committee:
+        _table(doc, [tr("pack_no"), tr("pack_col_name"), tr("pack_col_position"), tr("pack_col_duty")],
+               [[str(i), p["name"], p["position"] or "—", p["duty_label"]] for i, p in enumerate(data.committee, 1)],
+               [1.2, 5.2, 6.4, 4.2])
+    elif data.committee_seats:
+        doc.add_paragraph(tr("pack_committee_seats", name=data.committee_name))
+        _table(doc, [tr("pack_col_position"), tr("pack_col_duty"), tr("pack_col_seats")],
+               [[seat["position"], seat["duty"], str(seat["head_count"])] for seat in data.committee_seats],
+               [9.0, 6.0, 2.0])
+    if data.internal:
+        doc.add_paragraph(tr("pack_members_scored", n=len(data.members)) +
+                          (": " + ", ".join(data.members) if data.members else ""))
+    doc.add_heading(tr("pack_h_conclusion"), level=1)
+    paragraphs = [p for p in data.conclusion.splitlines() if p.strip()]
+    for text in paragraphs or [tr("pack_no_conclusion") if data.internal else "—"]:
+        doc.add_paragraph(text).paragraph_format.first_line_indent = Cm(1.25) if paragraphs else None
+    signatures = doc.add_table(rows=1, cols=len(data.signatories))
+    for cell, person in zip(signatures.rows[0].cells, data.signatories, strict=True):
+        lines = [f"{tr('pack_sign')} ......................................",
+                 f"({person['name']})" if person["name"] else tr("pack_sign_blank"),
+                 *([person["position"]] if person["position"] else []), person["duty_label"]]
+        cell.text = "\n".join(lines)
+        for paragraph in cell.paragraphs:
+            paragraph.alignment = WD_ALIGN_PARAGRAPH.CENTER
+
+
 def render_docx(data: ReportData, lang: str = "th") -> bytes:
     tr = partial(t, lang=lang)
     doc = Document()
@@ -114,6 +146,9 @@ def render_docx(data: ReportData, lang: str = "th") -> bytes:
     _font(doc.styles.add_style(TABLE_TEXT, WD_STYLE_TYPE.PARAGRAPH), 11)
     if data.draft:
         section.header.paragraphs[0].text = tr("pack_draft_mark")
+    if data.logo and not data.logo.endswith(".svg"):  # Word takes PNG and JPEG; an SVG emblem stays in the PDF
+        doc.add_picture(url2pathname(urlparse(data.logo).path), height=Cm(3))
+        doc.paragraphs[-1].alignment = WD_ALIGN_PARAGRAPH.CENTER
     for text in (data.org_name, f"{data.plan_title} ({data.plan_period})"):
         doc.add_paragraph(text).alignment = WD_ALIGN_PARAGRAPH.CENTER
     title = doc.add_paragraph(tr("pack_title", code=data.round_code), style="Title")
@@ -193,12 +228,7 @@ def render_docx(data: ReportData, lang: str = "th") -> bytes:
     _table(doc, [tr("pack_fiscal_year"), tr("pack_ita_target"), tr("pack_ita_actual"), tr("pack_ita_passed"),
                  tr("pack_case_target"), tr("pack_case_reduction"), tr("pack_case_passed")], target_rows,
            [4.4, 2.0, 2.2, 1.8, 2.2, 2.4, 2.0])
-    if data.internal:
-        doc.add_heading(tr("pack_h_members"), level=1)
-        for i, name in enumerate(data.members, start=1):
-            doc.add_paragraph(f"{i}. {name}")
-        if not data.members:
-            doc.add_paragraph(tr("pack_no_members"))
+    _committee_and_conclusion(doc, data, tr)
     buf = io.BytesIO()
     doc.save(buf)
     return buf.getvalue()

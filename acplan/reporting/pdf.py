@@ -16,7 +16,7 @@ from acplan.i18n import describe, t
 from acplan.monitoring import scoring
 from acplan.plan import figures
 from acplan.plan.labels import kind_label, targets_text
-from acplan.reporting import charts
+from acplan.reporting import charts, pdftext
 from acplan.reporting.data import ReportData
 from acplan.settings import ROOT
 
@@ -60,6 +60,7 @@ def render_pdf(data: ReportData, lang: str = "th") -> bytes:
         from jinja2 import Environment, FileSystemLoader, select_autoescape
         from markupsafe import Markup
 
+        pdftext.install()  # an exact Thai text layer (see acplan/reporting/pdftext.py)
         charts_svg = [Markup(svg) for svg in svgs.result()]  # noqa: S704 (SVG that vl-convert drew from our chart specs)
 
     env = Environment(loader=FileSystemLoader(TEMPLATE.parent), autoescape=select_autoescape(["html"]))
