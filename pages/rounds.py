@@ -1,4 +1,5 @@
-"""Rounds: the secretary creates, opens, closes, reopens and publishes rounds, and records yearly yearly."""
+"""Rounds: the secretary creates, opens, closes, reopens and publishes rounds, words each round's conclusion for
+the meeting pack, and records the yearly results."""
 
 import streamlit as st
 from sqlmodel import Session
@@ -74,6 +75,25 @@ with change.container(border=True):
                 ask_reason=t("round_early_reason_label", lang) if early else None)
         if not allowed:
             st.caption(t("round_no_actions", lang))
+
+if codes:
+    with st.form("round_conclusion", enter_to_submit=False, border=True):
+        st.subheader(t("round_conclusion", lang, code=code))
+        fixed = rnd.status == "published"
+        key = f"conclusion_{code}"  # per round: what was typed stays in the box when a save is refused
+        if key not in st.session_state:  # the text as it stood when editing began: a change since is not overwritten
+            st.session_state[key] = st.session_state[f"{key}_was"] = rnd.conclusion_th
+        text = st.text_area(t("round_conclusion_label", lang), key=key, height=160, disabled=fixed,
+                            max_chars=rounds.MAX_CONCLUSION_CHARS, help=t("round_conclusion_help", lang))
+        if fixed:
+            st.caption(t("round_conclusion_fixed", lang))
+        if st.form_submit_button(t("round_conclusion_save", lang), disabled=fixed) and actions.run(
+                lambda s: rounds.set_conclusion(session=s, actor=actor, plan_id=plan.id, code=code, text=text,
+                                                was=st.session_state[f"{key}_was"]), lang):
+            for stale in (key, f"{key}_was"):  # saved: the box starts again from what is stored
+                st.session_state.pop(stale)
+            actions.flash(t("round_conclusion_saved", lang, code=code))
+            st.rerun()
 
 st.subheader(t("yearly_results", lang))
 with st.form("yearly", enter_to_submit=False, border=True):

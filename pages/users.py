@@ -1,4 +1,5 @@
-"""Users: the administrator adds accounts, changes roles, disables accounts and resets passwords."""
+"""Users: the administrator adds accounts, changes roles, positions and committee duties, disables accounts and
+resets passwords."""
 
 import streamlit as st
 from sqlmodel import Session
@@ -7,8 +8,10 @@ from acplan.access import ACCOUNT_ROLES as ROLES
 from acplan.access import Permission
 from acplan.i18n import t
 from acplan.monitoring import users
+from acplan.monitoring.models import CommitteeDuty
 from acplan.ui import actions, frame, session, state
 
+DUTIES = list(CommitteeDuty)
 lang = state.lang()
 state.require_plan()
 admin = session.require(Permission.MANAGE_USERS)
@@ -19,7 +22,9 @@ with Session(state.engine()) as s:
 st.dataframe({t("col_username", lang): [u.username for u in accounts],
               t("col_display_name", lang): [u.display_name for u in accounts],
               t("col_role", lang): [t(f"role_{u.role}", lang) for u in accounts],
-              t("col_active", lang): [t("account_active" if u.is_active else "account_disabled", lang) for u in accounts]},
+              t("col_active", lang): [t("account_active" if u.is_active else "account_disabled", lang) for u in accounts],
+              t("col_position", lang): [u.position_th for u in accounts],
+              t("col_duty", lang): [t(f"duty_{u.committee_duty}", lang) if u.committee_duty else "" for u in accounts]},
              hide_index=True, width="stretch")
 
 left, right = st.columns(2)
@@ -29,11 +34,16 @@ with left.form("user_add", enter_to_submit=False, border=True):
     name = st.text_input(t("col_display_name", lang), key="ua_name", max_chars=120)
     role = st.selectbox(t("col_role", lang), ROLES, key="ua_role", format_func=lambda r: t(f"role_{r}", lang),
                         index=None, placeholder=t("choose_role", lang))  # never a default: admin by a slip is too easy
+    position = st.text_input(t("col_position", lang), key="ua_position", max_chars=users.MAX_POSITION_CHARS,
+                             help=t("user_position_help", lang))
+    duty = st.selectbox(t("col_duty", lang), DUTIES, key="ua_duty", format_func=lambda d: t(f"duty_{d}", lang),
+                        index=None, placeholder=t("duty_none", lang))
     password = st.text_input(t("user_password", lang), type="password", key="ua_password", max_chars=256)
     if st.form_submit_button(t("user_save", lang), type="primary"):
-        if actions.run(lambda s: users.add_user(session=s, actor=admin, username=username.strip(),
-                                                display_name=name, role=role, password=password), lang):
-            for key in ("ua_username", "ua_name", "ua_role", "ua_password"):  # saved: the form starts empty again
+        if actions.run(lambda s: users.add_user(session=s, actor=admin, username=username.strip(), display_name=name,
+                                                role=role, password=password, position_th=position,
+                                                committee_duty=duty), lang):
+            for key in ("ua_username", "ua_name", "ua_role", "ua_position", "ua_duty", "ua_password"):  # saved: empty
                 st.session_state.pop(key, None)
             actions.flash(t("user_saved", lang))
             st.rerun()
@@ -56,5 +66,17 @@ with right.container(border=True):
         for col, (key, label) in zip((b1, b2, b3), (("uc_set_role", "user_set_role"), switch,
                                                      ("uc_reset", "user_reset")), strict=True):
             if col.button(t(label, lang), key=key, width="stretch") and actions.run(changes[key], lang):
+                actions.flash(t("user_saved", lang))
+                st.rerun()
+        account = next(u for u in accounts if u.username == pick)
+        with st.form(f"uc_place_{pick}", enter_to_submit=False, border=False):  # per account: starts at its values
+            place = st.text_input(t("col_position", lang), value=account.position_th, key=f"uc_position_{pick}",
+                                  max_chars=users.MAX_POSITION_CHARS)
+            place_duty = st.selectbox(t("col_duty", lang), DUTIES, format_func=lambda d: t(f"duty_{d}", lang),
+                                      index=DUTIES.index(account.committee_duty) if account.committee_duty else None,
+                                      placeholder=t("duty_none", lang), key=f"uc_duty_{pick}")
+            if st.form_submit_button(t("user_set_place", lang), key="uc_set_place") and actions.run(
+                    lambda s: users.set_committee_place(session=s, actor=admin, username=pick, position_th=place,
+                                                        committee_duty=place_duty), lang):
                 actions.flash(t("user_saved", lang))
                 st.rerun()

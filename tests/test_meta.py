@@ -103,7 +103,8 @@ def test_catalog_placeholders_match():
 ENUM_KEYS = {"status_": mon.ImplementationStatus, "reason_": mon.NotPossibleReason, "round_status_": mon.RoundStatus,
              "role_": Role, "severity_": mon.Severity, "finding_status_": mon.FindingStatus,
              "visibility_": mon.Visibility, "entry_state_": mon.EntryState, "kind_": plan_models.ItemKind,
-             "level_": plan_models.RiskLevel, "indicator_": plan_models.IndicatorKind, "cmp_": plan_models.Comparison}
+             "level_": plan_models.RiskLevel, "indicator_": plan_models.IndicatorKind, "cmp_": plan_models.Comparison,
+             "duty_": mon.CommitteeDuty}
 DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in enum} | \
     {f"action_{a}" for a in rounds.TRANSITIONS} | {f"round_effect_{a}" for a in rounds.TRANSITIONS} | {"kind_none"} | \
     {f"audit_broken_{w}" for w in chain.ROW_PROBLEMS} | {f"rubric_{n}" for n in range(1, 6)} | \

@@ -459,3 +459,50 @@ def test_no_page_shows_none_or_nan_to_anyone(store):
             assert not at.exception, (who, page)
             found += [(who, page, m) for m in re.findall(r".{0,30}\b(?:None|nan|NaN|NaT)\b.{0,30}", texts(at))]
     assert found == []
+
+
+def test_the_secretary_words_the_rounds_conclusion_and_a_refused_save_keeps_the_text(store):
+    at = signed_in("sec", "pages/rounds.py")
+    assert not at.exception
+    box = at.text_area(key="conclusion_2567-1")
+    assert box.value == "" and not box.disabled
+    typed = "คณะกรรมการเห็นว่าการดำเนินการเป็นไปตามแผน\nควรเร่งรัดมิติที่ 3"
+    box.input(typed)
+    next(b for b in at.button if b.label == "บันทึกบทสรุป").click().run()
+    assert not at.exception and at.success[0].value == "บันทึกบทสรุปของรอบ 2567-1 แล้ว"
+    with Session(store) as s:
+        assert s.exec(select(EvaluationRound)).one().conclusion_th == typed
+        rounds.set_conclusion(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", text="แก้จากที่อื่น")
+        s.commit()
+    at.text_area(key="conclusion_2567-1").input(typed + "\nเพิ่มเติม")
+    next(b for b in at.button if b.label == "บันทึกบทสรุป").click().run()
+    assert "ถูกแก้ไขจากที่อื่นหลังจากที่คุณเปิดดู" in texts(at)
+    assert at.text_area(key="conclusion_2567-1").value == typed + "\nเพิ่มเติม"  # what was typed stays
+    with Session(store) as s:
+        assert s.exec(select(EvaluationRound)).one().conclusion_th == "แก้จากที่อื่น"
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
+        s.commit()
+    clear_caches()
+    at = signed_in("sec", "pages/rounds.py")
+    assert at.text_area(key="conclusion_2567-1").disabled
+    assert "รอบนี้เผยแพร่แล้ว บทสรุปจึงแก้ไม่ได้" in texts(at)
+
+
+def test_the_administrator_sets_a_members_position_and_committee_duty(store):
+    with Session(store) as s:
+        user(s, "admin1", "admin")
+        s.commit()
+    at = signed_in("admin1", "pages/users.py")
+    at.selectbox(key="uc_user").select("m1").run()
+    at.text_input(key="uc_position_m1").input("ผู้ทรงคุณวุฒิ")
+    at.selectbox(key="uc_duty_m1").select("chair")
+    at.button(key="uc_set_place").click().run()
+    assert not at.exception and at.success[0].value == "บันทึกแล้ว"
+    table = at.dataframe[0].value
+    row = table[table.iloc[:, 0] == "m1"].iloc[0]
+    assert (row["ตำแหน่ง"], row["หน้าที่ในคณะกรรมการ"]) == ("ผู้ทรงคุณวุฒิ", "ประธานกรรมการ")
+    with Session(store) as s:
+        m1 = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
+        assert (m1.position_th, m1.committee_duty) == ("ผู้ทรงคุณวุฒิ", "chair")
+        assert s.exec(select(AuditLog).where(AuditLog.action == "user.set_committee_place")).one().entity_id == "m1"

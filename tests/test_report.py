@@ -455,12 +455,10 @@ def test_a_rounds_conclusion_is_audited_refused_when_too_long_and_kept_as_typed(
             rounds.set_conclusion(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", text="ก" * 5001)
         assert exc.value.issues[0].code == "conclusion_too_long" and rnd.conclusion_th == ""
         typed = "  บรรทัดแรก\n  บรรทัดสอง  \n"
-        rounds.set_conclusion(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", text=typed,
-                              expected_version=version)
+        rounds.set_conclusion(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", text=typed, was="")
         assert rnd.conclusion_th == "บรรทัดแรก\n  บรรทัดสอง" and rnd.version == version + 1
         with pytest.raises(Conflict):
-            rounds.set_conclusion(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", text="อื่น",
-                                  expected_version=version)
+            rounds.set_conclusion(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", text="อื่น", was="")
         rows = s.exec(select(AuditLog).where(AuditLog.action == "round.conclusion")).all()
         assert len(rows) == 1 and rows[0].entity_id == "2567-1"
         with pytest.raises(NotAllowed):

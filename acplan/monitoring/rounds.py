@@ -169,17 +169,18 @@ def transition(*, session: Session, actor: Actor, plan_id: int, code: str, actio
 
 
 def set_conclusion(*, session: Session, actor: Actor, plan_id: int, code: str, text: str,
-                   expected_version: int | None = None) -> EvaluationRound:
+                   was: str | None = None) -> EvaluationRound:
     """The committee's overall conclusion for round `code`, as the secretary words it for the meeting pack.
 
     Kept as typed (surrounding blank lines trimmed); refused once the round is published (its report is then
-    the published record: reopen the round to change it) or when it is longer than MAX_CONCLUSION_CHARS.
+    the published record: reopen the round to change it), when it is longer than MAX_CONCLUSION_CHARS, and when
+    `was` (the conclusion as it stood when the editing began) no longer is the stored one: someone else changed it.
     """
     authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS)
     rnd = _get(session, plan_id, code)
     if rnd.status == RoundStatus.PUBLISHED:
         raise NotAllowed(Issue("conclusion_published", {"code": code}))
-    if expected_version is not None and rnd.version != expected_version:
+    if was is not None and rnd.conclusion_th != was:
         raise Conflict(Issue("conclusion_conflict", {"code": code}))
     text = (text or "").strip("\n\r ")
     if len(text) > MAX_CONCLUSION_CHARS:
