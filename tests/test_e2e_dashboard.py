@@ -404,3 +404,31 @@ def test_uploading_a_sheet_made_for_another_member_is_refused_naming_both(scorin
     with Session(engine) as s:
         assert [e for e in s.exec(select(ScoreEntry)) if e.state == "submitted"] == []  # nothing imported
     engine.dispose()
+
+
+def test_the_secretary_words_the_rounds_conclusion_in_the_browser(scoring_app, browser):
+    """Typed Thai over several lines reaches the store exactly as typed, and the box still shows it after saving."""
+    app, url = scoring_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page, app, "sec", "sec-password-1")
+    page.get_by_role("link", name=ROUNDS_LINK).click()
+    wait_idle(page)
+    box = page.get_by_role("textbox", name="บทสรุปที่พิมพ์ในรายงาน")
+    typed = "คณะกรรมการเห็นว่าการดำเนินการเป็นไปตามแผน ร้อยละ 80\nควรเร่งรัดมิติที่ 3 ในรอบถัดไป"
+    box.fill(typed)
+    page.get_by_role("button", name="บันทึกบทสรุป").click()
+    see(page, "บันทึกบทสรุปของรอบ 2570-1 แล้ว")
+    expect(page.get_by_role("textbox", name="บทสรุปที่พิมพ์ในรายงาน")).to_have_value(typed)
+    assert_healthy(page)
+    page.get_by_role("button", name="บันทึกบทสรุป").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "round-conclusion-1280x720.png"))
+    page.close()
+
+    from sqlmodel import Session, select
+
+    from acplan.db import make_engine
+    from acplan.monitoring.models import EvaluationRound
+    engine = make_engine(url)
+    with Session(engine) as s:
+        assert s.exec(select(EvaluationRound)).one().conclusion_th == typed
+    engine.dispose()
