@@ -34,12 +34,14 @@ def chart_svgs(data: ReportData) -> list[str]:
     if data.scored:
         specs += [charts.dimension_scores(data.dimension_table, lang="th"),
                   charts.status_distribution(data.status_counts, lang="th")]
-    specs.append(charts.budget_by_dimension_year(data.budget_by_dim_year, lang="th"))
     specs.append(charts.ita_target_vs_actual(data.targets, lang="th"))
+    specs = [chart.properties(width=CHART_WIDTH_PX) for chart in specs]
+    specs.insert(-1, charts.budget_by_dimension_year_print(data.budget_by_dim_year, lang="th"))  # panels: no legend
     out = []
     for chart in specs:
-        spec = chart.properties(width=CHART_WIDTH_PX).to_dict()
-        spec["config"]["legend"]["orient"] = "bottom"
+        spec = chart.to_dict()
+        if "legend" in spec["config"]:
+            spec["config"]["legend"]["orient"] = "bottom"
         out.append(vlc.vegalite_to_svg(spec))
     return out
 
