@@ -131,20 +131,3 @@ def test_the_status_chart_writes_each_count_on_its_bar():
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "text"]
     assert spec["layer"][1]["encoding"]["text"]["field"] == "items"
 
-
-def test_the_reports_budget_by_year_chart_names_each_dimension_in_a_panel_and_writes_every_amount(frames):
-    """Print reads in greyscale: a panel per dimension (no colour legend to decode), one colour, and every
-    dimension-year bar carries its amount; the figures are the plan's."""
-    projects, budget = frames
-    table = figures.budget_by_dimension_year(projects, budget)
-    spec = charts.budget_by_dimension_year_print(table, lang="th").to_dict()
-    assert spec["facet"]["field"] == "dimension_label" and spec["columns"] == 2
-    bars, labels = spec["spec"]["layer"]
-    assert (bars["mark"]["type"], labels["mark"]["type"], labels["encoding"]["text"]["field"]) == ("bar", "text",
-                                                                                                   "amount_text")
-    assert "color" not in bars["encoding"]
-    rows = spec["datasets"][spec["data"]["name"]]
-    assert len(rows) == len(table) == 20
-    assert {(r["dimension_label"], r["year_label"], r["amount_text"]) for r in rows if r["year_label"] == "ปีงบ 2566"} == {
-        ("มิติที่ 1", "ปีงบ 2566", "190,000"), ("มิติที่ 2", "ปีงบ 2566", "0"), ("มิติที่ 3", "ปีงบ 2566", "30,000"),
-        ("มิติที่ 4", "ปีงบ 2566", "0")}

@@ -3,8 +3,10 @@
 import io
 import shutil
 import subprocess
+import sys
 import unicodedata
 from datetime import date
+from pathlib import Path
 
 import pytest
 from openpyxl import load_workbook
@@ -21,6 +23,7 @@ from tests.conftest import PLAN_FILE, need
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 
 TODAY = date(2026, 11, 27)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -463,3 +466,46 @@ def test_a_rounds_conclusion_is_audited_refused_when_too_long_and_kept_as_typed(
         assert len(rows) == 1 and rows[0].entity_id == "2567-1"
         with pytest.raises(NotAllowed):
             rounds.set_conclusion(session=s, actor=as_actor(user(s, "m1")), plan_id=plan_id(s), code="2567-1", text="x")
+
+
+def test_the_pdfs_charts_are_text_every_bar_with_its_value_and_no_chart_engine_is_loaded(seeded):
+    """The charts are tables of bars: each figure is in the text layer beside its label (a screen reader reads a
+    table, a photocopy keeps the numbers); making the PDF loads neither Altair nor vl-convert (their JavaScript
+    engine was a quarter of the pack's memory)."""
+    text = pdf_text(report(seeded, "2567-1", "pdf", internal=True))
+    charts = text[text.index("2. แผนภูมิ"):text.index("3. ผลรายรายการ")]
+    for label in ("งบตามแผนของปีเทียบกับที่ใช้จ่ายจริง รายมิติ", "ผลประเมินรายมิติ (1–5)", "สถานะการดำเนินงานของรายการ",
+                  "งบประมาณตามมิติและปีงบประมาณ", "คะแนน ITA: เป้าหมายและผลจริง"):
+        assert label in charts, label
+    for pair in ("มิติที่ 1 190,000", "ปีงบ 2566 190,000", "ปีงบ 2566 65 ยังไม่ได้บันทึก"):  # label, then its values
+        assert squeezed(pair) in squeezed(charts), pair
+    code = ("import sys; from tests.test_report import *; from tests.conftest import PLAN_FILE\n"
+            "from acplan.db import make_engine; from acplan.plan.load import init_store\n"
+            "import tempfile, pathlib; d = pathlib.Path(tempfile.mkdtemp())\n"
+            "e = make_engine(f'sqlite:///{d}/r.db'); init_store(e, PLAN_FILE, actor=OPERATOR)\n"
+            "with Session(e) as s: open_round(s, '2567-1'); s.commit()\n"
+            "assert report(e, '2567-1', 'pdf', internal=True)[:5] == b'%PDF-'\n"
+            "print(sorted(m for m in ('altair', 'vl_convert', 'weasyprint') if m in sys.modules))")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True, cwd=ROOT)
+    assert out.stdout.split()[-1] == "['weasyprint']"
+
+
+def test_print_chart_bars_are_in_proportion_and_leave_room_for_their_values():
+    import pandas as pd
+
+    from acplan.reporting import printcharts
+    table = pd.DataFrame({"dimension": [1, 2, 0], "result": [3.14, None, 3.14], "budget_thb": [190000, 0, 190000],
+                          "spent_thb": [95000, float("nan"), 95000]})
+    money = printcharts.planned_vs_spent(table, "th")
+    assert [(g.label, [(b.text, b.series) for b in g.bars]) for g in money.groups] == [
+        ("มิติที่ 1", [("190,000", 0), ("95,000", 1)]), ("มิติที่ 2", [("0", 0)])]  # no spending bar where none reported
+    planned, spent = money.groups[0].bars
+    assert spent.pct == round(planned.pct / 2, 1) and planned.pct == round(100 / printcharts.HEADROOM, 1)
+    scores = printcharts.dimension_scores(table, "th")
+    assert [(g.label, g.bars[0].text) for g in scores.groups] == [("มิติที่ 1", "3.14")]  # unscored left out
+    assert scores.groups[0].bars[0].pct == round(100 * 3.14 / (5 * printcharts.HEADROOM), 1)
+    panels = printcharts.budget_by_dimension_year(pd.DataFrame(
+        {"dimension": [1, 1, 2, 2, 3, 3, 4, 4], "fiscal_year_be": [2566, 2567] * 4,
+         "amount_thb": [100, 200, 0, 50, 0, 0, 0, 0]}), "th")
+    assert [p.title for p in panels] == ["มิติที่ 1", "มิติที่ 2", "มิติที่ 3", "มิติที่ 4"]
+    assert panels[1].groups[1].bars[0].pct == round(panels[0].groups[1].bars[0].pct / 4, 1)  # one scale for all

@@ -54,32 +54,6 @@ def budget_by_dimension_year(df: pd.DataFrame, *, lang: str, present: bool = Fal
     return _finish(chart, t("chart_budget_by_dimension_year", lang), present)
 
 
-def budget_by_dimension_year_print(df: pd.DataFrame, *, lang: str) -> alt.FacetChart:
-    """For print: one panel per dimension, two across (named in its header, so no colour legend is needed), a bar
-    per fiscal year with its amount written at the end; reads in greyscale and on a photocopy."""
-    data = df.assign(dimension_label=[t("dimension_n", lang, n=n) for n in df["dimension"]],
-                     year_label=[fmt.fiscal_year_short(y, lang) for y in df["fiscal_year_be"]],
-                     amount_text=[fmt.number(int(a)) for a in df["amount_thb"]])
-    base = alt.Chart().encode(
-        y=alt.Y("year_label:N", title=None, sort=None),
-        x=alt.X("amount_thb:Q", title=t("axis_baht", lang), axis=alt.Axis(format=",d", tickCount=4),
-                scale=alt.Scale(domain=[0, max(1, int(df["amount_thb"].max() or 0) * 1.18)])))
-    layered = alt.layer(base.mark_bar(color=PLANNED_COLOUR, height=12),
-                        base.mark_text(align="left", dx=4, fontSize=SIZES[False][0] - 3, color=TEXT_COLOUR)
-                        .encode(text="amount_text:N"), data=data).properties(width=215, height=alt.Step(16))
-    chart = layered.facet(facet=alt.Facet("dimension_label:N", title=None, sort=[t("dimension_n", lang, n=n) for n in DIMENSIONS],
-                                      header=alt.Header(labelAngle=0, labelAlign="left", labelAnchor="start",
-                                                        labelOrient="top", labelFontSize=SIZES[False][0],
-                                                        labelFont=FONT, labelFontWeight=600, labelPadding=8)),
-                          columns=2, spacing={"row": 14, "column": 30})
-    label, axis_title, title_size, _ = SIZES[False]
-    return (chart.properties(title=t("chart_budget_by_dimension_year", lang)).configure(font=FONT)
-            .configure_axis(labelFontSize=label - 2, titleFontSize=axis_title - 2, labelFont=FONT, titleFont=FONT,
-                            labelColor=TEXT_COLOUR, titleColor=TEXT_COLOUR, grid=True, gridColor="#DDDDDD")
-            .configure_title(fontSize=title_size, font=FONT, anchor="start", fontWeight=600, color=TEXT_COLOUR)
-            .configure_view(stroke=None))
-
-
 def budget_by_unit(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
     """Horizontal bars: five-year planned budget (baht) per responsible unit, largest first."""
     data = df.assign(amount_text=[fmt.baht(a, lang) for a in df["amount_thb"]])
