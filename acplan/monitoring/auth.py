@@ -1,5 +1,7 @@
 """Argon2 password hashing, and the permission check every monitoring service makes against the stored account."""
 
+from functools import cache
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlmodel import Session
@@ -15,8 +17,14 @@ MIN_STAFF_PASSWORD_CHARS = 12  # admin and secretary: the accounts that can chan
 STAFF_ROLES = frozenset({Role.ADMIN, Role.SECRETARY})
 MIN_STRENGTH = 3  # zxcvbn's score (0–4): 3 = "safely unguessable", well beyond common lists and simple patterns
 MAX_PASSWORD_CHARS = 256
-# Verified when the account is unknown or disabled, so every sign-in does the same work whatever the name.
-_DUMMY_HASH = _hasher.hash("acplan: no such account")
+
+
+@cache
+def _dummy_hash() -> str:
+    """Verified when the account is unknown or disabled, so every sign-in does the same work whatever the name.
+    Made on first use, not at import: an Argon2 hash takes 64 MB and ~0.1 s that a report or a command without
+    a sign-in does not need."""
+    return _hasher.hash("acplan: no such account")
 
 
 def authorize(*, session: Session, actor: Actor, permission: Permission, writes: bool | None = None) -> Role | None:
@@ -70,7 +78,7 @@ def hash_password(password: str, *, username: str, display_name: str, role: str)
 def verify_password(password_hash: str | None, password: str) -> bool:
     """Whether `password` matches; with no hash (unknown or disabled account) a dummy is verified, same work."""
     try:
-        return _hasher.verify(password_hash or _DUMMY_HASH, password[:MAX_PASSWORD_CHARS]) and password_hash is not None
+        return _hasher.verify(password_hash or _dummy_hash(), password[:MAX_PASSWORD_CHARS]) and password_hash is not None
     except (VerificationError, InvalidHashError):
         return False
 
