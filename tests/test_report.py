@@ -509,3 +509,21 @@ def test_print_chart_bars_are_in_proportion_and_leave_room_for_their_values():
          "amount_thb": [100, 200, 0, 50, 0, 0, 0, 0]}), "th")
     assert [p.title for p in panels] == ["มิติที่ 1", "มิติที่ 2", "มิติที่ 3", "มิติที่ 4"]
     assert panels[1].groups[1].bars[0].pct == round(panels[0].groups[1].bars[0].pct / 4, 1)  # one scale for all
+
+
+def test_the_cyclic_collector_paused_for_a_render_is_running_again_afterwards_even_after_a_failure():
+    import gc
+
+    from acplan.reporting.pdf import cyclic_gc_paused
+    assert gc.isenabled()
+    with pytest.raises(RuntimeError), cyclic_gc_paused():
+        assert not gc.isenabled()
+        raise RuntimeError("layout failed")
+    assert gc.isenabled()
+    gc.disable()
+    try:
+        with cyclic_gc_paused():
+            pass
+        assert not gc.isenabled()  # left as the caller had it
+    finally:
+        gc.enable()

@@ -5,6 +5,8 @@ embedded; the charts are HTML tables of bars (`printcharts`), so their figures a
 WeasyPrint is imported only here.
 """
 
+import gc
+from contextlib import contextmanager
 from functools import partial
 from pathlib import Path
 
@@ -63,5 +65,20 @@ def render_pdf(data: ReportData, lang: str = "th") -> bytes:
             ((data.prev_code, r.change_prev), (data.year_code, r.change_year)) if code and v is not None and not pd.isna(v)),
         checks=lambda r: [describe(i, lang) for i in scoring.inconsistencies(
             r.status if isinstance(r.status, str) else None, r.progress_pct, r.spent_thb, r.budget_thb, r.mean)])
-    return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(pdf_tags=True)  # tagged, /Lang th: screen readers
+    with cyclic_gc_paused():
+        return weasyprint.HTML(string=html, base_url=str(ROOT)).write_pdf(pdf_tags=True)  # tagged, /Lang th
+
+
+@contextmanager
+def cyclic_gc_paused():
+    """Layout builds hundreds of thousands of boxes that live until the PDF is written; Python's cyclic collector
+    would scan them again and again. Paused for the render (reference counting still frees what is dropped), the
+    pack is made ~10 % faster for ~14 MB more at its peak (`bench/report_speed.py`, A/B of 4 interleaved runs)."""
+    was_enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_enabled:
+            gc.enable()
 
