@@ -134,6 +134,7 @@ def test_workbook_figures_equal_the_store(seeded):
     dims = list(wb["รายมิติ"].iter_rows(min_row=2, values_only=True))
     assert [d[0] for d in dims][-1] == "รวมทั้งแผน" and dims[-1][1] == 30 and dims[-1][9] == 30000
     assert sum(d[1] for d in dims[:-1]) == 30 and sum(d[8] for d in dims[:-1]) == dims[-1][8]
+    assert dims[-1][-1] == summary["ผลประเมินภาพรวม (1–5)"]  # the whole plan's result is the round's, as summarised
     findings = {r[1]: r for r in wb["ข้อค้นพบ"].iter_rows(min_row=2, values_only=True)}
     assert findings["ควรเผยแพร่รายงานการจัดซื้อจัดจ้างรายเดือน"][5].date() == date(2024, 6, 30)
     assert wb["ข้อค้นพบ"]["F2"].number_format == "[$-107041E]d mmmm yyyy"

@@ -120,7 +120,8 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
         budget_by_dim_year=figures.budget_by_dimension_year(projects, budget), round_no=rnd.round_no,
         meeting_date=meeting_date, addressee=plan.executive_title_th,
         indicators=evaluation.indicator_results(session=session, actor=actor, plan_id=plan_id, round_id=rnd.id),
-        dimension_table=dimension_table(items, scoring.dimension_results(items, projects), dims))
+        dimension_table=dimension_table(items, scoring.dimension_results(items, projects), dims,
+                                        scoring.round_result(items)))
     compare_rounds(session, actor if internal else Actor.anonymous(), plan_id, code, data)
     data.conclusion = rnd.conclusion_th
     data.committee_name, data.committee_seats = committee_seats(session, plan_id)
@@ -193,9 +194,11 @@ def spent_pct(budget_thb, spent_thb) -> float | None:
 STATUS_COLUMNS = ("completed", "in_progress", "not_started", "not_possible", "not_scored")
 
 
-def dimension_table(items: pd.DataFrame, results: pd.DataFrame, dims: pd.DataFrame) -> pd.DataFrame:
+def dimension_table(items: pd.DataFrame, results: pd.DataFrame, dims: pd.DataFrame,
+                    overall: float | None = None) -> pd.DataFrame:
     """Per dimension (number and Thai name) and for the whole plan (dimension 0): items by status with the share
-    completed, planned budget of the year, spending reported and its share, and the dimension's result."""
+    completed, planned budget of the year, spending reported and its share, and the dimension's result (the
+    round's overall result on the whole-plan row, as the summary states it)."""
     names = dict(zip(dims["dimension"], dims["dimension_name_th"], strict=True))
     rows = []
     for dim, group in [*items.groupby("dimension", sort=True), (0, items)]:
@@ -207,7 +210,7 @@ def dimension_table(items: pd.DataFrame, results: pd.DataFrame, dims: pd.DataFra
         row["completed_pct"] = round(100 * row["completed"] / row["items"], 1) if row["items"] else None
         row["spent_pct"] = spent_pct(row["budget_thb"], row["spent_thb"])
         match = results[results["dimension"] == dim]["result"]
-        row["result"] = None if dim == 0 or match.empty else match.iloc[0]
+        row["result"] = overall if dim == 0 else None if match.empty else match.iloc[0]
         rows.append(row)
     return pd.DataFrame(rows)
 
