@@ -190,8 +190,10 @@ def render_docx(data: ReportData, lang: str = "th") -> bytes:
                  if code and v is not None and not pd.isna(v)]
         name = "\n".join([r.name_th, f"{kind_label(r.kind, lang)} · {r.unit}", *moves,
                           *(f"{tr('pack_check')}: {n}" for n in notes)])
+        score = "\n".join([_num(r.mean), *([tr("pack_score_range", lo=_num(r.min, 0), hi=_num(r.max, 0), n=r.n)]
+                                            if r.n and not pd.isna(r.min) else []), *([tr("pack_discuss")] if r.flag else [])])
         rows.append([r.number, name, tr(f"status_{r.status if isinstance(r.status, str) else 'not_scored'}"),
-                     _num(r.progress_pct, 0), _num(r.mean) + (f"\n{tr('pack_discuss')}" if r.flag else ""),
+                     _num(r.progress_pct, 0), score,
                      _money(r.budget_thb), _money(r.spent_thb), _num(r.spent_pct, 1)])
     _table(doc, [tr("pack_no"), tr("pack_item"), tr("pack_finding_status"), tr("pack_progress"), tr("pack_mean"),
                  tr("pack_planned_short"), tr("pack_spent_short"), tr("pack_spent_pct")], rows,
