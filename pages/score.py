@@ -80,7 +80,9 @@ with st.expander(t("sheet_section", lang), icon=":material/table_view:"):
     if upload is not None and st.button(t("import_button", lang), key="import_sheet"):
         actions.ask("import_confirm", code)
     if upload is not None and actions.asked("import_confirm") == code:
-        rows, issues, warnings = scoresheet.preview(upload.getvalue(), rnd, me)
+        with Session(state.engine()) as s:
+            rows, issues, warnings = scoresheet.preview(session=s, actor=actor, data=upload.getvalue(),
+                                                        rnd=s.merge(rnd), member=s.merge(me))
         if issues:
             actions.show_issues(issues, lang, "import_failed")
         else:

@@ -2,12 +2,13 @@
 
 import io
 import zipfile
+from functools import partial
 
 import pytest
 from openpyxl import Workbook, load_workbook
 from sqlmodel import Session, select
 
-from acplan.errors import InvalidInput
+from acplan.errors import InvalidInput, Issue
 from acplan.monitoring import scoresheet
 from acplan.monitoring.models import ScoreEntry
 from tests.factories import OPERATOR, open_round, user
@@ -182,7 +183,13 @@ def test_a_prefilled_rounds_template_imports_with_its_untouched_carried_rows_lef
         with pytest.raises(InvalidInput) as err:  # unchanged: nothing to import, and no row is called wrong
             scoresheet.import_sheet(session=s, actor=OPERATOR, rnd=second, member=member, data=template)
         assert [i.code for i in err.value.issues] == ["sheet_no_rows"]
+        # the confirmation counts what the import would write, and says before asking what it would refuse
+        preview = partial(scoresheet.preview, session=s, actor=OPERATOR, rnd=second, member=member)
+        assert preview(data=template)[:2] == (0, [Issue("sheet_no_rows")])
+        bad = preview(data=workbook_bytes(set_cells(F2=7), template))
+        assert bad[0] == 0 and [(i.code, i.row) for i in bad[1]] == [("score_invalid", 2)]
         filled = workbook_bytes(set_cells(E2=100, F2=5, C2="ดำเนินการแล้วเสร็จ", F3=4), template)
+        assert preview(data=filled) == (2, [], [])
         assert scoresheet.import_sheet(session=s, actor=OPERATOR, rnd=second, member=member, data=filled) == 2
         states = {e.state for e in s.exec(select(ScoreEntry).where(ScoreEntry.round_id == second.id))}
         assert states == {"submitted", "draft"}

@@ -95,16 +95,7 @@ def import_sheet(*, session: Session, actor: Actor, rnd: EvaluationRound, member
     another round or member is refused whole.
     """
     member_may_write(session, actor, member, rnd, on_behalf=True)
-    sheet = read_sheet(data)
-    if wrong := target_issues(sheet, rnd, member):
-        raise InvalidInput(*wrong)
-    known = {i.number: i.id for i in list_item_refs(session=session, plan_id=rnd.plan_id)}
-    rows = [row for row in sheet.rows if not _untouched_carried(session, rnd, member, known, row)]
-    if not rows:
-        raise InvalidInput(Issue("sheet_no_rows"))
-    parsed, issues = check_rows(rows, known)
-    if issues:
-        raise InvalidInput(*issues)
+    parsed = _checked(session, read_sheet(data), rnd, member)[0]
     for project_id, entry_in in parsed:
         entry = get_entry(session=session, round_id=rnd.id, project_id=project_id, member_id=member.id)
         save_entry(session=session, actor=actor, member=member, rnd=rnd, project_id=project_id, entry_in=entry_in,
@@ -134,11 +125,29 @@ def status_score_warnings(rows: list[dict]) -> list[Issue]:
     return warnings
 
 
-def preview(data: bytes, rnd: EvaluationRound, member: AppUser) -> tuple[int, list[Issue], list[Issue]]:
-    """For the confirmation before a sheet is imported: how many filled rows it holds, why it cannot be imported
-    into this round for this member, and what in it would be imported with a warning."""
+def _checked(session: Session, sheet: Sheet, rnd: EvaluationRound, member: AppUser) -> tuple[list, list[dict]]:
+    """The rows `import_sheet` would write, parsed, and the raw rows; InvalidInput naming every problem otherwise:
+    a sheet for another round or member, no row to import (untouched carried rows are not imported), bad rows."""
+    if wrong := target_issues(sheet, rnd, member):
+        raise InvalidInput(*wrong)
+    known = {i.number: i.id for i in list_item_refs(session=session, plan_id=rnd.plan_id)}
+    rows = [row for row in sheet.rows if not _untouched_carried(session, rnd, member, known, row)]
+    if not rows:
+        raise InvalidInput(Issue("sheet_no_rows"))
+    parsed, issues = check_rows(rows, known)
+    if issues:
+        raise InvalidInput(*issues)
+    return parsed, rows
+
+
+def preview(*, session: Session, actor: Actor, data: bytes, rnd: EvaluationRound,
+            member: AppUser) -> tuple[int, list[Issue], list[Issue]]:
+    """For the confirmation before a sheet is imported, with the import's own checks: how many rows it would
+    import (untouched carried rows are not counted), every reason it cannot be imported (so they are shown before
+    anything is asked), and what in it would be imported with a warning. Writes nothing."""
+    member_may_write(session, actor, member, rnd, on_behalf=True)
     try:
-        sheet = read_sheet(data)
+        rows = _checked(session, read_sheet(data), rnd, member)[1]
     except InvalidInput as exc:
         return 0, exc.issues, []
-    return len(sheet.rows), target_issues(sheet, rnd, member), status_score_warnings(sheet.rows)
+    return len(rows), [], status_score_warnings(rows)

@@ -1,0 +1,101 @@
+"""End to end in Chromium, issue #11: a member's work in a pre-filled round (re-importing the round's own sheet,
+the page showing what was just imported, the grid saving only what changed and keeping its place), the
+secretary's and the administrator's screens, and figures that contradict themselves flagged where shown."""
+
+import pytest
+from openpyxl import load_workbook
+from playwright.sync_api import expect
+from sqlmodel import Session, select
+
+from acplan.db import make_engine
+from acplan.monitoring import entries, rounds
+from acplan.monitoring.models import AppUser, EvaluationRound, ScoreEntry
+from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
+
+SHOTS = ROOT / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def work_app(tmp_path_factory):
+    """A running app: m1 scored every item of round 2570-1 (in progress, 40 %) and it was closed; round 2570-2 is
+    open and pre-filled from it (30 carried drafts for m1, none for m2); a secretary and an administrator."""
+    from acplan.plan.load import init_store
+    from tests.conftest import PLAN_FILE
+    from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
+
+    tmp = tmp_path_factory.mktemp("e2e-work")
+    url = f"sqlite:///{tmp / 'work.db'}"
+    engine = make_engine(url)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    with Session(engine) as s:
+        m1 = user(s, "m1")
+        for name, role in (("m2", "committee"), ("sec", "secretary"), ("admin1", "admin")):
+            user(s, name, role)
+        first = open_round(s, "2570-1", prefill=False)
+        for n in range(1, 31):
+            entries.save_entry(session=s, actor=as_actor(m1), member=m1, rnd=first, project_id=project_id(s, n),
+                               entry_in=entries.parse_entry(entry_values(status="in_progress", progress=40)),
+                               expected_version=None)
+        entries.submit_entries(session=s, actor=as_actor(m1), member=m1, rnd=first)
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2570-1", action="close", early=True,
+                          reason="ทดสอบ: ปิดรอบก่อนสิ้นสุดช่วงเวลา", today=None)
+        open_round(s, "2570-2")
+        s.commit()
+    engine.dispose()
+    with streamlit_server({"ACPLAN_DATABASE_URL": url, "ACPLAN_TODAY": "2026-11-27"}, tmp / "streamlit.log") as app:
+        yield app, url
+
+
+def entries_of(url: str, username: str, code: str = "2570-2") -> list[ScoreEntry]:
+    engine = make_engine(url)
+    fy, no = rounds.parse_code(code)
+    with Session(engine) as s:
+        found = s.exec(select(ScoreEntry).join(AppUser, AppUser.id == ScoreEntry.member_id)
+                       .join(EvaluationRound, EvaluationRound.id == ScoreEntry.round_id)
+                       .where(AppUser.username == username, EvaluationRound.fiscal_year_be == fy,
+                              EvaluationRound.round_no == no)).all()
+    engine.dispose()
+    return found
+
+
+def open_score_page(page, app, username: str) -> None:
+    sign_in(page, app, username, f"{username}-password-1")
+    page.get_by_role("link", name="ให้คะแนน").click()
+    wait_idle(page)
+
+
+def test_a_member_reimports_the_rounds_own_sheet_and_the_page_shows_what_was_imported(work_app, browser, tmp_path):
+    """#11.3: the pre-filled round's own sheet, unchanged, is refused only as empty (no carried row is called
+    wrong); #11.5: once two rows are filled and imported, the counter and grid show them without a reload."""
+    app, url = work_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_score_page(page, app, "m1")
+    see(page, "ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)")
+    page.get_by_text("กรอกด้วย Excel").click()
+    with page.expect_download() as download:
+        page.get_by_role("button", name="ดาวน์โหลดแบบฟอร์ม Excel ของฉัน").click()
+    sheet = tmp_path / "mine.xlsx"
+    download.value.save_as(sheet)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(sheet))
+    page.get_by_role("button", name="นำเข้า", exact=True).click()
+    see(page, "ไม่มีแถวที่จะนำเข้า")
+    assert page.get_by_text("แถว 2", exact=False).count() == 0  # no carried row is named as an error
+    assert page.get_by_role("dialog").count() == 0
+    wb = load_workbook(sheet)
+    ws = wb.worksheets[0]
+    ws["F2"], ws["F3"], ws["C3"], ws["E3"] = 4, 5, "ดำเนินการแล้วเสร็จ", 100
+    filled = tmp_path / "filled.xlsx"
+    wb.save(filled)
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(filled))
+    page.get_by_role("button", name="นำเข้า", exact=True).click()
+    dialog = page.get_by_role("dialog")
+    expect(dialog).to_be_visible(timeout=30_000)
+    expect(dialog.get_by_text("ไฟล์นี้มี 2 แถวที่กรอกแล้ว", exact=False)).to_be_visible()
+    dialog.get_by_role("button", name="นำเข้า").click()
+    see(page, "นำเข้า 2 รายการแล้ว (ส่งแล้ว)")
+    see(page, "ให้คะแนนแล้ว 2 จาก 30 รายการ (ส่งแล้ว 2)")  # the page shows what was just imported
+    page.screenshot(path=str(SHOTS / "score-reimported-1280x720.png"))
+    page.close()
+    saved = entries_of(url, "m1")
+    assert sorted((e.state, e.score) for e in saved if e.score) == [("submitted", 4), ("submitted", 5)]
+    assert sum(e.state == "draft" and e.carried_forward for e in saved) == 28  # untouched carried rows stay drafts
