@@ -99,3 +99,61 @@ def test_a_member_reimports_the_rounds_own_sheet_and_the_page_shows_what_was_imp
     saved = entries_of(url, "m1")
     assert sorted((e.state, e.score) for e in saved if e.score) == [("submitted", 4), ("submitted", 5)]
     assert sum(e.state == "draft" and e.carried_forward for e in saved) == 28  # untouched carried rows stay drafts
+
+
+SCROLLER = "[data-testid='stDataFrame'] .dvn-scroller"
+
+
+def edit_score(page, row: int, value: str) -> None:
+    """Type `value` into the score column of the grid's `row` (1-based), moving there with the keyboard as a
+    member would: the first row's name cell, down, then right to the score."""
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 250, box["y"] + 44 + 22)  # the name cell of the first visible row
+    page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
+    page.keyboard.press("Control+ArrowUp")  # the first row, wherever the grid was scrolled
+    for _ in range(row - 1):
+        page.keyboard.press("ArrowDown")
+    for _ in range(4):  # name -> status -> reason -> progress -> score
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal input, #portal textarea").first
+    editor.wait_for(state="visible", timeout=10_000)
+    editor.fill(value)
+    editor.press("Enter")
+
+
+def test_the_grid_saves_only_the_cell_that_changed_and_stays_where_the_member_was(work_app, browser):
+    """#11.4: an edit writes that row once (the rows edited before it are not saved again); #11.11: the grid keeps
+    its scroll position after an edit far down the list."""
+    from acplan.monitoring.models import AuditLog
+
+    app, url = work_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_score_page(page, app, "m2")
+    see(page, "ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)")
+    edit_score(page, 1, "4")
+    see(page, "ให้คะแนนแล้ว 1 จาก 30 รายการ (ส่งแล้ว 0)")
+    edit_score(page, 25, "3")
+    see(page, "ให้คะแนนแล้ว 2 จาก 30 รายการ (ส่งแล้ว 0)")
+    wait_idle(page)
+    scrolled = page.locator(SCROLLER).evaluate("el => el.scrollTop")
+    assert scrolled > 0  # row 25 is below the first screen of the grid
+    page.keyboard.press("ArrowUp")  # Enter moved the focus to row 26: back to row 25's score, to change it in place
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal input, #portal textarea").first
+    editor.wait_for(state="visible", timeout=10_000)
+    editor.fill("5")
+    editor.press("Enter")
+    wait_idle(page)
+    after = page.locator(SCROLLER).evaluate("el => el.scrollTop")
+    assert scrolled <= after <= scrolled + 50  # not thrown back to the top: at most the one row Enter moves down
+    page.screenshot(path=str(SHOTS / "score-grid-far-down-1280x720.png"))
+    page.close()
+    saved = {e.project_id: e for e in entries_of(url, "m2")}
+    assert sorted((e.score, e.version) for e in saved.values()) == [(4, 1), (5, 2)]  # row 1 written once only
+    engine = make_engine(url)
+    with Session(engine) as s:
+        writes = s.exec(select(AuditLog).where(AuditLog.actor == "m2", AuditLog.action.like("entry.%"))).all()
+    engine.dispose()
+    assert len(writes) == 3  # one per edit

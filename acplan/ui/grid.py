@@ -58,8 +58,11 @@ def editor_columns(lang: str) -> dict:
     statuses = [t(f"status_{s}", lang) for s in entries.STATUSES]
     reasons = [t(f"reason_{r}", lang) for r in entries.REASONS]
     return {
-        # pinned: the item's name stays in view while the member scrolls to the columns on the right
-        "name_th": st.column_config.TextColumn(t("col_name", lang), disabled=True, width="large", pinned=True),
+        # pinned: the item's name stays in view while the member scrolls to the columns on the right; 500 px show
+        # about 60 characters, enough to tell items 13 and 14 apart. Not wrapped: the grid wraps text only at spaces
+        # and otherwise between any two characters, which would put a Thai vowel at the start of a line (ต / ำบล).
+        # The whole name opens in the cell's overlay (Enter or a double click) and heads the item form below.
+        "name_th": st.column_config.TextColumn(t("col_name", lang), disabled=True, width=500, pinned=True),
         "status_label": st.column_config.SelectboxColumn(t("col_status", lang), options=statuses, width="medium"),
         "reason_label": st.column_config.SelectboxColumn(t("colname_not_possible_reason", lang), options=reasons),
         # No min/max here: the editor would clamp 7 to 5 or drop a minus sign without a word. What is typed
