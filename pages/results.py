@@ -45,10 +45,16 @@ st.dataframe({t("col_dimension", lang): [t("dimension_n", lang, n=d) for d in di
 
 st.subheader(t("item_results", lang))
 year_budget = bundle.budget[bundle.budget["fiscal_year_be"] == rnd.fiscal_year_be]
-st.dataframe(views.item_results_table(items, lang, dict(zip(year_budget["number"], year_budget["amount_thb"],
-                                                             strict=True))), hide_index=True, width="stretch",
+item_table = views.item_results_table(items, lang, dict(zip(year_budget["number"], year_budget["amount_thb"],
+                                                            strict=True)))
+st.dataframe(item_table, hide_index=True, width="stretch",
              column_config={t("col_number", lang): st.column_config.NumberColumn(pinned=True),
                             t("col_name", lang): st.column_config.TextColumn(width="large", pinned=True)})
+if flagged := [(n, note) for n, note in zip(item_table[t("col_number", lang)], item_table[t("col_checks", lang)],
+                                           strict=True) if note]:  # said beside the table, not only in its last column
+    st.warning(t("results_checks", lang, n=len(flagged)), icon=":material/warning:")
+    for number, note in flagged:
+        st.text(t("results_check_line", lang, no=number, note=note))
 
 heatmap = charts.score_heatmap(results, lang=lang).to_dict()  # full width, a readable row per item
 st.vega_lite_chart(heatmap, width="stretch", height=heatmap["height"] + 140)

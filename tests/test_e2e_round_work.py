@@ -157,3 +157,54 @@ def test_the_grid_saves_only_the_cell_that_changed_and_stays_where_the_member_wa
         writes = s.exec(select(AuditLog).where(AuditLog.actor == "m2", AuditLog.action.like("entry.%"))).all()
     engine.dispose()
     assert len(writes) == 3  # one per edit
+
+
+def grid_copied(page, index: int) -> list[list[str]]:
+    """The cells of the `index`-th table on the page as a person copies them (click, select all, copy): the grid
+    draws on a canvas, so its clipboard is how its shown text can be read."""
+    grid = page.locator("[data-testid='stDataFrame']").nth(index)
+    grid.scroll_into_view_if_needed()
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # a cell of the first row
+    page.keyboard.press("Control+a")
+    page.keyboard.press("Control+c")
+    text = page.evaluate("navigator.clipboard.readText()")
+    return [line.split("\t") for line in text.splitlines()]
+
+
+def test_figures_that_contradict_themselves_are_flagged_where_the_council_reads_them(work_app, browser):
+    """#11.15: "not possible" with progress 100 and spending, shown on the results page with the reason."""
+    from tests.factories import OPERATOR, as_actor, entry_values, plan_id, project_id
+
+    app, url = work_app
+    engine = make_engine(url)
+    with Session(engine) as s:  # round 2570-1 reopened: m1 says item 1 was not possible, yet 100 % and 45,000 baht
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2570-1", action="reopen",
+                          reason="แก้ไขผลตามหลักฐานการเบิกจ่าย")
+        m1 = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
+        rnd = s.exec(select(EvaluationRound).where(EvaluationRound.round_no == 1)).one()
+        entry = entries.get_entry(session=s, round_id=rnd.id, project_id=project_id(s, 1), member_id=m1.id)
+        entries.save_entry(session=s, actor=as_actor(m1), member=m1, rnd=rnd, project_id=project_id(s, 1),
+                           entry_in=entries.parse_entry(entry_values(status="not_possible", progress=100, spent=45_000,
+                                                                     not_possible_reason="no_budget", score=1)),
+                           expected_version=entry.version)
+        entries.submit_entries(session=s, actor=as_actor(m1), member=m1, rnd=rnd)
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2570-1", action="close", early=True,
+                          reason="ทดสอบ: ปิดรอบก่อนสิ้นสุดช่วงเวลา")
+        s.commit()
+    engine.dispose()
+    context = browser.new_context(viewport={"width": 1280, "height": 720},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    sign_in(page, app, "sec", "sec-password-1")
+    page.goto(app + "/results?round=2570-1")
+    wait_idle(page)
+    rows = {row[0]: row for row in grid_copied(page, 1)}
+    assert rows["1"][-1] == "⚠ สถานะ “ไม่สามารถดำเนินการได้” แต่รายงานความก้าวหน้าร้อยละ 100 และใช้จ่าย 45,000 บาท"
+    assert rows["2"][-1] == "" and len(rows) == 30  # an item whose figures agree carries no note
+    assert not {cell for row in rows.values() for cell in row} & {"None", "nan", "NaN", "<NA>"}
+    note = page.get_by_text("• ลำดับที่ 1: ⚠ สถานะ “ไม่สามารถดำเนินการได้” แต่รายงานความก้าวหน้าร้อยละ 100", exact=False)
+    expect(note).to_be_visible()  # also said beside the table, where the projector shows it
+    note.scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "results-contradiction-1280x720.png"))
+    context.close()
