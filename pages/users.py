@@ -53,7 +53,10 @@ with right.container(border=True):
     names = [u.username for u in accounts]
     if names:
         pick = st.selectbox(t("user_pick", lang), names, key="uc_user", placeholder=t("choose", lang))
-        new_role = st.selectbox(t("col_role", lang), ROLES, key="uc_role", format_func=lambda r: t(f"role_{r}", lang), placeholder=t("choose", lang))
+        account = next(u for u in accounts if u.username == pick)
+        # per account, starting at its own role: never a default that one slip turns into another role (admin)
+        new_role = st.selectbox(t("col_role", lang), ROLES, key=f"uc_role_{pick}", index=ROLES.index(account.role),
+                                format_func=lambda r: t(f"role_{r}", lang), placeholder=t("choose", lang))
         new_password = st.text_input(t("user_password", lang), type="password", key="uc_password", max_chars=256)
         active = next(u.is_active for u in accounts if u.username == pick)
         b1, b2, b3 = st.columns(3)
@@ -68,7 +71,6 @@ with right.container(border=True):
             if col.button(t(label, lang), key=key, width="stretch") and actions.run(changes[key], lang):
                 actions.flash(t("user_saved", lang))
                 st.rerun()
-        account = next(u for u in accounts if u.username == pick)
         with st.form(f"uc_place_{pick}", enter_to_submit=False, border=False):  # per account: starts at its values
             place = st.text_input(t("col_position", lang), value=account.position_th, key=f"uc_position_{pick}",
                                   max_chars=users.MAX_POSITION_CHARS)

@@ -208,3 +208,44 @@ def test_figures_that_contradict_themselves_are_flagged_where_the_council_reads_
     note.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "results-contradiction-1280x720.png"))
     context.close()
+
+
+def test_screens_offer_only_what_is_allowed_and_an_account_disabled_can_be_enabled_again(work_app, browser):
+    """#11.8: the round page offers only the actions the round's state allows; the add-user form has no default
+    role; an administrator disables an account and enables it again, each change audited."""
+    from acplan.monitoring.models import AuditLog
+
+    app, url = work_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page, app, "sec", "sec-password-1")
+    page.get_by_role("link", name="รอบประเมิน").click()
+    wait_idle(page)
+    see(page, "สถานะตอนนี้: เปิดรับการประเมิน")  # the newest round, 2570-2, is open
+    offered = {name: page.get_by_role("button", name=name, exact=True).count()
+               for name in ("เปิดรับการประเมิน", "ปิดรอบ", "เผยแพร่", "เปิดรอบอีกครั้ง")}
+    assert offered == {"เปิดรับการประเมิน": 0, "ปิดรอบ": 1, "เผยแพร่": 0, "เปิดรอบอีกครั้ง": 0}
+    page.close()
+
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page, app, "admin1", "admin1-password-1")
+    page.get_by_role("link", name="ผู้ใช้").click()
+    wait_idle(page)
+    expect(page.get_by_placeholder("เลือกบทบาท")).to_be_visible()  # no role until one is chosen
+    page.get_by_label("ผู้ใช้", exact=True).click()
+    page.get_by_role("option", name="m2", exact=True).click()
+    wait_idle(page)
+    role_box = page.locator("[data-testid='stSelectbox']").filter(has_text="บทบาท").nth(1)  # the change form's
+    expect(role_box.locator("input")).to_have_value("กรรมการ")  # m2's own role, not a default (administrator)
+    page.get_by_role("button", name="ระงับการใช้งาน").click()
+    see(page, "บันทึกแล้ว")
+    page.get_by_role("button", name="เปิดใช้บัญชีอีกครั้ง").click()  # the same place now offers to enable it
+    see(page, "บันทึกแล้ว")
+    expect(page.get_by_role("button", name="ระงับการใช้งาน")).to_be_visible()
+    page.screenshot(path=str(SHOTS / "users-enabled-again-1280x720.png"))
+    page.close()
+    engine = make_engine(url)
+    with Session(engine) as s:
+        assert s.exec(select(AppUser).where(AppUser.username == "m2")).one().is_active
+        done = [a.action for a in s.exec(select(AuditLog).where(AuditLog.entity_id == "m2").order_by(AuditLog.id))]
+    engine.dispose()
+    assert done[-2:] == ["user.disable", "user.enable"]

@@ -206,7 +206,8 @@ def test_admin_adds_a_user_in_the_app_and_bad_input_is_refused_keeping_what_was_
     assert at.success[0].value == "บันทึกแล้ว"
     assert "newmember" in at.dataframe[0].value.iloc[:, 0].tolist()
     assert at.text_input(key="ua_username").value == ""  # saved: the form starts empty again
-    at.selectbox(key="uc_user").select("newmember")
+    at.selectbox(key="uc_user").select("newmember").run()
+    assert at.selectbox(key="uc_role_newmember").value == "committee"  # starts at the account's own role
     at.button(key="uc_disable").click().run()
     assert "ระงับแล้ว" in at.dataframe[0].value.iloc[:, 3].tolist()
     at.button(key="uc_enable").click().run()  # a disabled account can be enabled again
