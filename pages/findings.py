@@ -62,8 +62,8 @@ with left.form("finding_add", enter_to_submit=False, border=True):
                 "severity": severity, "recommendation": recommendation, "responsible_unit": unit, "due_date": due_date,
                 "visibility": visibility}))
         if actions.run(add, lang):
-            for key in ("fa_item", "fa_area", "fa_text", "fa_rec", "fa_unit", "fa_due"):  # saved: the form empties
-                st.session_state.pop(key, None)
+            actions.empty_after_rerun({"fa_item": None, "fa_area": None, "fa_text": "", "fa_rec": "", "fa_unit": "",
+                                       "fa_due": ""})  # saved: the form starts empty again
             actions.flash(t("finding_saved", lang))
             st.rerun()
 

@@ -43,8 +43,8 @@ with left.form("user_add", enter_to_submit=False, border=True):
         if actions.run(lambda s: users.add_user(session=s, actor=admin, username=username.strip(), display_name=name,
                                                 role=role, password=password, position_th=position,
                                                 committee_duty=duty), lang):
-            for key in ("ua_username", "ua_name", "ua_role", "ua_position", "ua_duty", "ua_password"):  # saved: empty
-                st.session_state.pop(key, None)
+            actions.empty_after_rerun({"ua_username": "", "ua_name": "", "ua_role": None, "ua_position": "",
+                                       "ua_duty": None, "ua_password": ""})  # saved: the form starts empty again
             actions.flash(t("user_saved", lang))
             st.rerun()
 

@@ -2,6 +2,8 @@
 the page showing what was just imported, the grid saving only what changed and keeping its place), the
 secretary's and the administrator's screens, and figures that contradict themselves flagged where shown."""
 
+import re
+
 import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
@@ -249,3 +251,28 @@ def test_screens_offer_only_what_is_allowed_and_an_account_disabled_can_be_enabl
         done = [a.action for a in s.exec(select(AuditLog).where(AuditLog.entity_id == "m2").order_by(AuditLog.id))]
     engine.dispose()
     assert done[-2:] == ["user.disable", "user.enable"]
+
+
+def test_a_finding_just_saved_is_in_the_table_and_the_form_is_empty_again(work_app, browser):
+    """#11.5 on the findings page: the table shows the finding at once and the form clears (no duplicate invited)."""
+    app, _ = work_app
+    context = browser.new_context(viewport={"width": 1280, "height": 720},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    sign_in(page, app, "sec", "sec-password-1")
+    page.get_by_role("link", name="ข้อค้นพบ").click()
+    wait_idle(page)
+    form = page.locator("[data-testid='stForm']").first
+    form.get_by_label("รายการในแผน").click()
+    page.get_by_role("option", name=re.compile(r"^4\. ")).click()
+    text = "ยังไม่ได้ติดประกาศรายงานการประชุมสภาที่บอร์ดหน้าสำนักงาน"
+    form.get_by_role("textbox", name="ข้อค้นพบ").fill(text)
+    form.get_by_role("textbox", name="กำหนดเสร็จ").fill("31/03/2570")
+    form.get_by_role("button", name="บันทึกข้อค้นพบ").click()
+    see(page, "บันทึกข้อค้นพบแล้ว")
+    expect(form.get_by_role("textbox", name="ข้อค้นพบ")).to_have_value("")  # the form starts empty again
+    expect(form.get_by_role("textbox", name="กำหนดเสร็จ")).to_have_value("")
+    expect(form.get_by_label("รายการในแผน")).to_have_value("")  # no item chosen
+    rows = grid_copied(page, 0)
+    assert [row for row in rows if text in row and "31 มีนาคม 2570" in row], rows  # in the table at once, BE date
+    context.close()

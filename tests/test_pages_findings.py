@@ -96,7 +96,7 @@ def test_a_buddhist_era_due_date_is_read_and_a_christian_era_one_is_refused_keep
     at = signed_in("sec1")
     _add(at, "ยังไม่ได้ติดประกาศ", "31/03/2027")
     assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
-    assert "• กำหนดเสร็จ (due_date): “31/03/2027” ไม่ได้ใช้ปี พ.ศ.: ใส่ปีพุทธศักราช เช่น 31/03/2570" in \
+    assert "• กำหนดเสร็จ: “31/03/2027” ไม่ได้ใช้ปี พ.ศ.: ใส่ปีพุทธศักราช เช่น 31/03/2570" in \
         [e.value for e in at.text]
     assert (at.text_area(key="fa_text").value, at.text_input(key="fa_due").value) == ("ยังไม่ได้ติดประกาศ", "31/03/2027")
     with Session(store) as s:

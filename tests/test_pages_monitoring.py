@@ -125,7 +125,7 @@ def test_grid_edits_are_saved_through_the_grids_own_save_path(store):
     assert not at.exception
     shown = [e.value for e in at.text]
     assert shown[0] == "success: บันทึกร่างลำดับที่ 1 แล้ว"
-    assert shown[1] == "error: ลำดับที่ 2: คะแนน (score): คะแนน “9” ต้องเป็นเลขจำนวนเต็ม 1–5"
+    assert shown[1] == "error: ลำดับที่ 2: คะแนน: คะแนน “9” ต้องเป็นเลขจำนวนเต็ม 1–5"
     assert shown[-1] == "redrawn: 0"  # a refused cell keeps what was typed: the grid is not drawn anew
     with Session(store) as s:
         saved = entries.entries_frame(session=s, actor=OPERATOR, round_id=s.exec(select(EvaluationRound)).one().id)
@@ -198,7 +198,7 @@ def test_admin_adds_a_user_in_the_app_and_bad_input_is_refused_keeping_what_was_
     at.text_input(key="ua_password").input("short")
     next(b for b in at.button if b.label == "บันทึก").click().run()
     assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
-    assert [e.value for e in at.text][-2:] == ["• บทบาท (role): เลือกบทบาทของบัญชี", "• รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร"]
+    assert [e.value for e in at.text][-2:] == ["• บทบาท: เลือกบทบาทของบัญชี", "• รหัสผ่านต้องยาวอย่างน้อย 10 ตัวอักษร"]
     assert (at.text_input(key="ua_username").value, at.text_input(key="ua_name").value) == ("newmember", "สมาชิกใหม่")
     at.selectbox(key="ua_role").select("committee")
     at.text_input(key="ua_password").input("a-good-password")
@@ -274,9 +274,9 @@ def test_the_grid_refuses_values_outside_the_rules_and_stores_none_of_them(store
                               "1": {"status_label": "อยู่ระหว่างดำเนินการ", "progress_pct": 150, "score": 3},
                               "2": {"status_label": "อยู่ระหว่างดำเนินการ", "score": 3, "spent_thb": -5000}})
     assert shown == [
-        "error: ลำดับที่ 1: คะแนน (score): คะแนน “7” ต้องเป็นเลขจำนวนเต็ม 1–5",
-        "error: ลำดับที่ 2: ความก้าวหน้า (progress_pct): ความก้าวหน้า “150” ต้องเป็นจำนวนเต็ม 0–100",
-        "error: ลำดับที่ 3: ใช้จ่ายจริง (spent_thb): ค่าใช้จ่าย “-5000” ต้องเป็นจำนวนเต็มบาท ไม่ติดลบ",
+        "error: ลำดับที่ 1: คะแนน: คะแนน “7” ต้องเป็นเลขจำนวนเต็ม 1–5",
+        "error: ลำดับที่ 2: ความก้าวหน้า: ความก้าวหน้า “150” ต้องเป็นจำนวนเต็ม 0–100",
+        "error: ลำดับที่ 3: ใช้จ่ายจริง: ค่าใช้จ่าย “-5000” ต้องเป็นจำนวนเต็มบาท ไม่ติดลบ",
         "redrawn: 0"]
     with Session(store) as s:
         assert s.exec(select(entries.ScoreEntry)).all() == []

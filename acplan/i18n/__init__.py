@@ -41,11 +41,14 @@ def t(key: str, lang: str = "th", **params: object) -> str:
 
 
 def describe(issue, lang: str = "th") -> str:
-    """A service Issue as one sentence, prefixed with its row and column when it has them."""
+    """A service Issue as one sentence, prefixed with its row and column when it has them.
+
+    A spreadsheet row's column is named as the sheet's header names it, Thai and then its key — คะแนน (score) —
+    so that it can be found in the file; a form's field by its label only (no code words on a Thai screen)."""
     message = t(issue.code, lang, **issue.params) if issue.params else t(issue.code, lang)
     if issue.column is None:
         return message
-    column = f"{t('colname_' + issue.column, lang)} ({issue.column})"
+    label = t("colname_" + issue.column, lang)
     if issue.row is None:
-        return t("issue_column", lang, column=column, message=message)
-    return t("issue_at", lang, row=issue.row, column=column, message=message)
+        return t("issue_column", lang, column=label, message=message)
+    return t("issue_at", lang, row=issue.row, column=f"{label} ({issue.column})", message=message)

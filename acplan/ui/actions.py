@@ -42,6 +42,7 @@ def run(write: Callable[[Session], object], lang: str, headline: str = "input_re
     return True if result is None else result
 
 
+RESET_KEY = "_acplan_empty_fields"
 FLASH_KEY = "acplan_flash"
 
 
@@ -51,8 +52,18 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
+    """The message `flash` left for this run; and the fields `empty_after_rerun` named are emptied first."""
+    for key, value in st.session_state.pop(RESET_KEY, {}).items():
+        st.session_state[key] = value  # before its widget exists: the browser's field is set too
     if message := st.session_state.pop(FLASH_KEY, None):
         st.success(message, icon=":material/check_circle:")
+
+
+def empty_after_rerun(defaults: dict[str, object]) -> None:
+    """Empty a form's fields on the next run (call `st.rerun()` after): each key set to its default before its
+    widget is drawn. Deleting a widget's key is not enough in a browser — the field keeps showing what was typed
+    and sends it back — while a value set through session state is sent to the field."""
+    st.session_state[RESET_KEY] = {**st.session_state.get(RESET_KEY, {}), **defaults}
 
 
 def ask(key: str, value: object = True) -> None:
