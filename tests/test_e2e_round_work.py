@@ -276,3 +276,40 @@ def test_a_finding_just_saved_is_in_the_table_and_the_form_is_empty_again(work_a
     rows = grid_copied(page, 0)
     assert [row for row in rows if text in row and "31 มีนาคม 2570" in row], rows  # in the table at once, BE date
     context.close()
+
+
+def test_a_year_spent_above_its_plan_is_flagged_on_the_public_budget_page(work_app, browser):
+    """#11.15 on the budget page: a published year whose spending exceeds its plan says so, with both amounts;
+    years without data read "—", never None."""
+    from tests.factories import OPERATOR, as_actor, entry_values, plan_id, project_id
+
+    app, url = work_app
+    engine = make_engine(url)
+    with Session(engine) as s:
+        rnd = s.exec(select(EvaluationRound).where(EvaluationRound.round_no == 1)).one()
+        if rnd.status != "open":
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2570-1", action="reopen",
+                              reason="แก้ไขยอดใช้จ่ายตามหลักฐานการเบิกจ่าย")
+        m1 = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
+        entry = entries.get_entry(session=s, round_id=rnd.id, project_id=project_id(s, 2), member_id=m1.id)
+        entries.save_entry(session=s, actor=as_actor(m1), member=m1, rnd=rnd, project_id=project_id(s, 2),
+                           entry_in=entries.parse_entry(entry_values(spent=300_000)), expected_version=entry.version)
+        entries.submit_entries(session=s, actor=as_actor(m1), member=m1, rnd=rnd)
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2570-1", action=action, early=True,
+                              reason="ทดสอบ: เผยแพร่ก่อนสิ้นสุดช่วงเวลา")
+        s.commit()
+    engine.dispose()
+    context = browser.new_context(viewport={"width": 1280, "height": 720},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    page = context.new_page()
+    page.goto(app + "/budget")  # a visitor, not signed in
+    wait_idle(page)
+    last = page.locator("[data-testid='stDataFrame']").count() - 1
+    rows = {row[0]: row for row in grid_copied(page, last)}
+    assert rows["ปีงบ 2570"][-1].startswith("⚠ ใช้จ่ายจริง")
+    assert rows["ปีงบ 2570"][-1].endswith("เกินงบประมาณทั้งปีตามแผน 220,000 บาท")
+    assert not {cell for row in rows.values() for cell in row} & {"None", "nan", "NaN", "<NA>"}
+    page.locator("[data-testid='stDataFrame']").nth(last).scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "budget-overspent-1280x720.png"))
+    context.close()
