@@ -83,3 +83,30 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
 def see(page, text: str, timeout_ms: int = 30_000) -> None:
     """Wait until `text` is visible: a rerun triggered by a click may start after the page last looked idle."""
     page.get_by_text(text).first.wait_for(state="visible", timeout=timeout_ms)
+
+
+def edit_score(page, row: int, value: str) -> None:
+    """Type `value` into the score column of the grid's `row` (1-based), moving there with the keyboard as a
+    member would: the first row's name cell, down, then right to the score."""
+    grid = page.locator("[data-testid='stDataFrame']").first
+    box = grid.bounding_box()
+    page.mouse.click(box["x"] + 250, box["y"] + 44 + 22)  # the name cell of the first visible row
+    page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
+    page.keyboard.press("Control+ArrowUp")  # the first row, wherever the grid was scrolled
+    for _ in range(row - 1):
+        page.keyboard.press("ArrowDown")
+    for _ in range(4):  # name -> status -> reason -> progress -> score
+        page.keyboard.press("ArrowRight")
+    page.keyboard.press("Enter")
+    editor = page.locator("#portal input, #portal textarea").first
+    editor.wait_for(state="visible", timeout=10_000)
+    editor.fill(value)
+    editor.press("Enter")
+
+
+def clipboard_page(browser, width: int = 1280, height: int = 720):
+    """A page in a context of its own that may read the clipboard (to read a grid as a person copies it);
+    close it with `page.context.close()`."""
+    context = browser.new_context(viewport={"width": width, "height": height},
+                                  permissions=["clipboard-read", "clipboard-write"])
+    return context.new_page()

@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
+from tests.server import ROOT, edit_score, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 ROUNDS_LINK = "รอบประเมิน"
@@ -143,7 +143,7 @@ def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_ap
     wait_idle(page)
     see(page, "ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)")
     page.screenshot(path=str(SHOTS / "score-entry-1280x720.png"))
-    _type_into_score_of_first_row(page, "4")
+    edit_score(page, 1, "4")
     wait_idle(page)
     page.screenshot(path=str(SHOTS / "score-after-edit-1280x720.png"))
     see(page, "บันทึกร่างลำดับที่ 1 แล้ว")
@@ -163,20 +163,6 @@ def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_ap
     engine.dispose()
 
 
-def _type_into_score_of_first_row(page, value: str) -> None:
-    grid = page.locator("[data-testid='stDataFrame']").first
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 250, box["y"] + 44 + 22)  # the name cell of the first row (item 1)
-    page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
-    for _ in range(4):  # name -> status -> reason -> progress -> score
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    editor = page.locator("#portal input, #portal textarea").first
-    editor.wait_for(state="visible", timeout=10_000)
-    editor.fill(value)
-    editor.press("Enter")
-
-
 def test_a_score_outside_the_rules_is_refused_in_thai_and_nothing_is_stored(scoring_app, browser):
     app, url = scoring_app
     page = browser.new_page(viewport={"width": 1280, "height": 720})
@@ -184,7 +170,7 @@ def test_a_score_outside_the_rules_is_refused_in_thai_and_nothing_is_stored(scor
     page.get_by_role("link", name="ให้คะแนน").click()  # within the session: a reload would sign out (issue #11.6)
     wait_idle(page)
     see(page, "ให้คะแนนแล้ว")
-    _type_into_score_of_first_row(page, "7")
+    edit_score(page, 1, "7")
     wait_idle(page)
     see(page, "คะแนน “7” ต้องเป็นเลขจำนวนเต็ม 1–5")
     page.screenshot(path=str(SHOTS / "score-refused-1280x720.png"))
@@ -357,10 +343,10 @@ def test_two_browsers_saving_the_same_entry_one_is_refused_not_overwritten(scori
         wait_idle(page)
         see(page, "ให้คะแนนแล้ว 0 จาก 30")
         pages.append(page)
-    _type_into_score_of_first_row(pages[0], "3")
+    edit_score(pages[0], 1, "3")
     wait_idle(pages[0])
     see(pages[0], "ให้คะแนนแล้ว 1 จาก 30")
-    _type_into_score_of_first_row(pages[1], "5")
+    edit_score(pages[1], 1, "5")
     wait_idle(pages[1])
     see(pages[1], "ถูกบันทึกจากที่อื่นหลังจากที่คุณเปิดดู")
     engine = make_engine(url)

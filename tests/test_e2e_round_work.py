@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from acplan.db import make_engine
 from acplan.monitoring import entries, rounds
 from acplan.monitoring.models import AppUser, EvaluationRound, ScoreEntry
-from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
+from tests.server import ROOT, clipboard_page, edit_score, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 
@@ -106,25 +106,6 @@ def test_a_member_reimports_the_rounds_own_sheet_and_the_page_shows_what_was_imp
 SCROLLER = "[data-testid='stDataFrame'] .dvn-scroller"
 
 
-def edit_score(page, row: int, value: str) -> None:
-    """Type `value` into the score column of the grid's `row` (1-based), moving there with the keyboard as a
-    member would: the first row's name cell, down, then right to the score."""
-    grid = page.locator("[data-testid='stDataFrame']").first
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 250, box["y"] + 44 + 22)  # the name cell of the first visible row
-    page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
-    page.keyboard.press("Control+ArrowUp")  # the first row, wherever the grid was scrolled
-    for _ in range(row - 1):
-        page.keyboard.press("ArrowDown")
-    for _ in range(4):  # name -> status -> reason -> progress -> score
-        page.keyboard.press("ArrowRight")
-    page.keyboard.press("Enter")
-    editor = page.locator("#portal input, #portal textarea").first
-    editor.wait_for(state="visible", timeout=10_000)
-    editor.fill(value)
-    editor.press("Enter")
-
-
 def test_the_grid_saves_only_the_cell_that_changed_and_stays_where_the_member_was(work_app, browser):
     """#11.4: an edit writes that row once (the rows edited before it are not saved again); #11.11: the grid keeps
     its scroll position after an edit far down the list."""
@@ -195,9 +176,7 @@ def test_figures_that_contradict_themselves_are_flagged_where_the_council_reads_
                           reason="ทดสอบ: ปิดรอบก่อนสิ้นสุดช่วงเวลา")
         s.commit()
     engine.dispose()
-    context = browser.new_context(viewport={"width": 1280, "height": 720},
-                                  permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
+    page = clipboard_page(browser)
     sign_in(page, app, "sec", "sec-password-1")
     page.goto(app + "/results?round=2570-1")
     wait_idle(page)
@@ -209,7 +188,7 @@ def test_figures_that_contradict_themselves_are_flagged_where_the_council_reads_
     expect(note).to_be_visible()  # also said beside the table, where the projector shows it
     note.scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "results-contradiction-1280x720.png"))
-    context.close()
+    page.context.close()
 
 
 def test_screens_offer_only_what_is_allowed_and_an_account_disabled_can_be_enabled_again(work_app, browser):
@@ -256,9 +235,7 @@ def test_screens_offer_only_what_is_allowed_and_an_account_disabled_can_be_enabl
 def test_a_finding_just_saved_is_in_the_table_and_the_form_is_empty_again(work_app, browser):
     """#11.5 on the findings page: the table shows the finding at once and the form clears (no duplicate invited)."""
     app, _ = work_app
-    context = browser.new_context(viewport={"width": 1280, "height": 720},
-                                  permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
+    page = clipboard_page(browser)
     sign_in(page, app, "sec", "sec-password-1")
     page.get_by_role("link", name="ข้อค้นพบ").click()
     wait_idle(page)
@@ -275,7 +252,7 @@ def test_a_finding_just_saved_is_in_the_table_and_the_form_is_empty_again(work_a
     expect(form.get_by_label("รายการในแผน")).to_have_value("")  # no item chosen
     rows = grid_copied(page, 0)
     assert [row for row in rows if text in row and "31 มีนาคม 2570" in row], rows  # in the table at once, BE date
-    context.close()
+    page.context.close()
 
 
 def test_a_year_spent_above_its_plan_is_flagged_on_the_public_budget_page(work_app, browser):
@@ -300,9 +277,7 @@ def test_a_year_spent_above_its_plan_is_flagged_on_the_public_budget_page(work_a
                               reason="ทดสอบ: เผยแพร่ก่อนสิ้นสุดช่วงเวลา")
         s.commit()
     engine.dispose()
-    context = browser.new_context(viewport={"width": 1280, "height": 720},
-                                  permissions=["clipboard-read", "clipboard-write"])
-    page = context.new_page()
+    page = clipboard_page(browser)
     page.goto(app + "/budget")  # a visitor, not signed in
     wait_idle(page)
     last = page.locator("[data-testid='stDataFrame']").count() - 1
@@ -312,4 +287,4 @@ def test_a_year_spent_above_its_plan_is_flagged_on_the_public_budget_page(work_a
     assert not {cell for row in rows.values() for cell in row} & {"None", "nan", "NaN", "<NA>"}
     page.locator("[data-testid='stDataFrame']").nth(last).scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "budget-overspent-1280x720.png"))
-    context.close()
+    page.context.close()
