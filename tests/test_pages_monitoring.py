@@ -507,3 +507,15 @@ def test_the_administrator_sets_a_members_position_and_committee_duty(store):
         m1 = s.exec(select(AppUser).where(AppUser.username == "m1")).one()
         assert (m1.position_th, m1.committee_duty) == ("ผู้ทรงคุณวุฒิ", "chair")
         assert s.exec(select(AuditLog).where(AuditLog.action == "user.set_committee_place")).one().entity_id == "m1"
+
+
+def test_the_item_form_shows_the_whole_name_the_grid_cuts(store):
+    """The grid's name column shows about 60 characters; the item form below it gives the whole name as text."""
+    from acplan.plan.queries import list_item_refs
+    with Session(store) as s:
+        name = next(i.name_th for i in list_item_refs(session=s, plan_id=plan_id(s)) if i.number == 1)
+    assert len(name) > 100
+    at = signed_in("m1", "pages/score.py")
+    at.selectbox(key="detail_item").select(1).run()
+    assert not at.exception
+    assert f"ลำดับที่ 1 {name}" in [e.value for e in at.text]

@@ -166,6 +166,7 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str)
     number = st.selectbox(t("detail_item", lang), df.index.tolist(), key="detail_item",
                           format_func=lambda n: f"{n}. {df.loc[n, 'name_th'][:70]}", placeholder=t("choose", lang))
     row = df.loc[number]
+    st.text(f"{t('project_heading', lang, no=number)} {row['name_th']}")  # the whole name, wrapped by the browser
     with Session(state.engine()) as s:
         indicators = [(i["id"], i["text_th"]) for i in queries.list_indicators(session=s, project_id=int(row["project_id"]))]
         saved = entries.indicator_results(session=s, actor=actor, round_id=rnd.id, project_id=int(row["project_id"]),
