@@ -148,9 +148,12 @@ def grid_copied(page, index: int) -> list[list[str]]:
     grid = page.locator("[data-testid='stDataFrame']").nth(index)
     grid.scroll_into_view_if_needed()
     box = grid.bounding_box()
+    page.evaluate("navigator.clipboard.writeText('')")
     page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # a cell of the first row
+    page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
     page.keyboard.press("Control+a")
     page.keyboard.press("Control+c")
+    page.wait_for_function("async () => (await navigator.clipboard.readText()).includes('\\n')")  # the copy landed
     text = page.evaluate("navigator.clipboard.readText()")
     return [line.split("\t") for line in text.splitlines()]
 
@@ -182,7 +185,7 @@ def test_figures_that_contradict_themselves_are_flagged_where_the_council_reads_
     wait_idle(page)
     rows = {row[0]: row for row in grid_copied(page, 1)}
     assert rows["1"][-1] == "⚠ สถานะ “ไม่สามารถดำเนินการได้” แต่รายงานความก้าวหน้าร้อยละ 100 และใช้จ่าย 45,000 บาท"
-    assert rows["2"][-1] == "" and len(rows) == 30  # an item whose figures agree carries no note
+    assert rows["3"][-1] == "" and len(rows) == 30  # an item whose figures agree carries no note
     assert not {cell for row in rows.values() for cell in row} & {"None", "nan", "NaN", "<NA>"}
     note = page.get_by_text("• ลำดับที่ 1: ⚠ สถานะ “ไม่สามารถดำเนินการได้” แต่รายงานความก้าวหน้าร้อยละ 100", exact=False)
     expect(note).to_be_visible()  # also said beside the table, where the projector shows it
