@@ -9,6 +9,7 @@ from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
 from acplan.monitoring import rounds, yearly
+from acplan.monitoring.models import RoundStatus
 from acplan.ui import actions, frame, session, state, views
 
 lang = state.lang()
@@ -79,7 +80,7 @@ with change.container(border=True):
 if codes:
     with st.form("round_conclusion", enter_to_submit=False, border=True):
         st.subheader(t("round_conclusion", lang, code=code))
-        fixed = rnd.status == "published"
+        fixed = rnd.status == RoundStatus.PUBLISHED
         key = f"conclusion_{code}"  # per round: what was typed stays in the box when a save is refused
         if key not in st.session_state:  # the text as it stood when editing began: a change since is not overwritten
             st.session_state[key] = st.session_state[f"{key}_was"] = rnd.conclusion_th
