@@ -50,8 +50,7 @@ item_table = views.item_results_table(items, lang, dict(zip(year_budget["number"
 st.dataframe(item_table, hide_index=True, width="stretch",
              column_config={t("col_number", lang): st.column_config.NumberColumn(pinned=True),
                             t("col_name", lang): st.column_config.TextColumn(width="large", pinned=True)})
-if flagged := [(n, note) for n, note in zip(item_table[t("col_number", lang)], item_table[t("col_checks", lang)],
-                                           strict=True) if note]:  # said beside the table, not only in its last column
+if flagged := views.flagged_items(item_table, lang):  # said beside the table, not only in its last column
     st.warning(t("results_checks", lang, n=len(flagged)), icon=":material/warning:")
     for number, note in flagged:
         st.text(t("results_check_line", lang, no=number, note=note))

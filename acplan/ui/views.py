@@ -148,6 +148,12 @@ def item_results_table(items: pd.DataFrame, lang: str, budgets: dict[int, int] |
     })
 
 
+def flagged_items(table: pd.DataFrame, lang: str) -> list[tuple[int, str]]:
+    """(item number, note) for each row of `item_results_table` whose figures contradict themselves or the plan."""
+    return [(int(n), note) for n, note in zip(table[t("col_number", lang)], table[t("col_checks", lang)], strict=True)
+            if note]
+
+
 def member_table(entries: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Every member's submitted entries (internal roles only), as text so nothing typed is rendered as markup."""
     return pd.DataFrame({
