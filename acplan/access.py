@@ -37,6 +37,7 @@ class Permission(StrEnum):
     MANAGE_FINDINGS = "manage_findings"
     MANAGE_USERS = "manage_users"
     EDIT_PLAN = "edit_plan"
+    MANAGE_ORGS = "manage_orgs"
     READ_AUDIT_LOG = "read_audit_log"
 
 
@@ -58,6 +59,7 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
     Permission.MANAGE_FINDINGS: frozenset({*_STAFF, Role.COMMITTEE}),
     Permission.MANAGE_USERS: frozenset({Role.ADMIN, Role.OPERATOR}),
     Permission.EDIT_PLAN: frozenset({Role.ADMIN, Role.OPERATOR}),
+    Permission.MANAGE_ORGS: frozenset({Role.OPERATOR}),  # who runs the server adds the organisations it serves
     Permission.READ_AUDIT_LOG: frozenset({Role.ADMIN, Role.SECRETARY, Role.COUNCIL, Role.OPERATOR}),
 }
 

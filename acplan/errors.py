@@ -16,6 +16,7 @@ class Issue:
     params: dict = field(default_factory=dict)
     row: int | None = None
     column: str | None = None
+    sheet: str | None = None  # a workbook's sheet by its key (the plan workbook); `column` then reads "H (budget_2568)"
 
 
 class AcplanError(Exception):

@@ -15,6 +15,7 @@ from acplan.monitoring import models as mon
 from acplan.monitoring.scoresheet import workbook
 from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
 from acplan.plan import models as plan_models
+from acplan.plan import workbook as plan_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "acplan"
@@ -104,13 +105,16 @@ ENUM_KEYS = {"status_": mon.ImplementationStatus, "reason_": mon.NotPossibleReas
              "role_": Role, "severity_": mon.Severity, "finding_status_": mon.FindingStatus,
              "visibility_": mon.Visibility, "entry_state_": mon.EntryState, "kind_": plan_models.ItemKind,
              "level_": plan_models.RiskLevel, "indicator_": plan_models.IndicatorKind, "cmp_": plan_models.Comparison,
-             "duty_": mon.CommitteeDuty}
+             "duty_": mon.CommitteeDuty, "org_type_": plan_models.OrgType}
 DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in enum} | \
     {f"action_{a}" for a in rounds.TRANSITIONS} | {f"round_effect_{a}" for a in rounds.TRANSITIONS} | {"kind_none"} | \
     {f"audit_broken_{w}" for w in chain.ROW_PROBLEMS} | {f"rubric_{n}" for n in range(1, 6)} | \
     {f"pack_round_months_{n}" for n in (1, 2)} | \
     {f"sheet_prompt_{p}{end}" for p in workbook.PROMPTS.values() for end in ("", "_title")} | \
-    {f"sheet_col_{k}" for k in [*(k for k, _ in workbook.TEMPLATE_COLUMNS), *workbook.AGGREGATE_COLUMNS, "round", "member"]}
+    {f"sheet_col_{k}" for k in [*(k for k, _ in workbook.TEMPLATE_COLUMNS), *workbook.AGGREGATE_COLUMNS, "round", "member"]} | \
+    {f"pw_sheet_{k}" for k in plan_workbook.SHEETS} | \
+    {f"pw_col_{c.rstrip('_')}" for cols, _ in plan_workbook.SHEETS.values() for c in cols} | \
+    {f"pw_col_{c.rstrip('_')}" for c in plan_workbook.PLAN_FIELDS}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
 DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")
 

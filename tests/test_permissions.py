@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from acplan.access import ANONYMOUS, PERMISSIONS, Actor, Permission, Role
 from acplan.errors import NotAllowed
-from acplan.monitoring import audit, entries, evaluation, findings, rounds, scoresheet, users, yearly
+from acplan.monitoring import audit, entries, evaluation, findings, orgs, rounds, scoresheet, users, yearly
 from acplan.monitoring.models import AppUser, EvaluationRound, RoundStatus
 from acplan.plan.load import init_store, load_plan
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
@@ -167,6 +167,11 @@ CALLS = {
         lambda s, a: users.reset_password(session=s, actor=a, username="council", password="another-password-2")],
     "edit_plan": [lambda s, a: load_plan(session=s, actor=a, data={"organisation": {"code": "tt-chiang-muan"},
                                                                    "plan": {"code": "acp-2566-2570"}}, sha256="x")],
+    "manage_orgs": [
+        lambda s, a: orgs.add_org(session=s, actor=a, code="sao-test", org_in=orgs.parse_org(
+            {"name_th": "องค์การบริหารส่วนตำบลทดสอบ", "org_type": "sao", "province_th": "น่าน"})),
+        lambda s, a: orgs.set_org(session=s, actor=a, code="tt-chiang-muan",
+                                  org_in=orgs.parse_org({"district_th": "เชียงม่วน"}))],
     "read_audit_log": [lambda s, a: audit.project_history(session=s, actor=a, plan_id=plan_id(s), number=1)],
 }
 

@@ -12,12 +12,16 @@ import importlib
 import sys
 
 ROLE_CHOICES = ("admin", "secretary", "committee", "council")
+ORG_TYPES = ("city_municipality", "town_municipality", "subdistrict_municipality", "sao", "pao")
 DUTY_CHOICES = ("chair", "vice_chair", "member", "secretary", "assistant_secretary")
 
 
-def _cmd(sub, name: str, func: str, *, session: bool = True, **kw) -> argparse.ArgumentParser:
+def _cmd(sub, name: str, func: str, *, session: bool = True, org: bool | None = None, **kw) -> argparse.ArgumentParser:
+    """A command; one that works in the store takes `--org` (needed once the store holds several organisations)."""
     parser = sub.add_parser(name, **kw)
-    parser.set_defaults(func=func, session=session)
+    parser.set_defaults(func=func, session=session, org=None)
+    if org if org is not None else session:
+        parser.add_argument("--org", metavar="SLUG", help="the organisation (needed when there are several)")
     return parser
 
 
@@ -25,10 +29,16 @@ def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="acplan", description="acplan operator commands")
     parser.add_argument("--lang", choices=("th", "en"), default="th", help="language of messages (default th)")
     sub = parser.add_subparsers(dest="command", required=True)
-    _cmd(sub, "init", "plan:init", session=False, help="create or migrate the database and load the shipped plan if absent")
+    _cmd(sub, "init", "plan:init", session=False,
+         help="create or migrate the database; into an empty one, load the shipped plan") \
+        .add_argument("--no-plan", action="store_true", help="migrate only: the organisations bring their own plans")
     _cmd(sub, "validate-data", "plan:validate", session=False, help="check a plan data file and print a report") \
         .add_argument("path", nargs="?", help="plan data file (default: the shipped plan)")
     _cmd(sub, "export-plan", "plan:export", help="print the loaded plan as JSON")
+    _orgs(sub.add_parser("org", help="organisations (local governments) this installation serves")
+          .add_subparsers(dest="action", required=True))
+    _plans(sub.add_parser("plan", help="a plan as a workbook: template, import, export")
+           .add_subparsers(dest="action", required=True))
     _users(sub.add_parser("user", help="manage accounts").add_subparsers(dest="action", required=True))
     _rounds(sub.add_parser("round", help="evaluation rounds").add_subparsers(dest="action", required=True))
     _scores(sub.add_parser("scores", help="score sheets").add_subparsers(dest="action", required=True))
@@ -49,6 +59,35 @@ def build_parser() -> argparse.ArgumentParser:
     rep.add_argument("--report-date", help="the report's date in the Buddhist Era, e.g. 27/11/2569 (default: today)")
     rep.add_argument("--meeting-date", help="the date of the meeting it is presented to, e.g. 4/12/2569")
     return parser
+
+
+def _orgs(org) -> None:
+    add = _cmd(org, "add", "orgs:add", org=False, help="add an organisation, e.g. org add sao-nong-khao-hom --name-th …")
+    add.add_argument("slug", help="a short code of a–z, 0–9 and hyphens: the ?org= of its pages")
+    setter = _cmd(org, "set", "orgs:set_fields", org=False, help="change an organisation's details")
+    setter.add_argument("slug")
+    for cmd, required in ((add, True), (setter, False)):
+        cmd.add_argument("--name-th", required=required)
+        cmd.add_argument("--type", choices=ORG_TYPES, required=required, dest="org_type")
+        cmd.add_argument("--province", required=required, help="จังหวัด")
+        cmd.add_argument("--district", help="อำเภอ")
+        cmd.add_argument("--name-en")
+        cmd.add_argument("--executive-name", help="the executive who signs, e.g. นายกเทศมนตรี's name")
+        cmd.add_argument("--executive-title", help="the executive's title")
+    _cmd(org, "list", "orgs:list_all", org=False, help="list the organisations")
+
+
+def _plans(plan) -> None:
+    tpl = _cmd(plan, "template", "plans:template", session=False, help="write an empty plan workbook to fill in")
+    tpl.add_argument("-o", "--output", required=True)
+    tpl.add_argument("--first-fy", type=int, help="the plan's first fiscal year (BE); default: the coming one")
+    tpl.add_argument("--years", type=int, default=5, help="how many fiscal years it spans (default 5)")
+    imp = _cmd(plan, "import", "plans:import_file", help="load a plan workbook (.xlsx) or data file (.yaml)")
+    imp.add_argument("path")
+    imp.add_argument("--replace", action="store_true",
+                     help="replace the organisation's plan (only while it has no rounds)")
+    exp = _cmd(plan, "export", "plans:export", help="write the stored plan as a workbook (.xlsx) or data file (.yaml)")
+    exp.add_argument("-o", "--output", required=True)
 
 
 def _users(user) -> None:

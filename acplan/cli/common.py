@@ -54,14 +54,26 @@ def dispatch(handler: Callable, args: argparse.Namespace) -> int:
     return 0
 
 
-def plan_id(session: Session) -> int:
-    """The plan the command works on (the store's first plan while there is one organisation)."""
-    from acplan.plan.queries import get_plan
+def plan_id(session: Session, org: str | None) -> int:
+    """The plan the command works on: organisation `org`'s, or the only organisation's when there is one."""
+    return org_plan(session, org)[1]
 
-    plan = get_plan(session=session)
+
+def org_plan(session: Session, org: str | None):
+    """(organisation, plan id) for `--org`; without it the store must hold exactly one organisation."""
+    from acplan.monitoring import orgs
+
+    if org:
+        row = orgs.get_org(session=session, code=org)
+    else:
+        every = orgs.list_orgs(session=session)
+        if len(every) > 1:
+            raise InvalidInput(Issue("org_required", {"orgs": ", ".join(o.code for o in every)}))
+        row = every[0] if every else None
+    plan = orgs.plan_of(session=session, org=row) if row is not None else None
     if plan is None:
         raise InvalidInput(Issue("no_plan_loaded"))
-    return plan.id
+    return row, plan.id
 
 
 def written(path: str, lang: str) -> str:

@@ -17,11 +17,12 @@ from acplan.plan.load import InvalidPlanData, init_store
 
 def init(args: argparse.Namespace) -> int:
     try:
-        result = init_store(db.make_engine(), settings.get().plan_file, actor=OPERATOR)
+        result = init_store(db.make_engine(), None if args.no_plan else settings.get().plan_file, actor=OPERATOR)
     except InvalidPlanData as exc:
         _print_problems(exc.report, args.lang)
         return 1
-    out(t("cli_init_loaded" if result.loaded else "cli_init_present", args.lang, revision=result.revision))
+    key = "cli_init_loaded" if result.loaded else "cli_init_present" if result.plan_id else "cli_init_migrated"
+    out(t(key, args.lang, revision=result.revision))
     return 0
 
 
@@ -51,4 +52,4 @@ def _print_problems(report: datafile.Report, lang: str) -> None:
 
 
 def export(args: argparse.Namespace, session: Session, actor) -> str:
-    return json.dumps(export_plan(session=session, plan_id=plan_id(session)), ensure_ascii=False, indent=1)
+    return json.dumps(export_plan(session=session, plan_id=plan_id(session, args.org)), ensure_ascii=False, indent=1)

@@ -14,7 +14,7 @@ def report(args, session, actor) -> str:
     suffix = Path(args.output).suffix.lower().lstrip(".")
     if suffix not in FORMATS:
         raise UnusableInput(Issue("report_format"))
-    data = build_report(session=session, actor=actor, plan_id=plan_id(session), code=args.round,
+    data = build_report(session=session, actor=actor, plan_id=plan_id(session, args.org), code=args.round,
                         internal=not args.public, fmt=suffix, today=_date(args.report_date, "report_date") or clock.today(),
                         meeting_date=_date(args.meeting_date, "meeting_date"))
     Path(args.output).write_bytes(data)

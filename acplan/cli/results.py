@@ -8,5 +8,5 @@ from acplan.monitoring import yearly
 def set_result(args, session, actor) -> str:
     result_in = yearly.parse_yearly({"fiscal_year_be": args.fiscal_year, "ita_score": args.ita,
                                      "corruption_cases": args.cases, "note": args.note})
-    yearly.set_yearly_result(session=session, actor=actor, plan_id=plan_id(session), result_in=result_in)
+    yearly.set_yearly_result(session=session, actor=actor, plan_id=plan_id(session, args.org), result_in=result_in)
     return t("cli_done", args.lang)

@@ -10,7 +10,7 @@ from acplan.monitoring import rounds
 
 
 def create(args, session, actor) -> str:
-    rnd = rounds.create_round(session=session, actor=actor, plan_id=plan_id(session), fiscal_year_be=args.fiscal_year,
+    rnd = rounds.create_round(session=session, actor=actor, plan_id=plan_id(session, args.org), fiscal_year_be=args.fiscal_year,
                               round_no=args.round_no, today=clock.today(), prefill=not args.no_prefill,
                               bring_forward=not args.no_bring_forward)
     return t("cli_round_created", args.lang, code=rounds.round_code(rnd))
@@ -18,7 +18,7 @@ def create(args, session, actor) -> str:
 
 def _transition(action: str):
     def handler(args, session, actor) -> str:
-        rnd = rounds.transition(session=session, actor=actor, plan_id=plan_id(session), code=args.code, action=action,
+        rnd = rounds.transition(session=session, actor=actor, plan_id=plan_id(session, args.org), code=args.code, action=action,
                                 reason=getattr(args, "reason", None), early=getattr(args, "early", False),
                                 today=clock.today())
         said = t("cli_round_status", args.lang, code=args.code, status=t(f"round_status_{rnd.status}", args.lang))
@@ -30,7 +30,7 @@ open, close, publish, reopen = (_transition(a) for a in ("open", "close", "publi
 
 
 def conclusion(args, session, actor) -> str:
-    rounds.set_conclusion(session=session, actor=actor, plan_id=plan_id(session), code=args.code,
+    rounds.set_conclusion(session=session, actor=actor, plan_id=plan_id(session, args.org), code=args.code,
                           text=sys.stdin.read())
     return t("cli_done", args.lang)
 
@@ -40,4 +40,4 @@ def list_all(args, session, actor) -> str:
     return "\n".join(f"{rounds.round_code(r)}\t{t('round_status_' + r.status, lang)}\t"
                      f"{fmt.date_long(r.period_start, lang)} – {fmt.date_long(r.period_end, lang)}"
                      f"{chr(9) + t('after_the_fact', lang) if r.recorded_after_fact else ''}"
-                     for r in rounds.list_rounds(session=session, actor=actor, plan_id=plan_id(session)))
+                     for r in rounds.list_rounds(session=session, actor=actor, plan_id=plan_id(session, args.org)))

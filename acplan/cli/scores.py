@@ -8,7 +8,7 @@ from acplan.monitoring import rounds, scoresheet, users
 
 
 def _round_and_member(args, session, actor):
-    rnd = rounds.get_round(session=session, actor=actor, plan_id=plan_id(session), code=args.round)
+    rnd = rounds.get_round(session=session, actor=actor, plan_id=plan_id(session, args.org), code=args.round)
     return rnd, users.get_user(session=session, actor=actor, username=args.member)
 
 
@@ -28,7 +28,7 @@ def import_sheet(args, session, actor) -> str:
 
 
 def export(args, session, actor) -> str:
-    rnd = rounds.get_round(session=session, actor=actor, plan_id=plan_id(session), code=args.round)
+    rnd = rounds.get_round(session=session, actor=actor, plan_id=plan_id(session, args.org), code=args.round)
     kind = "csv" if Path(args.output).suffix.lower() == ".csv" else "xlsx"
     Path(args.output).write_bytes(scoresheet.export_round(session=session, actor=actor, rnd=rnd, fmt=kind))
     return written(args.output, args.lang)

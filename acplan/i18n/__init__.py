@@ -46,6 +46,11 @@ def describe(issue, lang: str = "th") -> str:
     A spreadsheet row's column is named as the sheet's header names it, Thai and then its key — คะแนน (score) —
     so that it can be found in the file; a form's field by its label only (no code words on a Thai screen)."""
     message = t(issue.code, lang, **issue.params) if issue.params else t(issue.code, lang)
+    if issue.sheet is not None:  # a workbook's cell: the sheet and the column as the file names them
+        sheet = f"{t('pw_sheet_' + issue.sheet, lang)} ({issue.sheet})"
+        if issue.row is None:
+            return t("issue_in_sheet", lang, sheet=sheet, message=message)
+        return t("issue_in_sheet_at", lang, sheet=sheet, row=issue.row, column=issue.column, message=message)
     if issue.column is None:
         return message
     label = t("colname_" + issue.column, lang)

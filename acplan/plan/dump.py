@@ -7,6 +7,7 @@ from sqlmodel import Session, select
 from acplan.plan import models as m
 
 SCHEMA_VERSION = 1
+OPTIONAL_ORG_FIELDS = ("province_th", "district_th")  # written only when known, as the shipped data file has neither
 
 
 def export_plan(*, session: Session, plan_id: int) -> dict:
@@ -20,7 +21,8 @@ def export_plan(*, session: Session, plan_id: int) -> dict:
     return {
         "schema_version": SCHEMA_VERSION,
         "source": plan.source,
-        "organisation": org.model_dump(exclude={"id"}),
+        "organisation": {k: v for k, v in org.model_dump(exclude={"id"}).items()
+                         if v or k not in OPTIONAL_ORG_FIELDS},
         "plan": _plan(plan, notes),
         "dimensions": [_dimension(session, d, notes) for d in dims],
         "projects": [_project(session, p, notes) for p in projects],
@@ -87,6 +89,8 @@ def _project(session: Session, p: m.PlanItem, notes: dict) -> dict:
     }
     if p.name_summary_th is not None:
         out["name_summary_th"] = p.name_summary_th
+    if p.note_th:
+        out["note_th"] = p.note_th
     return out
 
 

@@ -26,19 +26,30 @@ class InvalidPlanData(ValueError):
 @dataclass(frozen=True)
 class InitResult:
     revision: str | None
-    plan_id: int
+    plan_id: int | None  # None: no plan loaded (migrated only, or the store serves other organisations)
     loaded: bool
 
 
-def init_store(engine: Engine, plan_path: Path, *, actor: Actor) -> InitResult:
-    """Migrate the schema to head and load `plan_path` if the store does not hold that plan yet."""
+def init_store(engine: Engine, plan_path: Path | None, *, actor: Actor) -> InitResult:
+    """Migrate the schema to head and load `plan_path` into a store that holds no organisation yet.
+
+    A store that already holds that plan gets any `units` section added to the file since; a store serving
+    other organisations is left as it is (each brings its own plan with `plan import`). `plan_path` None:
+    migrate only."""
     require(actor.role, Permission.EDIT_PLAN)
-    data, sha = datafile.read_file(plan_path)  # the file is read and checked before the store is touched
-    report = datafile.validate(data)
-    if not report.ok:
-        raise InvalidPlanData(report)
+    data = None
+    if plan_path is not None:
+        data, sha = datafile.read_file(plan_path)  # the file is read and checked before the store is touched
+        report = datafile.validate(data)
+        if not report.ok:
+            raise InvalidPlanData(report)
     db.migrate(engine)
+    if data is None:
+        return InitResult(db.current_revision(engine), None, False)
     with Session(engine) as session:
+        existing = find_plan(session=session, org_code=data["organisation"]["code"], plan_code=data["plan"]["code"])
+        if existing is None and session.exec(select(m.Organisation.id)).first() is not None:
+            return InitResult(db.current_revision(engine), None, False)
         try:
             plan, loaded = load_plan(session=session, actor=actor, data=data, sha256=sha)
             if not loaded:
@@ -168,7 +179,7 @@ def _project(session: Session, plan: m.Plan, p: dict, missions: dict, sub_items:
         rationale_th=p["rationale_th"], objectives_th=p["objectives_th"],
         target_group_th=p["target_group"]["text_th"], target_head_count=p["target_group"]["head_count"],
         method_th=p["method_th"], duration_th=p["duration_th"], budget_text_th=p["budget_text_th"],
-        responsible_unit=p["responsible_unit"])
+        responsible_unit=p["responsible_unit"], note_th=p.get("note_th", ""))
     session.add(row)
     session.flush()
     for seq, code in enumerate(p["sub_items"]):

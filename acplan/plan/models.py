@@ -52,12 +52,26 @@ def _json_dict() -> Any:
 
 
 
+class OrgType(StrEnum):
+    """The kinds of local government (อปท.) that write a plan on the national template."""
+
+    CITY_MUNICIPALITY = "city_municipality"  # เทศบาลนคร
+    TOWN_MUNICIPALITY = "town_municipality"  # เทศบาลเมือง
+    SUBDISTRICT_MUNICIPALITY = "subdistrict_municipality"  # เทศบาลตำบล
+    SAO = "sao"  # องค์การบริหารส่วนตำบล (อบต.)
+    PAO = "pao"  # องค์การบริหารส่วนจังหวัด (อบจ.)
+
+
 class Organisation(SQLModel, table=True):
+    """A local government (อปท.); `code` is its slug (`tt-chiang-muan`), the `?org=` of its pages."""
+
     id: int | None = Field(default=None, primary_key=True)
     code: str = Field(unique=True, index=True, max_length=64)
     name_th: str
     name_en: str = ""
-    org_type: str = Field(max_length=64)
+    org_type: str = Field(max_length=64)  # OrgType
+    province_th: str = Field(default="", max_length=100)
+    district_th: str = Field(default="", max_length=100)
     executive_name_th: str = ""
     executive_title_th: str = ""
 
@@ -149,6 +163,7 @@ class PlanItem(SQLModel, table=True):
     budget_text_th: str = ""
     responsible_unit: str = Field(index=True)  # as the document words it
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # the one unit it means
+    note_th: str = ""  # a clerk's note from the plan workbook
 
 
 class ProjectSubItem(SQLModel, table=True):

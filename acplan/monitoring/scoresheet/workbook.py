@@ -7,8 +7,6 @@ evaluated: cells are read as stored values (`data_only`), and a formula without 
 
 import csv
 import io
-import re
-import zipfile
 from dataclasses import dataclass, field
 
 import pandas as pd
@@ -21,7 +19,7 @@ from acplan.cells import csv_cell
 from acplan.errors import InvalidInput, Issue, UnusableInput
 from acplan.i18n import t
 from acplan.monitoring.entries import MAX_SPENT_THB, REASONS, SCORE_MAX, SCORE_MIN, STATUSES
-from acplan.xlsx import append_row, print_setup, style_header
+from acplan.xlsx import KEY, append_row, check_archive, print_setup, style_header, whole_number
 
 BAHT = '#,##0" บาท"'
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -29,12 +27,6 @@ MAX_UPLOAD_MB = 2  # the one definition: the app's uploader and .streamlit/confi
 MAX_UPLOAD_BYTES = MAX_UPLOAD_MB * 1024 * 1024
 MAX_ROWS = 500
 MAX_COLUMNS = 40  # the template has 8; columns beyond these are never read
-# The archive inside the .xlsx: a genuine template of MAX_ROWS rows unpacks to well under 1 MB at a ratio near 10.
-MAX_ARCHIVE_ENTRIES = 100
-MAX_UNPACKED_BYTES = 20 * 1024 * 1024
-MAX_RATIO = 100
-KEY = re.compile(r"\(([a-z_]+)\)\s*$")
-WHOLE = re.compile(r"-?(?:\d{1,3}(?:,\d{3})+|\d+)")  # \d is any Unicode digit: Thai ๐–๙ and full-width too
 # (machine key, column width); the Thai title of a column is the catalog's `sheet_col_<key>`.
 TEMPLATE_COLUMNS = [("project_no", 9), ("name", 60), ("status", 24), ("not_possible_reason", 24), ("progress_pct", 16),
                     ("score", 11), ("spent_thb", 16), ("comment", 50)]
@@ -182,21 +174,6 @@ def read_sheet(data: bytes) -> Sheet:
         raise UnusableInput(Issue("sheet_unreadable")) from None
 
 
-def check_archive(data: bytes) -> None:
-    """Look inside the .xlsx (a zip) before parsing it: entry count, unpacked size, compression ratio, macros."""
-    try:
-        entries = zipfile.ZipFile(io.BytesIO(data)).infolist()
-    except (zipfile.BadZipFile, ValueError, OSError):
-        raise UnusableInput(Issue("sheet_unreadable")) from None
-    names = {e.filename.lower() for e in entries}
-    if any(n.endswith("vbaproject.bin") for n in names):
-        raise UnusableInput(Issue("sheet_macro"))
-    unpacked = sum(e.file_size for e in entries)
-    if len(entries) > MAX_ARCHIVE_ENTRIES or unpacked > MAX_UNPACKED_BYTES or \
-            any(e.file_size > MAX_RATIO * max(e.compress_size, 1024) for e in entries):
-        raise UnusableInput(Issue("sheet_bomb", {"max_mb": MAX_UNPACKED_BYTES // (1024 * 1024)}))
-
-
 def _read(data: bytes) -> Sheet:
     wb = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
     ws = wb.worksheets[0]
@@ -244,23 +221,6 @@ def _text(value) -> str | None:
         return None
     text = str(value).strip()
     return text or None
-
-
-def whole_number(value) -> int | None:
-    """A cell as a whole number (1, 1.0, "1,200", Thai or full-width digits), or None when empty or not whole.
-
-    A comma counts only as a thousands separator (groups of three digits), so "0,5" or "7,5" — a decimal
-    comma — is not a whole number and is refused rather than read as 5 or 75.
-    """
-    if isinstance(value, bool) or value in (None, ""):
-        return None
-    if isinstance(value, int):
-        return value
-    if isinstance(value, float) and value.is_integer():
-        return int(value)
-    if isinstance(value, str) and WHOLE.fullmatch(value.strip()):
-        return int(value.strip().replace(",", ""))
-    return None
 
 
 def export_workbook(*, entries: pd.DataFrame, aggregates: pd.DataFrame, round_code: str) -> bytes:
