@@ -49,11 +49,17 @@ def test_readme_table_is_the_code_matrix():
 
 @pytest.fixture(scope="module")
 def store(tmp_path_factory):
+    engine = make_store(tmp_path_factory.mktemp("perm"))
+    yield engine
+    engine.dispose()
+
+
+def make_store(directory):
     """A loaded store with one account per role and rounds 2567-1 published, 2567-2 closed, 2568-1 open."""
     from acplan.db import make_engine
     from tests.conftest import PLAN_FILE
 
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('perm') / 'acplan.db'}")
+    engine = make_engine(f"sqlite:///{directory / 'acplan.db'}")
     init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         for role in ("admin", "secretary", "committee", "council"):
@@ -68,8 +74,7 @@ def store(tmp_path_factory):
             for step in steps:
                 rounds.transition(session=s, actor=OPERATOR, plan_id=pid, code=code, action=step)
         s.commit()
-    yield engine
-    engine.dispose()
+    return engine
 
 
 def actor_for(session: Session, role: str) -> Actor:

@@ -3,7 +3,7 @@
 import sys
 
 from acplan.i18n import t
-from acplan.monitoring import users
+from acplan.monitoring import orgs, users
 
 
 def _password() -> str:
@@ -11,8 +11,10 @@ def _password() -> str:
 
 
 def add(args, session, actor) -> str:
+    org = orgs.get_org(session=session, code=args.org).id if args.org else None
     user = users.add_user(session=session, actor=actor, username=args.username, display_name=args.name,
-                          role=args.role, password=_password(), position_th=args.position, committee_duty=args.duty)
+                          role=args.role, password=_password(), position_th=args.position, committee_duty=args.duty,
+                          organisation_id=org)
     return t("cli_user_added", args.lang, username=user.username, role=t(f"role_{user.role}", args.lang))
 
 

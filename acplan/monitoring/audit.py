@@ -47,7 +47,7 @@ CHANGE_FIELDS = ("status", "progress_pct", "score", "spent_thb", "state", "sever
 
 def project_history(*, session: Session, actor: Actor, plan_id: int, number: int) -> list[AuditLog]:
     """Audit rows about one item's entries and findings, newest first."""
-    authorize(session=session, actor=actor, permission=Permission.READ_AUDIT_LOG)
+    authorize(session=session, actor=actor, permission=Permission.READ_AUDIT_LOG, plan_id=plan_id)
     pid = session.exec(select(PlanItem.id).where(PlanItem.plan_id == plan_id, PlanItem.number == number)).one()
     entry_ids = [str(i) for i in session.exec(select(ScoreEntry.id).where(ScoreEntry.project_id == pid))]
     finding_ids = [str(i) for i in session.exec(select(Finding.id).where(Finding.project_id == pid))]

@@ -27,13 +27,17 @@ def _dummy_hash() -> str:
     return _hasher.hash("acplan: no such account")
 
 
-def authorize(*, session: Session, actor: Actor, permission: Permission, writes: bool | None = None) -> Role | None:
+def authorize(*, session: Session, actor: Actor, permission: Permission, writes: bool | None = None,
+              plan_id: int | None = None, round_id: int | None = None, org_id: int | None = None) -> Role | None:
     """The actor's current role if it holds `permission`; NotAllowed otherwise.
 
     An account's role and state are read from the store, not from the Actor: a disabled account or a
     changed role takes effect on the account's next action, whatever its page was built with. A write
     permission also locks the audit chain's head first, so the write transaction holds its lock from the start
     (`writes=False` for a read that only needs a staff permission, e.g. a round's progress counts).
+
+    An account acts inside its own organisation only: given the plan, round or organisation acted on, one of
+    another organisation is refused (published data excepted: anyone may read it). The operator acts everywhere.
     """
     if writes if writes is not None else not permission.startswith("read_"):
         chain.lock(session)  # a write transaction takes its lock before it reads anything (chain.py)
@@ -43,8 +47,46 @@ def authorize(*, session: Session, actor: Actor, permission: Permission, writes:
         if user is None or not user.is_active:
             raise NotAllowed(Issue("user_disabled", {"username": actor.username}))
         role = user.role
+        require(role, permission)
+        if permission != Permission.READ_PUBLISHED and (plan_id, round_id, org_id) != (None, None, None):
+            _same_organisation(session, user, plan_id=plan_id, round_id=round_id, org_id=org_id)
+        return role
     require(role, permission)
     return role
+
+
+def acts_in(session: Session, actor: Actor, *, round_id: int | None = None, plan_id: int | None = None) -> bool:
+    """Whether `actor` acts in the organisation of that round or plan (the operator and anonymous visitors: yes;
+    for a visitor the rounds' visibility decides what is read)."""
+    if actor.user_id is None:
+        return True
+    user = session.get(AppUser, actor.user_id)
+    try:
+        _same_organisation(session, user, plan_id=plan_id, round_id=round_id, org_id=None)
+    except NotAllowed:
+        return False
+    return True
+
+
+def _same_organisation(session: Session, user: AppUser, *, plan_id: int | None, round_id: int | None,
+                       org_id: int | None) -> None:
+    from sqlmodel import func, select
+
+    from acplan.monitoring.models import EvaluationRound
+    from acplan.plan.models import Organisation, Plan
+
+    if org_id is None:
+        if plan_id is None:
+            rnd = session.get(EvaluationRound, round_id)
+            plan_id = rnd.plan_id if rnd is not None else None
+        plan = session.get(Plan, plan_id) if plan_id is not None else None
+        org_id = plan.organisation_id if plan is not None else None
+    if user.organisation_id is None:  # an account made while the store served one organisation
+        if session.exec(select(func.count()).select_from(Organisation)).one() > 1:
+            raise NotAllowed(Issue("account_without_org", {"username": user.username}))
+        return
+    if org_id is not None and org_id != user.organisation_id:
+        raise NotAllowed(Issue("not_your_org", {"username": user.username}))
 
 
 def password_issue(password: str, *, username: str, display_name: str, role: str) -> Issue | None:

@@ -72,18 +72,25 @@ def entry_issues(values: dict, *, row: int | None = None) -> list[Issue]:
     return []
 
 
+def _org_of(session: Session, plan_id: int) -> int:
+    from acplan.plan.models import Plan
+
+    return session.get(Plan, plan_id).organisation_id
+
+
 def member_may_write(session: Session, actor: Actor, member: AppUser, rnd: EvaluationRound, *,
                      on_behalf: bool = False) -> None:
     """A member writes their own entries in an open round; with `on_behalf` (a member's filled sheet) the
     operator may write them for the member."""
     if actor.user_id is not None and actor.user_id == member.id:
-        authorize(session=session, actor=actor, permission=Permission.SCORE)
+        authorize(session=session, actor=actor, permission=Permission.SCORE, plan_id=rnd.plan_id)
     else:
-        authorize(session=session, actor=actor,
+        authorize(session=session, actor=actor, plan_id=rnd.plan_id,
                   permission=Permission.IMPORT_MEMBER_SHEET if on_behalf else Permission.SCORE)
         if not on_behalf:  # even a member may write only their own entries
             raise NotAllowed(Issue("not_allowed", {"action": Permission.SCORE.value}))
-    if not member.is_active or not can(member.role, Permission.SCORE):
+    if not member.is_active or not can(member.role, Permission.SCORE) or \
+            (member.organisation_id is not None and member.organisation_id != _org_of(session, rnd.plan_id)):
         raise NotAllowed(Issue("user_disabled", {"username": member.username}))
     if rnd.status != RoundStatus.OPEN:
         raise NotAllowed(Issue("round_not_open", {"code": f"{rnd.fiscal_year_be}-{rnd.round_no}", "status": rnd.status}))
@@ -192,9 +199,9 @@ def _may_read_entries(session: Session, actor: Actor, round_id: int, member_id: 
     """A member reads their own entries; everyone else's need `read_member_scores`, and while the round is
     open `read_open_round_scores` too (members score independently)."""
     if member_id is None or actor.user_id != member_id:
-        authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+        authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES, round_id=round_id)
         if session.get(EvaluationRound, round_id).status in (RoundStatus.DRAFT, RoundStatus.OPEN):
-            authorize(session=session, actor=actor, permission=Permission.READ_OPEN_ROUND_SCORES)
+            authorize(session=session, actor=actor, permission=Permission.READ_OPEN_ROUND_SCORES, round_id=round_id)
 
 
 def entries_frame(*, session: Session, actor: Actor, round_id: int, member_id: int | None = None,

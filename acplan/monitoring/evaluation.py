@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from acplan.access import Actor, Permission
 from acplan.monitoring import scoring
-from acplan.monitoring.auth import authorize
+from acplan.monitoring.auth import acts_in, authorize
 from acplan.monitoring.entries import read_entries
 from acplan.monitoring.models import EntryState, EvaluationRound, IndicatorResult, RoundStatus, ScoreEntry
 from acplan.plan.models import Indicator, IndicatorTarget, PlanItem
@@ -20,9 +20,9 @@ def visible_statuses(actor: Actor) -> tuple[RoundStatus, ...]:
     return ALL_STATUSES if actor.can(Permission.READ_UNPUBLISHED) else (RoundStatus.PUBLISHED,)
 
 
-def _may_read_round(session: Session, actor: Actor, status: RoundStatus) -> None:
+def _may_read_round(session: Session, actor: Actor, status: RoundStatus, round_id: int) -> None:
     permission = Permission.READ_PUBLISHED if status == RoundStatus.PUBLISHED else Permission.READ_UNPUBLISHED
-    authorize(session=session, actor=actor, permission=permission)
+    authorize(session=session, actor=actor, permission=permission, round_id=round_id)
 
 
 @dataclass(frozen=True)
@@ -39,8 +39,9 @@ class RoundInfo:
 
 def list_visible_rounds(*, session: Session, actor: Actor, plan_id: int) -> list[RoundInfo]:
     """The rounds `actor` may see, oldest first."""
+    statuses = visible_statuses(actor) if acts_in(session, actor, plan_id=plan_id) else (RoundStatus.PUBLISHED,)
     rows = session.exec(select(EvaluationRound).where(EvaluationRound.plan_id == plan_id,
-                                                      EvaluationRound.status.in_(visible_statuses(actor)))
+                                                      EvaluationRound.status.in_(statuses))
                         .order_by(EvaluationRound.fiscal_year_be, EvaluationRound.round_no))
     return [RoundInfo(r.id, f"{r.fiscal_year_be}-{r.round_no}", r.fiscal_year_be, r.round_no, r.status,
                       r.recorded_after_fact, r.period_start, r.period_end) for r in rows]
@@ -62,16 +63,16 @@ def sealed(actor: Actor, status: RoundStatus) -> bool:
 
 def may_read_member_scores(session: Session, actor: Actor, round_id: int) -> None:
     """Others' entries of a round: `read_member_scores`, and while the round is open `read_open_round_scores`."""
-    authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
+    authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES, round_id=round_id)
     if session.get(EvaluationRound, round_id).status in SEALED_STATUSES:
-        authorize(session=session, actor=actor, permission=Permission.READ_OPEN_ROUND_SCORES)
+        authorize(session=session, actor=actor, permission=Permission.READ_OPEN_ROUND_SCORES, round_id=round_id)
 
 
 def round_items(*, session: Session, actor: Actor, plan_id: int, round_id: int) -> pd.DataFrame:
     """Per item of the plan, the round's aggregate of submitted entries (SCORING.md §3); while the round is
     open, only how many members have submitted each item (members score independently)."""
     status = session.get(EvaluationRound, round_id).status
-    _may_read_round(session, actor, status)
+    _may_read_round(session, actor, status, round_id)
     entries = read_entries(session=session, round_id=round_id, submitted_only=True)
     items = scoring.item_results(entries, _numbers(session, plan_id))
     if sealed(actor, status):
@@ -142,7 +143,7 @@ def indicator_results(*, session: Session, actor: Actor, plan_id: int, round_id:
     round is sealed for `actor`. Columns: number, seq, kind, text_th, targets (list of dicts), recorded,
     actual_median, achieved."""
     status = session.get(EvaluationRound, round_id).status
-    _may_read_round(session, actor, status)
+    _may_read_round(session, actor, status, round_id)
     indicators = session.exec(select(Indicator, PlanItem.number).join(PlanItem, PlanItem.id == Indicator.project_id)
                               .where(PlanItem.plan_id == plan_id).order_by(PlanItem.number, Indicator.seq)).all()
     targets: dict[int, list[dict]] = {}

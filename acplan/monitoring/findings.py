@@ -11,7 +11,7 @@ from acplan import format as fmt
 from acplan.access import Actor, Permission, Role
 from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed, NotFound, parse_input
 from acplan.monitoring import audit
-from acplan.monitoring.auth import authorize
+from acplan.monitoring.auth import acts_in, authorize
 from acplan.monitoring.models import EvaluationRound, Finding, FindingStatus, RoundStatus, Severity, Visibility
 from acplan.plan.models import PlanItem, RiskArea
 
@@ -78,7 +78,7 @@ def parse_finding(values: dict) -> FindingIn:
 
 def add_finding(*, session: Session, actor: Actor, rnd: EvaluationRound, finding_in: FindingIn) -> Finding:
     """Record a finding in a round not yet published (a published round's record is what was published)."""
-    authorize(session=session, actor=actor, permission=Permission.MANAGE_FINDINGS)
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_FINDINGS, plan_id=rnd.plan_id)
     if rnd.status == RoundStatus.PUBLISHED:
         raise NotAllowed(Issue("finding_round_published", {"code": f"{rnd.fiscal_year_be}-{rnd.round_no}"}))
     now = datetime.now(UTC)
@@ -97,8 +97,9 @@ STAFF_AFTER_PUBLICATION = frozenset({Role.ADMIN, Role.SECRETARY, Role.OPERATOR})
 def update_finding(*, session: Session, actor: Actor, finding_id: int, changes: dict,
                    expected_version: int) -> Finding:
     """Change some fields of a finding; refused with a clear message if someone saved it since `expected_version`."""
-    role = authorize(session=session, actor=actor, permission=Permission.MANAGE_FINDINGS)
     finding = session.get(Finding, finding_id)
+    role = authorize(session=session, actor=actor, permission=Permission.MANAGE_FINDINGS,
+                     round_id=finding.round_id if finding is not None else None)
     if finding is None:
         raise NotFound(Issue("finding_not_found", {"id": finding_id}))
     rnd = session.get(EvaluationRound, finding.round_id)
@@ -120,7 +121,9 @@ def update_finding(*, session: Session, actor: Actor, finding_id: int, changes: 
 
 def bring_forward(*, session: Session, actor: Actor, source: EvaluationRound, target: EvaluationRound) -> int:
     """Copy the source round's open and in-progress findings into the target round for re-checking."""
-    authorize(session=session, actor=actor, permission=Permission.MANAGE_FINDINGS)
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_FINDINGS, plan_id=target.plan_id)
+    if source.plan_id != target.plan_id:
+        raise NotAllowed(Issue("not_allowed", {"action": Permission.MANAGE_FINDINGS.value}))
     copied = 0
     already = set(session.exec(select(Finding.brought_forward_from_id).where(Finding.round_id == target.id)))
     for old in session.exec(select(Finding).where(Finding.round_id == source.id,
@@ -143,11 +146,14 @@ def findings_frame(*, session: Session, actor: Actor, round_ids: list[int]) -> p
 
     Who may not read unpublished rounds sees public findings of published rounds only.
     """
-    public_only = not actor.can(Permission.READ_UNPUBLISHED)
+    # another organisation's rounds are read as the public reads them
+    public_only = not actor.can(Permission.READ_UNPUBLISHED) or \
+        not all(acts_in(session, actor, round_id=r) for r in round_ids)
     if public_only:
         authorize(session=session, actor=actor, permission=Permission.READ_PUBLISHED)
     else:
-        authorize(session=session, actor=actor, permission=Permission.READ_UNPUBLISHED)
+        for round_id in round_ids:  # every round asked for must be of the actor's organisation
+            authorize(session=session, actor=actor, permission=Permission.READ_UNPUBLISHED, round_id=round_id)
     stmt = (select(Finding, PlanItem.number, RiskArea.number, EvaluationRound.fiscal_year_be, EvaluationRound.round_no)
             .join(EvaluationRound, EvaluationRound.id == Finding.round_id)
             .outerjoin(PlanItem, PlanItem.id == Finding.project_id).outerjoin(RiskArea, RiskArea.id == Finding.risk_area_id)

@@ -25,8 +25,8 @@ def import_plan(*, session: Session, actor: Actor, org_code: str, data: dict, sh
     `named_org` is the organisation the file itself names (a workbook's `org_slug`): a file made for another
     organisation is refused. An organisation that already has a plan keeps it unless `replace`, and a plan
     with rounds or yearly results is never replaced (a change to it is an amendment)."""
-    authorize(session=session, actor=actor, permission=Permission.EDIT_PLAN)
-    org = orgs.get_org(session=session, code=org_code)
+    org = orgs.get_org(session=session, code=org_code)  # organisations are public: naming one reveals nothing
+    authorize(session=session, actor=actor, permission=Permission.EDIT_PLAN, org_id=org.id)
     if named_org and named_org != org_code:
         raise InvalidInput(Issue("plan_other_org", {"file": named_org, "org": org_code}))
     data = {**data, "organisation": {k: v for k, v in org.model_dump(exclude={"id"}).items()

@@ -49,7 +49,7 @@ def get_round(*, session: Session, actor: Actor, plan_id: int, code: str) -> Eva
     """The round `code` of the plan; a round not yet published only for those who may read unpublished rounds."""
     rnd = _get(session, plan_id, code)
     if rnd.status != RoundStatus.PUBLISHED:
-        authorize(session=session, actor=actor, permission=Permission.READ_UNPUBLISHED)
+        authorize(session=session, actor=actor, permission=Permission.READ_UNPUBLISHED, plan_id=plan_id)
     return rnd
 
 
@@ -66,7 +66,7 @@ def list_rounds(*, session: Session, actor: Actor, plan_id: int,
                 statuses: tuple[RoundStatus, ...] | None = None) -> list[EvaluationRound]:
     """The plan's rounds with these statuses (all when None), oldest first; unpublished ones for internal roles only."""
     if statuses is None or set(statuses) - {RoundStatus.PUBLISHED}:
-        authorize(session=session, actor=actor, permission=Permission.READ_UNPUBLISHED)
+        authorize(session=session, actor=actor, permission=Permission.READ_UNPUBLISHED, plan_id=plan_id)
     stmt = select(EvaluationRound).where(EvaluationRound.plan_id == plan_id)
     if statuses is not None:
         stmt = stmt.where(EvaluationRound.status.in_(statuses))
@@ -87,7 +87,7 @@ def create_round(*, session: Session, actor: Actor, plan_id: int, fiscal_year_be
     `prefill` carries each member's status and progress forward from the previous round (as drafts);
     `bring_forward` copies the previous round's open and in-progress findings into the new round.
     """
-    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS)
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS, plan_id=plan_id)
     plan = session.get(Plan, plan_id)
     if not plan.start_fy_be <= fiscal_year_be <= plan.end_fy_be or round_no not in ROUND_NUMBERS:
         raise InvalidInput(Issue("round_outside_plan", {"fy": fiscal_year_be, "no": round_no, "start": plan.start_fy_be,
@@ -140,7 +140,7 @@ def transition(*, session: Session, actor: Actor, plan_id: int, code: str, actio
     Closing or publishing before the round's period has ended needs `early=True` and a written reason, which
     the audit log keeps.
     """
-    authorize(session=session, actor=actor, permission=PERMISSION[action])
+    authorize(session=session, actor=actor, permission=PERMISSION[action], plan_id=plan_id)
     rnd = _get(session, plan_id, code)
     allowed_from, target = TRANSITIONS[action]
     if rnd.status not in allowed_from:
@@ -176,7 +176,7 @@ def set_conclusion(*, session: Session, actor: Actor, plan_id: int, code: str, t
     the published record: reopen the round to change it), when it is longer than MAX_CONCLUSION_CHARS, and when
     `was` (the conclusion as it stood when the editing began) no longer is the stored one: someone else changed it.
     """
-    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS)
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS, plan_id=plan_id)
     rnd = _get(session, plan_id, code)
     if rnd.status == RoundStatus.PUBLISHED:
         raise NotAllowed(Issue("conclusion_published", {"code": code}))
@@ -226,7 +226,7 @@ def allowed_actions(actor: Actor, status: RoundStatus) -> list[str]:
 
 def completeness(*, session: Session, actor: Actor, plan_id: int, code: str) -> Completeness:
     """Which items have a submitted entry and which members have submitted them all, for the round `code`."""
-    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS, writes=False)
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS, writes=False, plan_id=plan_id)
     rnd = _get(session, plan_id, code)
     numbers = list(session.exec(select(PlanItem.number).where(PlanItem.plan_id == plan_id).order_by(PlanItem.number)))
     submitted = session.exec(select(PlanItem.number, ScoreEntry.member_id).join(PlanItem, PlanItem.id == ScoreEntry.project_id)

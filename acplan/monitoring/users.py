@@ -30,7 +30,33 @@ def _role_issue(role: str | None) -> Issue | None:
 def get_user(*, session: Session, actor: Actor, username: str) -> AppUser:
     """The account named `username`, for staff who act on it (scores of a member, account changes)."""
     authorize(session=session, actor=actor, permission=Permission.READ_MEMBER_SCORES)
-    return _get(session, username)
+    return _of_actors_org(session, actor, _get(session, username))
+
+
+def _actor_org(session: Session, actor: Actor) -> int | None:
+    """The organisation an account acts in (None: the operator, who acts in every one)."""
+    return session.get(AppUser, actor.user_id).organisation_id if actor.user_id is not None else None
+
+
+def _of_actors_org(session: Session, actor: Actor, user: AppUser) -> AppUser:
+    """`user`, if the actor may act on it: an account acts on the accounts of its own organisation only (another
+    organisation's account is reported as not found, so its name is not confirmed)."""
+    own = _actor_org(session, actor)
+    if actor.user_id is not None and own is not None and user.organisation_id != own:
+        raise NotFound(Issue("user_not_found", {"username": user.username}))
+    return user
+
+
+def default_org(session: Session, organisation_id: int | None) -> int | None:
+    """The organisation a new account belongs to: the one given, or the only one; refused when there are several."""
+    from acplan.plan.models import Organisation
+
+    if organisation_id is not None:
+        return organisation_id
+    ids = list(session.exec(select(Organisation.id).limit(2)))
+    if len(ids) > 1:
+        raise InvalidInput(Issue("user_org_required"))
+    return ids[0] if ids else None
 
 
 def _get(session: Session, username: str) -> AppUser:
@@ -55,6 +81,9 @@ def add_user(*, session: Session, actor: Actor, username: str, display_name: str
 
     `position_th` (ตำแหน่ง) and `committee_duty` are how the meeting pack lists the person on the committee."""
     authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
+    if actor.user_id is not None:  # an administrator adds accounts to their own organisation
+        organisation_id = _actor_org(session, actor)
+    organisation_id = default_org(session, organisation_id)
     issues = _place_issues(position_th, committee_duty)
     if not USERNAME.match(username or ""):
         issues.append(Issue("username_invalid", {"username": username}))
@@ -81,12 +110,15 @@ def add_user(*, session: Session, actor: Actor, username: str, display_name: str
 
 def list_users(*, session: Session, actor: Actor) -> list[AppUser]:
     authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS, writes=False)
-    return list(session.exec(select(AppUser).order_by(AppUser.username)))
+    stmt = select(AppUser).order_by(AppUser.username)
+    if actor.user_id is not None and (own := _actor_org(session, actor)) is not None:
+        stmt = stmt.where(AppUser.organisation_id == own)
+    return list(session.exec(stmt))
 
 
 def _change(session: Session, actor: Actor, username: str, action: str, reason: str | None = None, **values) -> AppUser:
     authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
-    user = _get(session, username)
+    user = _of_actors_org(session, actor, _get(session, username))
     before = audit.snapshot(user)
     for key, value in values.items():
         setattr(user, key, value)
@@ -128,6 +160,6 @@ def enable_user(*, session: Session, actor: Actor, username: str) -> AppUser:
 
 def reset_password(*, session: Session, actor: Actor, username: str, password: str) -> AppUser:
     authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
-    account = _get(session, username)
+    account = _of_actors_org(session, actor, _get(session, username))
     return _change(session, actor, username, "user.reset_password", password_hash=hash_password(
         password, username=account.username, display_name=account.display_name, role=account.role))

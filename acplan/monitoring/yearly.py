@@ -36,7 +36,7 @@ def parse_yearly(values: dict) -> YearlyResultIn:
 def set_yearly_result(*, session: Session, actor: Actor, plan_id: int, result_in: YearlyResultIn,
                       expected_version: int | None = None) -> YearlyResult:
     """Record a fiscal year's actual figures (the baseline year 2565 included); audited, optimistic locking."""
-    authorize(session=session, actor=actor, permission=Permission.RECORD_YEARLY_RESULTS)
+    authorize(session=session, actor=actor, permission=Permission.RECORD_YEARLY_RESULTS, plan_id=plan_id)
     fy = result_in.fiscal_year_be
     row = session.exec(select(YearlyResult).where(YearlyResult.plan_id == plan_id,
                                                   YearlyResult.fiscal_year_be == fy)).first()

@@ -25,6 +25,9 @@ def upgrade() -> None:
                                       server_default=''))
     with op.batch_alter_table('project') as batch_op:
         batch_op.add_column(sa.Column('note_th', sqlmodel.sql.sqltypes.AutoString(), nullable=False, server_default=''))
+    # accounts made while the store served one organisation belong to it
+    op.execute("UPDATE appuser SET organisation_id = (SELECT MIN(id) FROM organisation) "
+               "WHERE organisation_id IS NULL AND (SELECT COUNT(*) FROM organisation) = 1")
     if op.get_bind().dialect.name == "postgresql":  # the public role's views follow the tables
         from acplan.db.published import recreate_views
         recreate_views(op.get_bind())
