@@ -71,6 +71,15 @@ def print_setup(ws: Worksheet, *, autofilter: bool = True) -> None:
         ws.auto_filter.ref = ws.dimensions
 
 
+def check_upload(data: bytes, max_bytes: int) -> None:
+    """Refuse an empty or oversized file, then look inside the archive (`check_archive`), before any parsing."""
+    if not data:
+        raise UnusableInput(Issue("sheet_empty"))
+    if len(data) > max_bytes:
+        raise UnusableInput(Issue("sheet_too_large", {"max_mb": max_bytes // (1024 * 1024)}))
+    check_archive(data)
+
+
 def check_archive(data: bytes) -> None:
     """Look inside the .xlsx (a zip) before parsing it: entry count, unpacked size, compression ratio, macros."""
     try:

@@ -25,7 +25,7 @@ from acplan.errors import InvalidInput, Issue, UnusableInput
 from acplan.format import BE_OFFSET, DateNotRead, date_numeric, parse_be_date
 from acplan.i18n import t
 from acplan.plan.models import DIMENSIONS, Comparison, IndicatorKind, ItemKind, RiskLevel
-from acplan.xlsx import KEY, append_row, check_archive, print_setup, style_header, whole_number
+from acplan.xlsx import KEY, append_row, check_upload, print_setup, style_header, whole_number
 
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 2000  # per sheet; a plan of the national template has tens of items
@@ -401,11 +401,7 @@ class _Table:
 
 def read(raw: bytes) -> PlanWorkbook:
     """The plan a workbook holds, or InvalidInput listing every problem (UnusableInput: not a workbook at all)."""
-    if not raw:
-        raise UnusableInput(Issue("sheet_empty"))
-    if len(raw) > MAX_BYTES:
-        raise UnusableInput(Issue("sheet_too_large", {"max_mb": MAX_BYTES // (1024 * 1024)}))
-    check_archive(raw)
+    check_upload(raw, MAX_BYTES)
     try:
         wb = load_workbook(io.BytesIO(raw), read_only=True, data_only=True)
     except Exception:  # noqa: BLE001  (openpyxl and the XML parser raise many types for a damaged file)

@@ -19,7 +19,7 @@ from acplan.cells import csv_cell
 from acplan.errors import InvalidInput, Issue, UnusableInput
 from acplan.i18n import t
 from acplan.monitoring.entries import MAX_SPENT_THB, REASONS, SCORE_MAX, SCORE_MIN, STATUSES
-from acplan.xlsx import KEY, append_row, check_archive, print_setup, style_header, whole_number
+from acplan.xlsx import KEY, append_row, check_upload, print_setup, style_header, whole_number
 
 BAHT = '#,##0" บาท"'
 WRAP = Alignment(wrap_text=True, vertical="top")
@@ -161,11 +161,7 @@ def read_sheet(data: bytes) -> Sheet:
     Refuses what is not a workbook, an empty or oversized one, an archive that would unpack to far more than
     it weighs (a zip bomb), a macro workbook, a sheet whose header lacks the keys, and a damaged sheet.
     """
-    if not data:
-        raise UnusableInput(Issue("sheet_empty"))
-    if len(data) > MAX_UPLOAD_BYTES:
-        raise UnusableInput(Issue("sheet_too_large", {"max_mb": MAX_UPLOAD_BYTES // (1024 * 1024)}))
-    check_archive(data)
+    check_upload(data, MAX_UPLOAD_BYTES)
     try:
         return _read(data)
     except InvalidInput:
