@@ -185,6 +185,12 @@ def _problem(sheets, sheet, row, key, value):
     _set(sheets, sheet, row, key, value)
 
 
+def _note_sheet(wb, row: list) -> None:
+    ws = wb.create_sheet(pw.sheet_title("source_notes"))
+    ws.append([pw.column_title(k) for k in ("subject", "key", "topic", "text_th")])
+    ws.append(row)
+
+
 # (name, mutate(wb, sheets), expected catalog code, sheet, the place the message names, or None)
 BAD = [
     ("budget with decimals", lambda wb, s: _problem(s, "items", 2, "budget_2569", 1500.5), "pw_budget_invalid", "items",
@@ -232,6 +238,8 @@ BAD = [
      lambda wb, s: s["items"].cell(1, _col(s["items"], "budget_2571"), "งบประมาณ (budget_2590)"), "pw_fy_outside",
      "items", None),
     ("missing dimension", lambda wb, s: s["dimensions"].delete_rows(5), "pw_dimension_missing", "dimensions", None),
+    ("source note about an item the plan lacks", lambda wb, s: _note_sheet(wb, ["project", 40, "budget", "ข้อความ"]),
+     "pw_note_subject_unknown", "source_notes", "B (key)"),
     ("sub-mission of an unknown mission", lambda wb, s: _problem(s, "sub_items", 2, "mission", "7.1"),
      "pw_unknown_mission", "sub_items", None),
 ]

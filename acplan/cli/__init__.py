@@ -16,11 +16,12 @@ ORG_TYPES = ("city_municipality", "town_municipality", "subdistrict_municipality
 DUTY_CHOICES = ("chair", "vice_chair", "member", "secretary", "assistant_secretary")
 
 
-def _cmd(sub, name: str, func: str, *, session: bool = True, org: bool | None = None, **kw) -> argparse.ArgumentParser:
-    """A command; one that works in the store takes `--org` (needed once the store holds several organisations)."""
+def _cmd(sub, name: str, func: str, *, session: bool = True, org: bool = True, **kw) -> argparse.ArgumentParser:
+    """A command; one that works in the store takes `--org` (needed once the store holds several organisations)
+    unless `org=False` (the commands that name an organisation themselves)."""
     parser = sub.add_parser(name, **kw)
     parser.set_defaults(func=func, session=session, org=None)
-    if org if org is not None else session:
+    if session and org:
         parser.add_argument("--org", metavar="SLUG", help="the organisation (needed when there are several)")
     return parser
 

@@ -63,13 +63,7 @@ def org_plan(session: Session, org: str | None):
     """(organisation, plan id) for `--org`; without it the store must hold exactly one organisation."""
     from acplan.monitoring import orgs
 
-    if org:
-        row = orgs.get_org(session=session, code=org)
-    else:
-        every = orgs.list_orgs(session=session)
-        if len(every) > 1:
-            raise InvalidInput(Issue("org_required", {"orgs": ", ".join(o.code for o in every)}))
-        row = every[0] if every else None
+    row = orgs.get_org(session=session, code=org) if org else orgs.sole_org(session=session)
     plan = orgs.plan_of(session=session, org=row) if row is not None else None
     if plan is None:
         raise InvalidInput(Issue("no_plan_loaded"))

@@ -4,8 +4,7 @@ import hashlib
 from pathlib import Path
 
 from acplan import clock, settings
-from acplan.cli.common import org_plan, read_file, written
-from acplan.errors import InvalidInput, Issue
+from acplan.cli.common import org_plan, out, read_file, written
 from acplan.format import fiscal_year_of
 from acplan.i18n import t
 from acplan.monitoring import orgs, plans
@@ -15,8 +14,6 @@ from acplan.plan.dump import export_plan
 
 
 def template(args) -> int:
-    from acplan.cli.common import out
-
     first = args.first_fy or fiscal_year_of(clock.today()) + 1
     structure, _sha = datafile.read_file(settings.get().plan_file)  # the national template's dimensions and missions
     Path(args.output).write_bytes(plan_workbook.template(first_fy=first, last_fy=first + max(args.years, 1) - 1,
@@ -28,14 +25,14 @@ def template(args) -> int:
 def import_file(args, session, actor) -> str:
     raw = read_file(args.path)
     if Path(args.path).suffix.lower() in (".yaml", ".yml"):
-        data, _sha = datafile.read_file(Path(args.path))
-        named = (data.pop("organisation", None) or {}).get("code")
+        data = datafile.read_bytes(raw)
+        named = (block := data.pop("organisation", None)) and isinstance(block, dict) and block.get("code")
     else:
         book = plan_workbook.read(raw)
         data, named = book.data, book.org_slug
-    org = args.org or named
-    if not org:
-        raise InvalidInput(Issue("org_required", {"orgs": ", ".join(o.code for o in orgs.list_orgs(session=session))}))
+    if not (org := args.org or named):  # a file that names no organisation: the only one, or say which
+        sole = orgs.sole_org(session=session)
+        org = sole.code if sole is not None else ""
     plan = plans.import_plan(session=session, actor=actor, org_code=org, data=data, named_org=named,
                              sha256=hashlib.sha256(raw).hexdigest(), replace=args.replace)
     return t("cli_plan_imported", args.lang, plan=plan.code, org=org, count=len(data["projects"]))

@@ -4,12 +4,13 @@ from functools import cache
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlmodel import Session
+from sqlmodel import Session, func, select
 
 from acplan.access import Actor, Permission, Role, require
 from acplan.errors import InvalidInput, Issue, NotAllowed
 from acplan.monitoring import chain
-from acplan.monitoring.models import AppUser
+from acplan.monitoring.models import AppUser, EvaluationRound
+from acplan.plan.models import Organisation, Plan
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_CHARS = 10
@@ -68,19 +69,19 @@ def acts_in(session: Session, actor: Actor, *, round_id: int | None = None, plan
     return True
 
 
+def org_of(session: Session, *, plan_id: int | None = None, round_id: int | None = None) -> int | None:
+    """The organisation a plan, or a round's plan, belongs to (None if there is no such plan or round)."""
+    if plan_id is None and round_id is not None:
+        rnd = session.get(EvaluationRound, round_id)
+        plan_id = rnd.plan_id if rnd is not None else None
+    plan = session.get(Plan, plan_id) if plan_id is not None else None
+    return plan.organisation_id if plan is not None else None
+
+
 def _same_organisation(session: Session, user: AppUser, *, plan_id: int | None, round_id: int | None,
                        org_id: int | None) -> None:
-    from sqlmodel import func, select
-
-    from acplan.monitoring.models import EvaluationRound
-    from acplan.plan.models import Organisation, Plan
-
     if org_id is None:
-        if plan_id is None:
-            rnd = session.get(EvaluationRound, round_id)
-            plan_id = rnd.plan_id if rnd is not None else None
-        plan = session.get(Plan, plan_id) if plan_id is not None else None
-        org_id = plan.organisation_id if plan is not None else None
+        org_id = org_of(session, plan_id=plan_id, round_id=round_id)
     if user.organisation_id is None:  # an account made while the store served one organisation
         if session.exec(select(func.count()).select_from(Organisation)).one() > 1:
             raise NotAllowed(Issue("account_without_org", {"username": user.username}))

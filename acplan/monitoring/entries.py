@@ -11,7 +11,7 @@ from sqlmodel import Session, SQLModel, select
 from acplan.access import Actor, Permission, can
 from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed, parse_input
 from acplan.monitoring import audit
-from acplan.monitoring.auth import authorize
+from acplan.monitoring.auth import authorize, org_of
 from acplan.monitoring.models import (
     AppUser,
     EntryState,
@@ -72,12 +72,6 @@ def entry_issues(values: dict, *, row: int | None = None) -> list[Issue]:
     return []
 
 
-def _org_of(session: Session, plan_id: int) -> int:
-    from acplan.plan.models import Plan
-
-    return session.get(Plan, plan_id).organisation_id
-
-
 def member_may_write(session: Session, actor: Actor, member: AppUser, rnd: EvaluationRound, *,
                      on_behalf: bool = False) -> None:
     """A member writes their own entries in an open round; with `on_behalf` (a member's filled sheet) the
@@ -90,7 +84,7 @@ def member_may_write(session: Session, actor: Actor, member: AppUser, rnd: Evalu
         if not on_behalf:  # even a member may write only their own entries
             raise NotAllowed(Issue("not_allowed", {"action": Permission.SCORE.value}))
     if not member.is_active or not can(member.role, Permission.SCORE) or \
-            (member.organisation_id is not None and member.organisation_id != _org_of(session, rnd.plan_id)):
+            member.organisation_id not in (None, org_of(session, plan_id=rnd.plan_id)):
         raise NotAllowed(Issue("user_disabled", {"username": member.username}))
     if rnd.status != RoundStatus.OPEN:
         raise NotAllowed(Issue("round_not_open", {"code": f"{rnd.fiscal_year_be}-{rnd.round_no}", "status": rnd.status}))

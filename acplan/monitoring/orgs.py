@@ -57,6 +57,19 @@ def list_orgs(*, session: Session) -> list[Organisation]:
     return list(session.exec(select(Organisation).order_by(Organisation.province_th, Organisation.name_th)))
 
 
+NAMED_IN_MESSAGE = 10  # a refusal that asks for an organisation names this many of them
+
+
+def sole_org(*, session: Session, issue: str = "org_required") -> Organisation | None:
+    """The store's only organisation (None while it has none); with several, InvalidInput(`issue`) naming some,
+    so the caller asks which one is meant."""
+    some = list(session.exec(select(Organisation).order_by(Organisation.code).limit(NAMED_IN_MESSAGE + 1)))
+    if len(some) > 1:
+        named = ", ".join(o.code for o in some[:NAMED_IN_MESSAGE]) + (", …" if len(some) > NAMED_IN_MESSAGE else "")
+        raise InvalidInput(Issue(issue, {"orgs": named}))
+    return some[0] if some else None
+
+
 def plan_of(*, session: Session, org: Organisation) -> Plan | None:
     """The organisation's plan (the newest loaded, should it hold more than one)."""
     return session.exec(select(Plan).where(Plan.organisation_id == org.id).order_by(Plan.id.desc())).first()

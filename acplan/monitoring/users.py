@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 
 from acplan.access import ACCOUNT_ROLES, Actor, Permission, Role
 from acplan.errors import Conflict, InvalidInput, Issue, NotFound
-from acplan.monitoring import audit
+from acplan.monitoring import audit, orgs
 from acplan.monitoring.auth import authorize, hash_password, password_issue
 from acplan.monitoring.models import AppUser, CommitteeDuty
 
@@ -49,14 +49,10 @@ def _of_actors_org(session: Session, actor: Actor, user: AppUser) -> AppUser:
 
 def default_org(session: Session, organisation_id: int | None) -> int | None:
     """The organisation a new account belongs to: the one given, or the only one; refused when there are several."""
-    from acplan.plan.models import Organisation
-
     if organisation_id is not None:
         return organisation_id
-    ids = list(session.exec(select(Organisation.id).limit(2)))
-    if len(ids) > 1:
-        raise InvalidInput(Issue("user_org_required"))
-    return ids[0] if ids else None
+    sole = orgs.sole_org(session=session, issue="user_org_required")
+    return sole.id if sole is not None else None
 
 
 def _get(session: Session, username: str) -> AppUser:

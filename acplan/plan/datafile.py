@@ -56,11 +56,16 @@ def read_file(path: Path) -> tuple[dict, str]:
         raw = Path(path).read_bytes()
     except OSError:
         raise PlanDataError(Issue("file_missing", {"path": str(path)})) from None
+    return read_bytes(raw), hashlib.sha256(raw).hexdigest()
+
+
+def read_bytes(raw: bytes) -> dict:
+    """Parse plan data from a file's bytes: UTF-8 YAML."""
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise PlanDataError(Issue("plan_not_utf8")) from None
-    return read_text(text), hashlib.sha256(raw).hexdigest()
+    return read_text(text)
 
 
 def validate(data: dict) -> Report:

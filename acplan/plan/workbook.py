@@ -76,10 +76,16 @@ LIST_SEPARATOR = re.compile(r"[,，;\s]+")
 WIDTHS = {"name_th": 50, "text_th": 50, "issue_th": 45, "measure_th": 45, "process_th": 30, "note": 30,
           "rationale_th": 40, "objectives_th": 40, "method_th": 40, "target_group_th": 30, "value": 70,
           "responsible_unit": 22, "sub_items": 14, "readings": 40, "kept_th": 30, "duties_th": 40, "field": 28}
-KIND_WORDS = {"โครงการ": ItemKind.PROJECT, "กิจกรรม": ItemKind.ACTIVITY, "มาตรการ": ItemKind.MEASURE}
-INDICATOR_WORDS = {"ผลผลิต": IndicatorKind.OUTPUT, "ผลลัพธ์": IndicatorKind.OUTCOME}
-INDICATOR_LABELS = {v.value: k for k, v in INDICATOR_WORDS.items()}
-LEVEL_WORDS = {"สูง": RiskLevel.HIGH, "ปานกลาง": RiskLevel.MEDIUM, "ต่ำ": RiskLevel.LOW}
+
+
+def _words(prefix: str, enum) -> dict[str, str]:
+    """The Thai word a sheet shows for each value (the catalog's `<prefix><value>`), as the reader takes it back."""
+    return {t(f"{prefix}{v.value}", "th"): v.value for v in enum}
+
+
+KIND_WORDS = _words("kind_", ItemKind)  # โครงการ / กิจกรรม / มาตรการ
+INDICATOR_WORDS = _words("indicator_", IndicatorKind)  # ผลผลิต / ผลลัพธ์
+LEVEL_WORDS = _words("level_", RiskLevel)  # สูง / ปานกลาง / ต่ำ
 COMPARISON_WORDS = {"≥": Comparison.GTE, ">=": Comparison.GTE, "≤": Comparison.LTE, "<=": Comparison.LTE,
                     "=": Comparison.EQ}
 SUBJECTS = ("plan", "dimension", "mission", "project", "risk_area", "committee")
@@ -194,7 +200,7 @@ def _rows(data: dict, years: list[int], stated: bool) -> dict[str, list[dict]]:
                                   for s in ms["sub_items"]]
     for p in data["projects"]:
         rows["items"].append({
-            "number": p["number"], "kind": t(f"kind_{p['kind']}", "th") if p["kind"] else None, "name_th": p["name_th"],
+            "number": p["number"], "kind": _label(KIND_WORDS, p["kind"]), "name_th": p["name_th"],
             "dimension": p["dimension"], "mission": p["mission"], "sub_items": ", ".join(p["sub_items"]) or None,
             "responsible_unit": p["responsible_unit"],
             **{f"budget_{y}": p["budget_thb"].get(str(y)) for y in years},
@@ -208,7 +214,7 @@ def _rows(data: dict, years: list[int], stated: bool) -> dict[str, list[dict]]:
             targets = ind["targets"] or [None]
             for i, tg in enumerate(targets):
                 rows["indicators"].append({
-                    "number": p["number"], "kind": INDICATOR_LABELS[ind["kind"]] if i == 0 else None,
+                    "number": p["number"], "kind": _label(INDICATOR_WORDS, ind["kind"]) if i == 0 else None,
                     "text_th": ind["text_th"] if i == 0 else None,
                     "measured_by_th": ind.get("measured_by_th") if i == 0 else None,
                     "target_value": tg["value"] if tg else None, "target_unit": tg["unit"] if tg else None,
@@ -224,7 +230,7 @@ def _rows(data: dict, years: list[int], stated: bool) -> dict[str, list[dict]]:
                 "area": a["number"], "process_th": a["process_th"] if i == 0 else None,
                 "area_level_th": a["level_text_th"] if i == 0 else None,
                 "issue_no": issue["number"] if issue else None, "measure_no": measure["number"] if measure else None,
-                "level": t(f"level_{issue['level']}", "th") if issue else None,
+                "level": _label(LEVEL_WORDS, issue["level"]) if issue else None,
                 "issue_th": issue["text_th"] if issue else None, "measure_th": measure["text_th"] if measure else None,
                 "items": ", ".join(str(lk["project"]) for lk in links) or None,
                 "partial_items": ", ".join(str(lk["project"]) for lk in links if lk["match"] == "partial") or None})
@@ -247,17 +253,26 @@ def _rows(data: dict, years: list[int], stated: bool) -> dict[str, list[dict]]:
     return rows
 
 
-def _note_rows(data: dict) -> list[dict]:
-    subjects = [("plan", data["plan"].get("code"), data["plan"])]
+def note_holders(data: dict) -> dict[tuple[str, str], dict]:
+    """Everything of plan data that carries `source_notes`, by (subject, key) as the source notes sheet names it."""
+    out = {("plan", str(data["plan"].get("code"))): data["plan"]}
     for d in data["dimensions"]:
-        subjects.append(("dimension", d["number"], d))
-        subjects += [("mission", ms["code"], ms) for ms in d["missions"]]
-    subjects += [("project", p["number"], p) for p in data["projects"]]
-    subjects += [("risk_area", a["number"], a) for a in data["risks"]]
-    subjects += [("committee", c["code"], c) for c in data["committees"]]
-    return [{"subject": kind, "key": str(key), "topic": n["topic"], "text_th": n["text_th"],
+        out[("dimension", str(d["number"]))] = d
+        out |= {("mission", ms["code"]): ms for ms in d["missions"]}
+    out |= {("project", str(p["number"])): p for p in data["projects"]}
+    out |= {("risk_area", str(a["number"])): a for a in data["risks"]}
+    out |= {("committee", c["code"]): c for c in data["committees"]}
+    return out
+
+
+def _note_rows(data: dict) -> list[dict]:
+    return [{"subject": kind, "key": key, "topic": n["topic"], "text_th": n["text_th"],
              "readings": _json(n.get("readings")), "kept_th": n.get("kept_th") or None}
-            for kind, key, holder in subjects for n in holder.get("source_notes") or []]
+            for (kind, key), holder in note_holders(data).items() for n in holder.get("source_notes") or []]
+
+
+def _label(words: dict[str, str], value) -> str | None:
+    return next((word for word, v in words.items() if v == value), None)
 
 
 def _lines(values: list | None) -> str | None:
@@ -531,35 +546,25 @@ class _Plan:
         risks = self._risks(numbers)
         targets = self._targets()
         committees = self._committees(numbers)
-        notes = self._notes()
         f = self.fields
         plan = {"code": f.get("plan_code") or f"acp-{self.years[0]}-{self.years[-1]}", "title_th": f["plan_title_th"],
                 "title_en": f.get("plan_title_en") or "", "start_fy_be": self.years[0], "end_fy_be": self.years[-1],
                 "preface_date": f.get("preface_date"), "adoption": f["adoption"], "appointment": f["appointment"],
                 "total_items_stated": f.get("items_stated") or len(items),
                 "objectives_th": f["objectives_th"], "goals_th": f["goals_th"], "benefits_th": f["benefits_th"],
-                "source_notes": notes.get(("plan", str(f.get("plan_code") or ""))) or [],
                 "summary_total_budget_thb": {str(y): f["stated_total"].get(y, sum(p["budget_thb"][str(y)] for p in items))
                                              for y in self.years}}
         for d in dims.values():
-            d["source_notes"] = notes.get(("dimension", str(d["number"])), [])
             listed = [p for p in items if p["dimension"] == d["number"]]
             d["summary_item_count"] = d.pop("_stated_items", None) or len(listed)
             stated = d.pop("_stated_budget")
             d["summary_budget_thb"] = {str(y): stated.get(y, sum(p["budget_thb"][str(y)] for p in listed)) for y in self.years}
             for ms in d["missions"]:
                 ms.pop("_dimension")
-                ms["source_notes"] = notes.get(("mission", ms["code"]), [])
-        for p in items:
-            p["source_notes"] = notes.get(("project", str(p["number"])), [])
-        for a in risks:
-            a["source_notes"] = notes.get(("risk_area", str(a["number"])), [])
-        for c in committees:
-            c["source_notes"] = notes.get(("committee", c["code"]), [])
-        self._orphan_notes(notes, plan, dims, missions, numbers, risks, committees)
         data = {"schema_version": 1, "source": f["source"], "plan": plan,
                 "dimensions": [dims[n] for n in sorted(dims)], "projects": items, "risks": risks,
                 "targets": targets, "committees": committees}
+        self._attach_notes(data)
         if units := self._units():
             data["units"] = units
         return data
@@ -761,7 +766,7 @@ class _Plan:
             if not a["level_text_th"]:  # the area's level as the document words it: its highest issue's
                 levels = [i["level"] for i in a["issues"] if i["level"]]
                 top = next((lv for lv in RiskLevel if lv.value in levels), None)
-                a["level_text_th"] = t(f"level_{top.value}", "th") if top else ""
+                a["level_text_th"] = _label(LEVEL_WORDS, top.value) if top else ""
         return [areas[n] for n in sorted(areas)]
 
     def _targets(self) -> list[dict]:
@@ -798,13 +803,13 @@ class _Plan:
                 out.append({"name_th": name, "aliases": aliases, "note_th": note})
         return out
 
-    def _notes(self) -> dict[tuple[str, str], list[dict]]:
+    def _attach_notes(self, data: dict) -> None:
+        """Each source note to what it is about; a note about something the plan does not have is refused."""
+        holders = note_holders(data)
+        for holder in holders.values():
+            holder["source_notes"] = []
         table, r = self.tables.get("source_notes"), self.r
-        out: dict[tuple[str, str], list[dict]] = {}
-        self._note_rows: dict[tuple[str, str], _Cell] = {}
-        if table is None:
-            return out
-        for row, v in table.rows:
+        for row, v in (table.rows if table else []):
             subject = r.text(table.at(row, "subject"), table.get(v, "subject"), required=True)
             if subject is not None and subject not in SUBJECTS:
                 r.fail(table.at(row, "subject"), "pw_unknown_subject", value=subject, subjects=", ".join(SUBJECTS))
@@ -813,20 +818,10 @@ class _Plan:
                     "text_th": r.text(table.at(row, "text_th"), table.get(v, "text_th"), required=True),
                     "readings": r.json(table.at(row, "readings"), table.get(v, "readings"), list),
                     "kept_th": r.text(table.at(row, "kept_th"), table.get(v, "kept_th")) or ""}
-            if subject and key:
-                out.setdefault((subject, key), []).append(note)
-                self._note_rows.setdefault((subject, key), table.at(row, "key"))
-        return out
-
-    def _orphan_notes(self, notes, plan, dims, missions, numbers, risks, committees) -> None:
-        known = {("plan", plan["code"])} | {("dimension", str(n)) for n in dims} | \
-            {("mission", c) for c in missions} | {("project", str(n)) for n in numbers} | \
-            {("risk_area", str(a["number"])) for a in risks} | {("committee", c["code"]) for c in committees}
-        if ("plan", plan["code"]) in notes:
-            plan["source_notes"] = notes[("plan", plan["code"])]
-        for key in notes:
-            if key not in known and key[0] in SUBJECTS:
-                self.r.fail(self._note_rows[key], "pw_note_subject_unknown", subject=key[0], value=key[1])
+            if (subject, key) in holders:
+                holders[(subject, key)]["source_notes"].append(note)
+            elif subject in SUBJECTS and key:
+                r.fail(table.at(row, "key"), "pw_note_subject_unknown", subject=subject, value=key)
 
     def _committees(self, numbers: set[int]) -> list[dict]:
         table, r = self.tables.get("committees"), self.r
