@@ -10,8 +10,9 @@ from acplan.i18n import t
 from acplan.monitoring import users
 from acplan.monitoring.models import CommitteeDuty
 from acplan.ui import actions, frame, session, state
+from acplan.ui.views import duty_label
 
-DUTIES = list(CommitteeDuty)
+DUTIES = [None, *CommitteeDuty]  # None first: a duty once set can be taken away again
 lang = state.lang()
 state.require_plan()
 admin = session.require(Permission.MANAGE_USERS)
@@ -24,7 +25,7 @@ st.dataframe({t("col_username", lang): [u.username for u in accounts],
               t("col_role", lang): [t(f"role_{u.role}", lang) for u in accounts],
               t("col_active", lang): [t("account_active" if u.is_active else "account_disabled", lang) for u in accounts],
               t("col_position", lang): [u.position_th for u in accounts],
-              t("col_duty", lang): [t(f"duty_{u.committee_duty}", lang) if u.committee_duty else "" for u in accounts]},
+              t("col_duty", lang): [duty_label(u.committee_duty, lang) if u.committee_duty else "" for u in accounts]},
              hide_index=True, width="stretch")
 
 left, right = st.columns(2)
@@ -36,8 +37,8 @@ with left.form("user_add", enter_to_submit=False, border=True):
                         index=None, placeholder=t("choose_role", lang))  # never a default: admin by a slip is too easy
     position = st.text_input(t("col_position", lang), key="ua_position", max_chars=users.MAX_POSITION_CHARS,
                              help=t("user_position_help", lang))
-    duty = st.selectbox(t("col_duty", lang), DUTIES, key="ua_duty", format_func=lambda d: t(f"duty_{d}", lang),
-                        index=None, placeholder=t("duty_none", lang))
+    duty = st.selectbox(t("col_duty", lang), DUTIES, key="ua_duty", format_func=lambda d: duty_label(d, lang),
+                        placeholder=t("choose", lang))
     password = st.text_input(t("user_password", lang), type="password", key="ua_password", max_chars=256)
     if st.form_submit_button(t("user_save", lang), type="primary"):
         if actions.run(lambda s: users.add_user(session=s, actor=admin, username=username.strip(), display_name=name,
@@ -74,9 +75,9 @@ with right.container(border=True):
         with st.form(f"uc_place_{pick}", enter_to_submit=False, border=False):  # per account: starts at its values
             place = st.text_input(t("col_position", lang), value=account.position_th, key=f"uc_position_{pick}",
                                   max_chars=users.MAX_POSITION_CHARS)
-            place_duty = st.selectbox(t("col_duty", lang), DUTIES, format_func=lambda d: t(f"duty_{d}", lang),
-                                      index=DUTIES.index(account.committee_duty) if account.committee_duty else None,
-                                      placeholder=t("duty_none", lang), key=f"uc_duty_{pick}")
+            place_duty = st.selectbox(t("col_duty", lang), DUTIES, format_func=lambda d: duty_label(d, lang),
+                                      index=DUTIES.index(account.committee_duty), key=f"uc_duty_{pick}",
+                                      placeholder=t("choose", lang))
             if st.form_submit_button(t("user_set_place", lang), key="uc_set_place") and actions.run(
                     lambda s: users.set_committee_place(session=s, actor=admin, username=pick, position_th=place,
                                                         committee_duty=place_duty), lang):

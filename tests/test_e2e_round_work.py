@@ -291,3 +291,86 @@ def test_a_year_spent_above_its_plan_is_flagged_on_the_public_budget_page(work_a
     page.locator("[data-testid='stDataFrame']").nth(last).scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "budget-overspent-1280x720.png"))
     page.context.close()
+
+
+def _account(url: str, username: str) -> AppUser:
+    engine = make_engine(url)
+    with Session(engine) as s:
+        found = s.exec(select(AppUser).where(AppUser.username == username)).one()
+    engine.dispose()
+    return found
+
+
+def test_a_members_place_on_the_committee_survives_a_reload_and_a_duty_can_be_taken_away(work_app, browser):
+    """The administrator gives m1 a position and the chair's duty; after a reload the form shows them as stored;
+    choosing "not set" takes the duty away again (it could not be unset once chosen)."""
+    app, url = work_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    sign_in(page, app, "admin1", "admin1-password-1")
+    page.get_by_role("link", name="ผู้ใช้").click()
+    wait_idle(page)
+
+    def pick_m1() -> None:
+        page.get_by_label("ผู้ใช้", exact=True).click()
+        page.get_by_role("option", name="m1", exact=True).click()
+        wait_idle(page)
+
+    pick_m1()
+    position = page.get_by_label("ตำแหน่ง", exact=True).nth(1)  # the change form's (the add form has one too)
+    duty = page.get_by_label("หน้าที่ในคณะกรรมการ", exact=True).nth(1)  # the change form's
+    position.fill("ผู้แทนประชาคมหมู่บ้าน")
+    duty.press("ArrowDown")  # opens its list from the keyboard
+    page.get_by_role("option", name="ประธานกรรมการ", exact=True).click()
+    page.get_by_role("button", name="บันทึกตำแหน่งและหน้าที่").click()
+    see(page, "บันทึกแล้ว")
+    assert (_account(url, "m1").position_th, _account(url, "m1").committee_duty) == ("ผู้แทนประชาคมหมู่บ้าน", "chair")
+
+    page.reload()  # a new session: the form is drawn from the store again
+    wait_idle(page)
+    pick_m1()
+    expect(page.get_by_label("ตำแหน่ง", exact=True).nth(1)).to_have_value("ผู้แทนประชาคมหมู่บ้าน")
+    expect(duty).to_have_value("ประธานกรรมการ")
+    duty.press("ArrowDown")
+    page.get_by_role("option", name="ไม่ระบุ (กรรมการหรือเลขานุการตามบทบาท)", exact=True).click()
+    page.get_by_role("button", name="บันทึกตำแหน่งและหน้าที่").click()
+    see(page, "บันทึกแล้ว")
+    page.screenshot(path=str(SHOTS / "users-place-1280x720.png"))
+    page.close()
+    assert (_account(url, "m1").position_th, _account(url, "m1").committee_duty) == ("ผู้แทนประชาคมหมู่บ้าน", None)
+
+
+def test_two_browsers_saving_a_conclusion_the_later_is_refused_in_its_language_and_keeps_its_text(work_app, browser):
+    """The secretary has the rounds page open on two machines, one in English; the first save wins, the second
+    is told (in English) and keeps what was typed; a reload then shows what is stored."""
+    app, url = work_app
+    pages = []
+    for query in ("", "?lang=en"):
+        page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        sign_in(page, app, "sec", "sec-password-1")
+        page.goto(app + "/rounds" + query)
+        wait_idle(page)
+        pages.append(page)
+    thai, english = pages
+    first = "คณะกรรมการเห็นชอบผลการประเมินรอบนี้"
+    thai.get_by_role("textbox", name="บทสรุปที่พิมพ์ในรายงาน").fill(first)
+    thai.get_by_role("button", name="บันทึกบทสรุป").click()
+    see(thai, "บันทึกบทสรุปของรอบ 2570-2 แล้ว")
+
+    box = english.get_by_role("textbox", name="Conclusion printed in the report (section 7, above the signatures)")
+    later = "The committee asks for evidence on items 13 and 14 first"
+    box.fill(later)
+    english.get_by_role("button", name="Save conclusion").click()
+    see(english, "was changed elsewhere after you opened it")
+    expect(box).to_have_value(later)  # what was typed is kept, to copy
+    english.get_by_text("was changed elsewhere after you opened it").scroll_into_view_if_needed()
+    english.screenshot(path=str(SHOTS / "round-conclusion-conflict-en-1280x720.png"))
+    english.reload()
+    wait_idle(english)
+    expect(box).to_have_value(first)
+    for page in pages:
+        page.close()
+    engine = make_engine(url)
+    with Session(engine) as s:
+        stored = s.exec(select(EvaluationRound).where(EvaluationRound.round_no == 2)).one().conclusion_th
+    engine.dispose()
+    assert stored == first

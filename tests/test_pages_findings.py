@@ -59,7 +59,7 @@ def test_a_save_made_elsewhere_since_the_form_opened_is_not_overwritten(store):
         s.commit()
     at.text_area(key="fu_resp_1_1").input("คำตอบของฉัน")
     next(b for b in at.button if b.label == "บันทึกข้อค้นพบ" and "finding_update_1_1" in str(b.proto.form_id)).click().run()
-    assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
+    assert at.error[0].value == "ยังไม่ได้บันทึก: มีการแก้ไขจากที่อื่นก่อนหน้า ดูรายละเอียดด้านล่าง"
     assert any("ถูกแก้ไขจากที่อื่นแล้ว" in e.value for e in at.text)
     assert at.text_area(key="fu_resp_1_1").value == "คำตอบของฉัน"  # what was typed is still there
     assert saved(store).unit_response == "คำตอบใหม่"

@@ -256,7 +256,7 @@ def test_a_busy_database_says_in_thai_that_nothing_was_saved(store, monkeypatch)
         holder.execute("ROLLBACK")
         holder.close()
     assert not at.exception
-    assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
+    assert at.error[0].value == "ยังไม่ได้บันทึก: ดูเหตุผลด้านล่าง"
     assert "• ฐานข้อมูลไม่ว่างหรือเชื่อมต่อไม่ได้ชั่วขณะ: ยังไม่ได้บันทึก กรุณาลองอีกครั้ง" in [e.value for e in at.text]
     with Session(store) as s:
         assert {e.state for e in s.exec(select(entries.ScoreEntry))} == {"draft"}

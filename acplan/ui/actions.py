@@ -6,7 +6,7 @@ import streamlit as st
 from sqlalchemy.exc import OperationalError
 from sqlmodel import Session
 
-from acplan.errors import AcplanError, Issue
+from acplan.errors import AcplanError, Conflict, InvalidInput, Issue, NotAllowed, NotFound
 from acplan.i18n import describe, t
 from acplan.ui import state
 
@@ -18,24 +18,35 @@ def show_issues(issues: list[Issue], lang: str, headline: str = "input_refused")
         st.text("• " + describe(issue, lang))
 
 
+# The headline above a refusal's reasons: only input the person can correct is "fix what is listed".
+HEADLINES = {InvalidInput: "input_refused", Conflict: "input_conflict", NotAllowed: "input_not_allowed",
+             NotFound: "input_not_allowed"}
+
+
 def attempt(write: Callable[[Session], object]) -> tuple[object, list[Issue]]:
     """Call `write(session)` and commit: (result, []) — or (None, issues) with nothing written. Renders nothing,
     so widget callbacks can use it too."""
+    result, issues, _headline = _attempt(write)
+    return result, issues
+
+
+def _attempt(write: Callable[[Session], object]) -> tuple[object, list[Issue], str]:
     try:
         with Session(state.engine()) as session:
             result = write(session)
             session.commit()
     except AcplanError as exc:
-        return None, exc.issues
+        return None, exc.issues, next((h for kind, h in HEADLINES.items() if isinstance(exc, kind)), "input_not_saved")
     except OperationalError:  # SQLite busy beyond its timeout, a PostgreSQL lock or connection lost: nothing saved
-        return None, [Issue("database_busy")]
+        return None, [Issue("database_busy")], "input_not_saved"
     state.data_changed()
-    return result, []
+    return result, [], ""
 
 
-def run(write: Callable[[Session], object], lang: str, headline: str = "input_refused"):
-    """`attempt` from a page: the result (True when the service returns nothing), or None after showing why not."""
-    result, issues = attempt(write)
+def run(write: Callable[[Session], object], lang: str):
+    """`attempt` from a page: the result (True when the service returns nothing), or None after showing why not,
+    under a headline that fits the refusal (input to correct, a change made meanwhile, not allowed, not saved)."""
+    result, issues, headline = _attempt(write)
     if issues:
         show_issues(issues, lang, headline)
         return None

@@ -10,7 +10,7 @@ from acplan.monitoring import entries, scoring
 from acplan.monitoring.models import AppUser, EvaluationRound
 from acplan.plan import queries
 from acplan.ui import state
-from acplan.ui.actions import attempt, show_issues
+from acplan.ui.actions import attempt, run
 
 MESSAGES_KEY = "grid_messages"
 
@@ -184,10 +184,7 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str)
                                max_chars=entries.MAX_COMMENT_CHARS, key=f"comment_{number}")
         if st.form_submit_button(t("save_detail", lang)):
             values = _values(row, lang) | {"comment": comment, "indicators": results}
-            _, issues = attempt(_save(actor, rnd.id, int(row["project_id"]), values, _version(row)))
-            if issues:
-                show_issues(issues, lang)
-            else:
+            if run(_save(actor, rnd.id, int(row["project_id"]), values, _version(row)), lang):
                 st.session_state[MESSAGES_KEY] = [("success", t("grid_saved", lang, number=number))] + [
                     ("warning", f"{t('project_heading', lang, no=number)}: {describe(w, lang)}")
                     for w in scoring.score_status_warnings(values["status"], values["score"])]

@@ -148,6 +148,11 @@ def item_results_table(items: pd.DataFrame, lang: str, budgets: dict[int, int] |
     })
 
 
+def duty_label(duty: str | None, lang: str) -> str:
+    """A committee duty as the users page lists it; None reads "not set"."""
+    return t(f"duty_{duty}", lang) if duty else t("duty_none", lang)
+
+
 def flagged_items(table: pd.DataFrame, lang: str) -> list[tuple[int, str]]:
     """(item number, note) for each row of `item_results_table` whose figures contradict themselves or the plan."""
     return [(int(n), note) for n, note in zip(table[t("col_number", lang)], table[t("col_checks", lang)], strict=True)
