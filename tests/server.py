@@ -80,6 +80,22 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     wait_idle(page)
 
 
+def choose(page, box, option: str) -> None:
+    """Pick `option` in a Streamlit select box as a person would: click it, and if that only focused it (a box
+    drawn by the rerun just before can swallow the first click), open its list with the arrow key."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    target = page.get_by_role("option", name=option, exact=True)
+    for opener in (box.click, lambda: box.press("ArrowDown"), box.click, lambda: box.press("ArrowDown")):
+        opener()
+        try:
+            target.wait_for(state="visible", timeout=5_000)
+            break
+        except PlaywrightTimeout:
+            continue
+    target.click()
+
+
 def see(page, text: str, timeout_ms: int = 30_000) -> None:
     """Wait until `text` is visible: a rerun triggered by a click may start after the page last looked idle."""
     page.get_by_text(text).first.wait_for(state="visible", timeout=timeout_ms)

@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from acplan.db import make_engine
 from acplan.monitoring import entries, rounds
 from acplan.monitoring.models import AppUser, EvaluationRound, ScoreEntry
-from tests.server import ROOT, clipboard_page, edit_score, see, sign_in, streamlit_server, wait_idle
+from tests.server import ROOT, choose, clipboard_page, edit_score, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 
@@ -311,16 +311,14 @@ def test_a_members_place_on_the_committee_survives_a_reload_and_a_duty_can_be_ta
     wait_idle(page)
 
     def pick_m1() -> None:
-        page.get_by_label("ผู้ใช้", exact=True).click()
-        page.get_by_role("option", name="m1", exact=True).click()
+        choose(page, page.get_by_label("ผู้ใช้", exact=True), "m1")
         wait_idle(page)
 
     pick_m1()
     position = page.get_by_label("ตำแหน่ง", exact=True).nth(1)  # the change form's (the add form has one too)
     duty = page.get_by_label("หน้าที่ในคณะกรรมการ", exact=True).nth(1)  # the change form's
     position.fill("ผู้แทนประชาคมหมู่บ้าน")
-    duty.press("ArrowDown")  # opens its list from the keyboard
-    page.get_by_role("option", name="ประธานกรรมการ", exact=True).click()
+    choose(page, duty, "ประธานกรรมการ")
     page.get_by_role("button", name="บันทึกตำแหน่งและหน้าที่").click()
     see(page, "บันทึกแล้ว")
     assert (_account(url, "m1").position_th, _account(url, "m1").committee_duty) == ("ผู้แทนประชาคมหมู่บ้าน", "chair")
@@ -330,8 +328,7 @@ def test_a_members_place_on_the_committee_survives_a_reload_and_a_duty_can_be_ta
     pick_m1()
     expect(page.get_by_label("ตำแหน่ง", exact=True).nth(1)).to_have_value("ผู้แทนประชาคมหมู่บ้าน")
     expect(duty).to_have_value("ประธานกรรมการ")
-    duty.press("ArrowDown")
-    page.get_by_role("option", name="ไม่ระบุ (กรรมการหรือเลขานุการตามบทบาท)", exact=True).click()
+    choose(page, duty, "ไม่ระบุ (กรรมการหรือเลขานุการตามบทบาท)")
     page.get_by_role("button", name="บันทึกตำแหน่งและหน้าที่").click()
     see(page, "บันทึกแล้ว")
     page.screenshot(path=str(SHOTS / "users-place-1280x720.png"))
