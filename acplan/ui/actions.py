@@ -63,11 +63,13 @@ def flash(message: str) -> None:
 
 
 def show_flash() -> None:
-    """The message `flash` left for this run; and the fields `empty_after_rerun` named are emptied first."""
+    """The message `flash` left for this run, at the page's top and as a toast; and the fields `empty_after_rerun`
+    named are emptied first."""
     for key, value in st.session_state.pop(RESET_KEY, {}).items():
         st.session_state[key] = value  # before its widget exists: the browser's field is set too
     if message := st.session_state.pop(FLASH_KEY, None):
         st.success(message, icon=":material/check_circle:")
+        st.toast(message, icon=":material/check_circle:")  # seen too by whoever saved a form far down the page
 
 
 def empty_after_rerun(defaults: dict[str, object]) -> None:
