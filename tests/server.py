@@ -80,6 +80,14 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     wait_idle(page)
 
 
+def open_as(page, base_url: str, username: str, link: str) -> None:
+    """Sign in as `username` (a test account's password is `<username>-password-1`) and open the page the top
+    menu's `link` names, within the session as a person would (a reload would start a new one)."""
+    sign_in(page, base_url, username, f"{username}-password-1")
+    page.get_by_role("link", name=link).click()
+    wait_idle(page)
+
+
 def choose(page, box, option: str) -> None:
     """Pick `option` in a Streamlit select box as a person would: click it, and if that only focused it (a box
     drawn by the rerun just before can swallow the first click), open its list with the arrow key."""

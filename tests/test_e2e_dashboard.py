@@ -6,7 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
-from tests.server import ROOT, edit_score, see, sign_in, streamlit_server, wait_idle
+from tests.server import ROOT, edit_score, open_as, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 ROUNDS_LINK = "รอบประเมิน"
@@ -138,9 +138,7 @@ def scoring_app(tmp_path_factory):
 def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_app, browser):
     app, url = scoring_app
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "m1", "m1-password-1")
-    page.get_by_role("link", name="ให้คะแนน").click()
-    wait_idle(page)
+    open_as(page, app, "m1", "ให้คะแนน")
     see(page, "ให้คะแนนแล้ว 0 จาก 30 รายการ (ส่งแล้ว 0)")
     page.screenshot(path=str(SHOTS / "score-entry-1280x720.png"))
     edit_score(page, 1, "4")
@@ -166,9 +164,7 @@ def test_member_signs_in_scores_an_item_in_the_grid_and_sees_it_saved(scoring_ap
 def test_a_score_outside_the_rules_is_refused_in_thai_and_nothing_is_stored(scoring_app, browser):
     app, url = scoring_app
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "m1", "m1-password-1")
-    page.get_by_role("link", name="ให้คะแนน").click()  # within the session: a reload would sign out (issue #11.6)
-    wait_idle(page)
+    open_as(page, app, "m1", "ให้คะแนน")  # within the session: a reload would sign out (issue #11.6)
     see(page, "ให้คะแนนแล้ว")
     edit_score(page, 1, "7")
     wait_idle(page)
@@ -189,9 +185,7 @@ def test_a_score_outside_the_rules_is_refused_in_thai_and_nothing_is_stored(scor
 def test_closing_a_round_asks_in_a_dialog_with_the_numbers_first(scoring_app, browser):
     app, url = scoring_app
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "sec", "sec-password-1")
-    page.get_by_role("link", name=ROUNDS_LINK).click()
-    wait_idle(page)
+    open_as(page, app, "sec", ROUNDS_LINK)
     page.get_by_role("button", name="ปิดรอบ").first.click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible(timeout=30_000)
@@ -297,9 +291,7 @@ def test_members_see_only_counts_of_an_open_round_in_the_browser(scoring_app, br
             s.commit()
     engine.dispose()
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "m1", "m1-password-1")
-    page.get_by_role("link", name="ผลประเมิน").click()
-    wait_idle(page)
+    open_as(page, app, "m1", "ผลประเมิน")
     see(page, "2570-2")
     see(page, "รอบนี้ยังเปิดรับการประเมิน กรรมการให้คะแนนโดยอิสระจากกัน")
     assert "คะแนนรายกรรมการ" not in page.inner_text("[data-testid='stMain']")
@@ -309,9 +301,7 @@ def test_members_see_only_counts_of_an_open_round_in_the_browser(scoring_app, br
 def test_a_christian_era_due_date_is_refused_in_thai_keeping_what_was_typed_in_the_browser(scoring_app, browser):
     app, _ = scoring_app
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "sec", "sec-password-1")
-    page.get_by_role("link", name="ข้อค้นพบ").click()
-    wait_idle(page)
+    open_as(page, app, "sec", "ข้อค้นพบ")
     form = page.locator("[data-testid='stForm']").first
     form.get_by_role("textbox", name="ข้อค้นพบ").fill("ยังไม่ได้ติดประกาศรายงานการประชุม")
     form.get_by_role("textbox", name="กำหนดเสร็จ").fill("31/03/2027")
@@ -373,9 +363,7 @@ def test_uploading_a_sheet_made_for_another_member_is_refused_naming_both(scorin
         row[2].value, row[4].value, row[5].value = "อยู่ระหว่างดำเนินการ", 50, 3
     made.save(sheet)
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "m1", "m1-password-1")
-    page.get_by_role("link", name="ให้คะแนน").click()
-    wait_idle(page)
+    open_as(page, app, "m1", "ให้คะแนน")
     page.get_by_text("กรอกด้วย Excel").click()
     page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(sheet))
     page.get_by_role("button", name="นำเข้า", exact=True).click()
@@ -396,9 +384,7 @@ def test_the_secretary_words_the_rounds_conclusion_in_the_browser(scoring_app, b
     """Typed Thai over several lines reaches the store exactly as typed, and the box still shows it after saving."""
     app, url = scoring_app
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "sec", "sec-password-1")
-    page.get_by_role("link", name=ROUNDS_LINK).click()
-    wait_idle(page)
+    open_as(page, app, "sec", ROUNDS_LINK)
     box = page.get_by_role("textbox", name="บทสรุปที่พิมพ์ในรายงาน")
     typed = "คณะกรรมการเห็นว่าการดำเนินการเป็นไปตามแผน ร้อยละ 80\nควรเร่งรัดมิติที่ 3 ในรอบถัดไป"
     box.fill(typed)

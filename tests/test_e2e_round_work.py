@@ -12,7 +12,7 @@ from sqlmodel import Session, select
 from acplan.db import make_engine
 from acplan.monitoring import entries, rounds
 from acplan.monitoring.models import AppUser, EvaluationRound, ScoreEntry
-from tests.server import ROOT, choose, clipboard_page, edit_score, see, sign_in, streamlit_server, wait_idle
+from tests.server import ROOT, choose, clipboard_page, edit_score, open_as, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 
@@ -61,9 +61,7 @@ def entries_of(url: str, username: str, code: str = "2570-2") -> list[ScoreEntry
 
 
 def open_score_page(page, app, username: str) -> None:
-    sign_in(page, app, username, f"{username}-password-1")
-    page.get_by_role("link", name="ให้คะแนน").click()
-    wait_idle(page)
+    open_as(page, app, username, "ให้คะแนน")
 
 
 def test_a_member_reimports_the_rounds_own_sheet_and_the_page_shows_what_was_imported(work_app, browser, tmp_path):
@@ -201,9 +199,7 @@ def test_screens_offer_only_what_is_allowed_and_an_account_disabled_can_be_enabl
 
     app, url = work_app
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "sec", "sec-password-1")
-    page.get_by_role("link", name="รอบประเมิน").click()
-    wait_idle(page)
+    open_as(page, app, "sec", "รอบประเมิน")
     see(page, "สถานะตอนนี้: เปิดรับการประเมิน")  # the newest round, 2570-2, is open
     offered = {name: page.get_by_role("button", name=name, exact=True).count()
                for name in ("เปิดรับการประเมิน", "ปิดรอบ", "เผยแพร่", "เปิดรอบอีกครั้ง")}
@@ -211,9 +207,7 @@ def test_screens_offer_only_what_is_allowed_and_an_account_disabled_can_be_enabl
     page.close()
 
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "admin1", "admin1-password-1")
-    page.get_by_role("link", name="ผู้ใช้").click()
-    wait_idle(page)
+    open_as(page, app, "admin1", "ผู้ใช้")
     expect(page.get_by_placeholder("เลือกบทบาท")).to_be_visible()  # no role until one is chosen
     page.get_by_label("ผู้ใช้", exact=True).click()
     page.get_by_role("option", name="m2", exact=True).click()
@@ -239,9 +233,7 @@ def test_a_finding_just_saved_is_in_the_table_and_the_form_is_empty_again(work_a
     """#11.5 on the findings page: the table shows the finding at once and the form clears (no duplicate invited)."""
     app, _ = work_app
     page = clipboard_page(browser)
-    sign_in(page, app, "sec", "sec-password-1")
-    page.get_by_role("link", name="ข้อค้นพบ").click()
-    wait_idle(page)
+    open_as(page, app, "sec", "ข้อค้นพบ")
     form = page.locator("[data-testid='stForm']").first
     form.get_by_label("รายการในแผน").click()
     page.get_by_role("option", name=re.compile(r"^4\. ")).click()
@@ -306,9 +298,7 @@ def test_a_members_place_on_the_committee_survives_a_reload_and_a_duty_can_be_ta
     choosing "not set" takes the duty away again (it could not be unset once chosen)."""
     app, url = work_app
     page = browser.new_page(viewport={"width": 1280, "height": 720})
-    sign_in(page, app, "admin1", "admin1-password-1")
-    page.get_by_role("link", name="ผู้ใช้").click()
-    wait_idle(page)
+    open_as(page, app, "admin1", "ผู้ใช้")
 
     def pick_m1() -> None:
         choose(page, page.get_by_label("ผู้ใช้", exact=True), "m1")
