@@ -38,3 +38,19 @@ def texts(at: AppTest) -> str:
     parts += [df.value.to_string() for df in at.dataframe]
     parts += [tb.value.to_string() for tb in at.table]
     return "\n".join(str(p) for p in parts)
+
+
+def signed_in(username: str, page: str | None = None, **params: str) -> AppTest:
+    """The app after signing in as `username` (a test account's password is `<username>-password-1`) through the
+    sign-in page, then at `page` with query parameters."""
+    at = run_page("pages/login.py")
+    at.text_input(key="login_username").input(username)
+    at.text_input(key="login_password").input(f"{username}-password-1")
+    next(b for b in at.button if b.label == "เข้าสู่ระบบ").click().run()
+    assert "เข้าสู่ระบบแล้ว" in at.success[0].value
+    for key, value in params.items():
+        at.query_params[key] = value
+    if page:
+        at.switch_page(page)
+        at.run()
+    return at

@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from acplan.errors import NotAllowed
 from acplan.monitoring import findings, rounds
 from acplan.monitoring.models import AppUser, EvaluationRound, Finding
-from tests.apptest import run_page
+from tests.apptest import signed_in
 from tests.factories import OPERATOR, as_actor, open_round, plan_id, project_id, user
 
 
@@ -25,13 +25,8 @@ def store(app_engine):
     return app_engine
 
 
-def signed_in(username: str):
-    at = run_page("pages/login.py")
-    at.text_input(key="login_username").input(username)
-    at.text_input(key="login_password").input(f"{username}-password-1")
-    next(b for b in at.button if b.label == "เข้าสู่ระบบ").click().run()
-    at.switch_page("pages/findings.py")
-    return at.run()
+def on_findings(username: str):
+    return signed_in(username, "pages/findings.py")
 
 
 def saved(engine) -> Finding:
@@ -40,7 +35,7 @@ def saved(engine) -> Finding:
 
 
 def test_the_update_form_starts_from_the_finding_and_keeps_what_was_not_changed(store):
-    at = signed_in("sec1")
+    at = on_findings("sec1")
     assert not at.exception
     assert at.text_area(key="fu_resp_1_1").value == "ส่งรายงานแล้ว"
     assert at.radio(key="fu_vis_1_1").value == "public"
@@ -52,7 +47,7 @@ def test_the_update_form_starts_from_the_finding_and_keeps_what_was_not_changed(
 
 
 def test_a_save_made_elsewhere_since_the_form_opened_is_not_overwritten(store):
-    at = signed_in("sec1")
+    at = on_findings("sec1")
     with Session(store) as s:  # someone else saves the same finding meanwhile
         findings.update_finding(session=s, actor=OPERATOR, finding_id=1, changes={"unit_response": "คำตอบใหม่"},
                                 expected_version=1)
@@ -93,7 +88,7 @@ def _add(at, text: str, due: str) -> None:
 
 
 def test_a_buddhist_era_due_date_is_read_and_a_christian_era_one_is_refused_keeping_what_was_typed(store):
-    at = signed_in("sec1")
+    at = on_findings("sec1")
     _add(at, "ยังไม่ได้ติดประกาศ", "31/03/2027")
     assert at.error[0].value == "ยังไม่ได้บันทึก: แก้ไขตามรายการด้านล่าง"
     assert "• กำหนดเสร็จ: “31/03/2027” ไม่ได้ใช้ปี พ.ศ.: ใส่ปีพุทธศักราช เช่น 31/03/2570" in \

@@ -7,7 +7,7 @@ from acplan import settings
 from acplan.db import make_engine
 from acplan.monitoring import entries, rounds
 from acplan.monitoring.models import AppUser, AuditLog, EvaluationRound
-from tests.apptest import clear_caches, run_page, texts
+from tests.apptest import clear_caches, run_page, signed_in, texts
 from tests.conftest import loaded_store
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
 
@@ -38,20 +38,6 @@ def score_all(engine, username: str = "m1", *, publish: bool = False) -> None:
                 rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2567-1", action=action)
         s.commit()
     clear_caches()
-
-
-def signed_in(username: str, page: str | None = None, **params):
-    at = run_page("pages/login.py")
-    at.text_input(key="login_username").input(username)
-    at.text_input(key="login_password").input(f"{username}-password-1")
-    next(b for b in at.button if b.label == "เข้าสู่ระบบ").click().run()
-    assert "เข้าสู่ระบบแล้ว" in at.success[0].value
-    for k, v in params.items():
-        at.query_params[k] = v
-    if page:
-        at.switch_page(page)
-        at.run()
-    return at
 
 
 def test_wrong_password_is_refused_without_detail(store):
