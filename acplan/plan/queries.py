@@ -24,9 +24,13 @@ class PlanInfo:
     executive_title_th: str = ""
 
 
-def get_plan(*, session: Session, plan_code: str | None = None, plan_id: int | None = None) -> PlanInfo | None:
-    """The plan with `plan_id` or `plan_code`, or the first plan loaded when neither is given."""
+def get_plan(*, session: Session, plan_code: str | None = None, plan_id: int | None = None,
+             org_code: str | None = None) -> PlanInfo | None:
+    """The plan with `plan_id` or `plan_code`, or organisation `org_code`'s newest; the first plan loaded when
+    none is given."""
     stmt = select(m.Plan, m.Organisation).join(m.Organisation, m.Organisation.id == m.Plan.organisation_id)
+    if org_code:
+        stmt = stmt.where(m.Organisation.code == org_code).order_by(m.Plan.id.desc())
     if plan_code:
         stmt = stmt.where(m.Plan.code == plan_code)
     if plan_id is not None:

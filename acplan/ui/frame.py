@@ -40,8 +40,21 @@ def header(title: str, caption: str | None = None) -> None:
     with present:
         if st.button(t("present_toggle", state.lang()), icon=":material/slideshow:", key="present_on", width="stretch"):
             st.switch_page("pages/present.py", query_params=lang_params(present=1))
-    if caption:
-        st.caption(caption)
+    org = state.current_org() if len(state.organisations()) > 1 else None
+    if org is None:
+        if caption:
+            st.caption(caption)
+        return
+    # several organisations: whose pages these are, and the way back to the list, in the caption's row
+    name = org.name_en if state.lang() == "en" and org.name_en else org.name_th
+    left, other = st.columns([6, 3], vertical_alignment="center")
+    with left:
+        if caption:
+            st.caption(caption)
+        if name not in (caption or ""):
+            st.text(name)  # plain text, never markup
+    other.button(t("org_other", state.lang()), icon=":material/apartment:", key="org_other", width="stretch",
+                 on_click=state.forget_org)
 
 
 def base_css() -> None:

@@ -72,12 +72,25 @@ def _from_cookie(idle: timedelta) -> dict | None:
         if user is None:
             return None
         st.session_state[AUTH_KEY] = {"user_id": user.id, "last_seen": _now()}
+        _show_own_org(user.organisation_id)
     return st.session_state[AUTH_KEY]
 
 
+def _show_own_org(organisation_id: int | None) -> None:
+    """After signing in, the pages show the account's own organisation unless the address names another."""
+    own = next((o.code for o in state.organisations() if o.id == organisation_id), None)
+    if own is not None and not st.query_params.get("org"):
+        st.session_state[state.ORG_KEY] = own
+
+
 def actor() -> Actor:
-    """Who is acting in this run: the signed-in account, or an anonymous visitor."""
-    return _actor_of(current_user())
+    """Who is acting in this run: the signed-in account, or an anonymous visitor. An account looking at another
+    organisation's pages sees them as the public does (the services refuse it anything more in any case)."""
+    acting = _actor_of(current_user())
+    shown = state.current_org()
+    if acting.organisation_id is not None and shown is not None and shown.id != acting.organisation_id:
+        return Actor.anonymous()
+    return acting
 
 
 def _actor_of(user: AppUser | None) -> Actor:
@@ -100,9 +113,11 @@ def sign_in(username: str, password: str) -> tuple[bool, int]:
     with Session(state.engine()) as session:
         result = signin.login(session=session, username=username, password=password, client=client_address())
         user_id = result.user.id if result.user else None
+        org_id = result.user.organisation_id if result.user else None
     if user_id is None:
         return False, result.retry_after_s
     st.session_state[AUTH_KEY] = {"user_id": user_id, "last_seen": _now()}
+    _show_own_org(org_id)
     if SESSION_ROUTE:  # the browser fetches its session cookie once, through the route (websessions.py)
         with Session(state.engine()) as session:
             st.session_state[TICKET_KEY] = websessions.issue_ticket(session, user_id)
@@ -136,10 +151,13 @@ def require(permission: Permission) -> Actor:
     The services check the permission again; this only decides what the page shows.
     """
     user = current_user()
-    who = _actor_of(user)
+    who = actor()
     if who.can(permission):
         return who
     lang = state.lang()
+    if user is not None and who.user_id is None:  # signed in, looking at another organisation's pages
+        st.warning(t("need_own_org", lang))
+        st.stop()
     if settings.get().public:
         st.warning(t("public_not_available", lang))
         st.page_link("pages/overview.py", label=t("nav_overview", lang), icon=":material/home:")

@@ -14,12 +14,12 @@ from acplan import format as fmt
 from acplan.access import Actor, Permission, Role
 from acplan.i18n import LANGS, t
 from acplan.monitoring import evaluation as ev
-from acplan.monitoring import yearly
+from acplan.monitoring import orgs, yearly
 from acplan.plan import figures, queries
 from acplan.plan.filters import ProjectFilter, apply_filter, search_index
 from acplan.plan.load import init_store
 from acplan.plan.risks import register_view
-from acplan.ui import cache
+from acplan.ui import cache, orglist
 
 # One Engine per configured store, per process; not st.cache_resource, which any client may clear (ui/cache.py).
 _engines: dict[tuple[str, bool, bool], Engine] = {}
@@ -69,11 +69,72 @@ class PlanBundle:
     risk_measures: pd.DataFrame
 
 
+@dataclass(frozen=True)
+class OrgInfo:
+    id: int
+    code: str
+    name_th: str
+    name_en: str
+    org_type: str
+    province_th: str
+    district_th: str
+
+
 @cache.shared()
-def plan_bundle() -> PlanBundle | None:
-    """The plan's read-only data, fetched once and shared by every page."""
+def organisations() -> tuple[OrgInfo, ...]:
+    """Every organisation the store serves, by province and name."""
     with Session(engine()) as session:
-        plan = queries.get_plan(session=session)
+        return tuple(OrgInfo(o.id, o.code, o.name_th, o.name_en, o.org_type, o.province_th, o.district_th)
+                     for o in orgs.list_orgs(session=session))
+
+
+ORG_KEY = "acplan_org"
+
+
+def org_code() -> str | None:
+    """The organisation the pages show: `?org=SLUG` (remembered for the session and put back into the URL, as the
+    language is, so that the top menu's links keep it), else the one a signed-in account belongs to (set at
+    sign-in), else the store's only one; None when there are several and none is chosen."""
+    every = organisations()
+    value = st.query_params.get("org")
+    if value:
+        st.session_state[ORG_KEY] = value
+        return value
+    remembered = st.session_state.get(ORG_KEY)
+    if remembered and len(every) > 1:
+        st.query_params["org"] = remembered
+        return remembered
+    return every[0].code if len(every) == 1 else None
+
+
+def current_org() -> OrgInfo | None:
+    """The organisation the pages show, if the store has it."""
+    code = org_code()
+    return next((o for o in organisations() if o.code == code), None)
+
+
+def choose_org(code: str) -> None:
+    """Show organisation `code` from now on (a button's callback on the list of organisations)."""
+    st.session_state[ORG_KEY] = code
+    st.query_params["org"] = code
+
+
+def forget_org() -> None:
+    """Back to the list of organisations (a button's callback)."""
+    st.session_state.pop(ORG_KEY, None)
+    st.session_state.pop(orglist.PICK_KEY, None)  # the list starts with nothing chosen
+    st.query_params.pop("org", None)
+
+
+def plan_bundle() -> PlanBundle | None:
+    """The shown organisation's plan: its read-only data, fetched once and shared by every page."""
+    return plan_bundle_of(org_code())
+
+
+@cache.shared()
+def plan_bundle_of(org: str | None) -> PlanBundle | None:
+    with Session(engine()) as session:
+        plan = queries.get_plan(session=session, org_code=org)
         if plan is None:
             return None
         areas, issues, measures = queries.list_risk_register(session=session, plan_id=plan.id)
@@ -272,8 +333,19 @@ def follow_route(pages: list) -> None:
 
 
 def require_plan() -> PlanBundle:
-    """The plan bundle, or a clear message and a stopped page when the store holds no plan."""
+    """The shown organisation's plan bundle; or, while several organisations are served and none is chosen (or
+    the one asked for is unknown), the list of organisations to choose from; or a clear message when there is no
+    plan. The page stops in the last two cases."""
     ensure_router()
+    every = organisations()
+    code = org_code()
+    if code is None and len(every) > 1 or code is not None and current_org() is None and every:
+        if code is not None:
+            st.warning(t("org_unknown_page", lang(), org=code), icon=":material/warning:")
+        if chosen := orglist.organisation_list(every, lang()):
+            choose_org(chosen)
+            st.rerun()
+        st.stop()
     bundle = plan_bundle()
     if bundle is None:
         st.warning(t("no_plan_loaded", lang()))
