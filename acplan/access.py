@@ -16,10 +16,12 @@ class Role(StrEnum):
     SECRETARY = "secretary"
     COMMITTEE = "committee"
     COUNCIL = "council"
+    OVERSIGHT = "oversight"  # a province or national office: reads the results of the organisations in its scope
     OPERATOR = "operator"
 
 
-ACCOUNT_ROLES = (Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.COUNCIL)
+ORG_ROLES = (Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.COUNCIL)  # an organisation's own accounts
+ACCOUNT_ROLES = (*ORG_ROLES, Role.OVERSIGHT)
 ANONYMOUS = "anonymous"
 
 
@@ -44,8 +46,8 @@ class Permission(StrEnum):
 _STAFF = {Role.ADMIN, Role.SECRETARY, Role.OPERATOR}
 _INTERNAL = {Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.COUNCIL, Role.OPERATOR}
 PERMISSIONS: dict[Permission, frozenset[str]] = {
-    Permission.READ_PUBLISHED: frozenset({ANONYMOUS, *_INTERNAL}),
-    Permission.READ_UNPUBLISHED: frozenset(_INTERNAL),
+    Permission.READ_PUBLISHED: frozenset({ANONYMOUS, *_INTERNAL, Role.OVERSIGHT}),
+    Permission.READ_UNPUBLISHED: frozenset({*_INTERNAL, Role.OVERSIGHT}),
     Permission.READ_MEMBER_SCORES: frozenset(_INTERNAL),
     # Members score independently: while a round is draft or open nobody reads others' scores (only the
     # server's operator, for support); the results show how many have submitted, not what they gave.

@@ -4,7 +4,7 @@ resets passwords."""
 import streamlit as st
 from sqlmodel import Session
 
-from acplan.access import ACCOUNT_ROLES as ROLES
+from acplan.access import ORG_ROLES as ROLES  # oversight accounts are the operator's to create
 from acplan.access import Permission
 from acplan.i18n import t
 from acplan.monitoring import users

@@ -102,3 +102,53 @@ def test_an_account_without_organisation_is_refused_once_there_are_several(store
         with pytest.raises(NotAllowed):
             perm.CALLS["read_unpublished"][2](s, as_actor(legacy))
         s.rollback()
+
+
+def _oversight(s: Session, username: str, province: str) -> AppUser:
+    return users.add_user(session=s, actor=OPERATOR, username=username, display_name=f"สำนักงาน {username}",
+                          role="oversight", password=f"{username}-password-for-oversight-1",
+                          oversight_province_th=province)
+
+
+def test_an_oversight_account_reads_unpublished_rounds_of_its_province_only(store):
+    from acplan.monitoring import rounds
+    from tests.factories import plan_id
+
+    with Session(store) as s:
+        every = as_actor(_oversight(s, "ov-national", ""))
+        province = as_actor(_oversight(s, "ov-sample", "จังหวัดตัวอย่าง"))
+        assert {r.status for r in rounds.list_rounds(session=s, actor=every, plan_id=plan_id(s))} > {"published"}
+        with pytest.raises(NotAllowed):  # เชียงม่วน is not in จังหวัดตัวอย่าง
+            rounds.list_rounds(session=s, actor=province, plan_id=plan_id(s))
+        orgs.set_org(session=s, actor=OPERATOR, code="tt-chiang-muan",
+                     org_in=orgs.parse_org({"province_th": "จังหวัดตัวอย่าง"}))
+        assert rounds.list_rounds(session=s, actor=province, plan_id=plan_id(s))
+        for permission in ("manage_rounds", "manage_findings", "record_yearly_results", "manage_users"):
+            with pytest.raises(NotAllowed):  # and writes nothing, anywhere
+                perm.CALLS[permission][0](s, every)
+        s.rollback()
+
+
+def test_only_the_operator_creates_an_oversight_account_and_it_keeps_its_role(store):
+    from acplan.errors import InvalidInput
+
+    with Session(store) as s:
+        with pytest.raises(NotAllowed):
+            users.add_user(session=s, actor=_b(s, "admin"), username="ov-by-admin", display_name="x", role="oversight",
+                           password="a-long-password-for-ov-1")
+        ov = _oversight(s, "ov-fixed", "")
+        assert ov.organisation_id is None
+        with pytest.raises(InvalidInput):
+            users.set_role(session=s, actor=OPERATOR, username="ov-fixed", role="admin")
+        s.rollback()
+
+
+def test_the_command_line_adds_an_oversight_account_for_a_province(cli, loaded_engine):
+    env = {"ACPLAN_DATABASE_URL": str(loaded_engine.url)}
+    code, out, err = cli("user", "add", "phayao-office", "--role", "oversight", "--province", "พะเยา",
+                         "--name", "สำนักงานส่งเสริมการปกครองท้องถิ่นจังหวัดพะเยา", "--password-stdin",
+                         stdin="a-long-password-for-phayao-1\n", env=env)
+    assert code == 0, err
+    with Session(loaded_engine) as s:
+        account = s.exec(select(AppUser).where(AppUser.username == "phayao-office")).one()
+    assert (account.role, account.oversight_province_th, account.organisation_id) == ("oversight", "พะเยา", None)

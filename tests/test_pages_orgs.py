@@ -33,6 +33,9 @@ def two_orgs(tmp_path_factory):
         plans.import_plan(session=s, actor=OPERATOR, org_code=org.code, data=book.data, sha256="x")
         users.add_user(session=s, actor=OPERATOR, username="b-admin", display_name="ผู้ดูแล อบต.", role="admin",
                        password="b-admin-password-1", organisation_id=org.id)
+        for name, province in (("ov-all", ""), ("ov-sample", "จังหวัดตัวอย่าง")):
+            users.add_user(session=s, actor=OPERATOR, username=name, display_name=f"สำนักงาน {name}", role="oversight",
+                           password=f"{name}-password-1", oversight_province_th=province)
         s.commit()
     engine.dispose()
     mp.setenv("ACPLAN_DATABASE_URL", url)
@@ -99,3 +102,10 @@ def test_an_account_of_another_organisation_sees_its_pages_as_the_public_does():
     at.run()
     assert not at.exception
     assert [b for b in at.button if b.label == "สร้างรอบ"]  # at home the secretary runs the rounds
+
+
+@pytest.mark.parametrize(("username", "sees_open_round"), [("ov-all", True), ("ov-sample", False)])
+def test_an_oversight_office_reads_unpublished_results_of_its_province_only(username, sees_open_round):
+    at = signed_in(username, "pages/results.py", org="tt-chiang-muan")
+    assert not at.exception
+    assert ("2567-1" in texts(at)) is sees_open_round  # the open round, unpublished

@@ -62,7 +62,7 @@ def make_store(directory):
     engine = make_engine(f"sqlite:///{directory / 'acplan.db'}")
     init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
-        for role in ("admin", "secretary", "committee", "council"):
+        for role in ("admin", "secretary", "committee", "council", "oversight"):
             user(s, role, role)
         user(s, "committee2", "committee")
         pid = plan_id(s)

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-ROLE_CHOICES = ("admin", "secretary", "committee", "council")
+ROLE_CHOICES = ("admin", "secretary", "committee", "council", "oversight")
 ORG_TYPES = ("city_municipality", "town_municipality", "subdistrict_municipality", "sao", "pao")
 DUTY_CHOICES = ("chair", "vice_chair", "member", "secretary", "assistant_secretary")
 
@@ -97,6 +97,8 @@ def _users(user) -> None:
     add.add_argument("--role", required=True, choices=ROLE_CHOICES)
     add.add_argument("--name", required=True, help="display name, e.g. in Thai")
     add.add_argument("--password-stdin", action="store_true", required=True)
+    add.add_argument("--province", default="",
+                     help="oversight accounts: the province whose organisations it reads (default: all)")
     _place_options(add)
     _cmd(user, "list", "users:list_accounts", help="list accounts")
     place = _cmd(user, "set-place", "users:set_place",

@@ -14,7 +14,7 @@ def add(args, session, actor) -> str:
     org = orgs.get_org(session=session, code=args.org).id if args.org else None
     user = users.add_user(session=session, actor=actor, username=args.username, display_name=args.name,
                           role=args.role, password=_password(), position_th=args.position, committee_duty=args.duty,
-                          organisation_id=org)
+                          organisation_id=org, oversight_province_th=args.province)
     return t("cli_user_added", args.lang, username=user.username, role=t(f"role_{user.role}", args.lang))
 
 

@@ -27,7 +27,7 @@ RULES = {
     "finding": "SELECT * FROM public.finding WHERE visibility = 'public' AND round_id IN " + PUBLISHED_ROUNDS,
     "appuser": "SELECT id, NULL::integer AS organisation_id, 'member-' || row_number() OVER (ORDER BY id) AS username, "
                "''::varchar AS display_name, 'committee'::varchar AS role, ''::varchar AS password_hash, "
-               "''::varchar AS position_th, NULL::varchar AS committee_duty, "
+               "''::varchar AS position_th, NULL::varchar AS committee_duty, ''::varchar AS oversight_province_th, "
                f"true AS is_active, {EPOCH} AS created_at, {EPOCH} AS updated_at, 1 AS version FROM public.appuser "
                f"WHERE id IN (SELECT member_id FROM public.scoreentry WHERE id IN {SUBMITTED})",
     "audit_log": "SELECT * FROM public.audit_log WHERE false",

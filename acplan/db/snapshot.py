@@ -86,7 +86,7 @@ def _pseudonymise(conn: sqlite3.Connection) -> None:
         first_published = "(SELECT min(published_at) FROM evaluationround)"
         conn.execute("UPDATE appuser SET username = 'member-' || "
                      "(SELECT count(*) FROM appuser b WHERE b.id <= appuser.id), display_name = '', "
-                     f"role = 'committee', password_hash = '', position_th = '', committee_duty = NULL, organisation_id = NULL, is_active = 1, version = 1, "
+                     f"role = 'committee', password_hash = '', position_th = '', committee_duty = NULL, oversight_province_th = '', organisation_id = NULL, is_active = 1, version = 1, "
                      f"created_at = {first_published}, updated_at = {first_published}")  # noqa: S608
     conn.execute("PRAGMA foreign_keys=ON")
     if conn.execute("PRAGMA foreign_key_check").fetchall():

@@ -78,10 +78,20 @@ def org_of(session: Session, *, plan_id: int | None = None, round_id: int | None
     return plan.organisation_id if plan is not None else None
 
 
+def in_scope(oversight_province: str, province: str) -> bool:
+    """Whether an oversight account scoped to `oversight_province` ("" = every province) reads `province`."""
+    return not oversight_province or oversight_province == province
+
+
 def _same_organisation(session: Session, user: AppUser, *, plan_id: int | None, round_id: int | None,
                        org_id: int | None) -> None:
     if org_id is None:
         org_id = org_of(session, plan_id=plan_id, round_id=round_id)
+    if user.role == Role.OVERSIGHT:  # no organisation of its own: those of its province, or all
+        org = session.get(Organisation, org_id) if org_id is not None else None
+        if org is not None and not in_scope(user.oversight_province_th, org.province_th):
+            raise NotAllowed(Issue("not_in_scope", {"username": user.username, "province": user.oversight_province_th}))
+        return
     if user.organisation_id is None:  # an account made while the store served one organisation
         if session.exec(select(func.count()).select_from(Organisation)).one() > 1:
             raise NotAllowed(Issue("account_without_org", {"username": user.username}))

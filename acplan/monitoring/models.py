@@ -79,6 +79,7 @@ class AppUser(SQLModel, table=True):
     password_hash: str
     position_th: str = Field(default="", max_length=200)  # ตำแหน่ง, as the meeting pack lists the committee
     committee_duty: str | None = Field(default=None, max_length=32)  # CommitteeDuty: chair, member, secretary, …
+    oversight_province_th: str = Field(default="", max_length=100)  # an oversight account's province; "": all
     is_active: bool = True
     created_at: datetime
     updated_at: datetime

@@ -5,26 +5,27 @@ from datetime import UTC, datetime
 
 from sqlmodel import Session, select
 
-from acplan.access import ACCOUNT_ROLES, Actor, Permission, Role
-from acplan.errors import Conflict, InvalidInput, Issue, NotFound
+from acplan.access import ACCOUNT_ROLES, ORG_ROLES, Actor, Permission, Role
+from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed, NotFound
 from acplan.monitoring import audit, orgs
 from acplan.monitoring.auth import authorize, hash_password, password_issue
 from acplan.monitoring.models import AppUser, CommitteeDuty
 
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,31}$")
 MAX_POSITION_CHARS = 200
+MAX_PROVINCE_CHARS = 100
 
 
 def _now() -> datetime:
     return datetime.now(UTC)
 
 
-def _role_issue(role: str | None) -> Issue | None:
-    if role in ACCOUNT_ROLES:
+def _role_issue(role: str | None, roles: tuple = ACCOUNT_ROLES) -> Issue | None:
+    if role in roles:
         return None
     if not role:
         return Issue("role_required", column="role")
-    return Issue("role_invalid", {"role": role, "roles": ", ".join(ACCOUNT_ROLES)})
+    return Issue("role_invalid", {"role": role, "roles": ", ".join(roles)})
 
 
 def get_user(*, session: Session, actor: Actor, username: str) -> AppUser:
@@ -72,15 +73,26 @@ def _place_issues(position_th: str | None, committee_duty: str | None) -> list[I
 
 
 def add_user(*, session: Session, actor: Actor, username: str, display_name: str, role: str, password: str,
-             organisation_id: int | None = None, position_th: str = "", committee_duty: str | None = None) -> AppUser:
+             organisation_id: int | None = None, position_th: str = "", committee_duty: str | None = None,
+             oversight_province_th: str = "") -> AppUser:
     """Create an account; the password is stored only as an Argon2 hash.
 
-    `position_th` (ตำแหน่ง) and `committee_duty` are how the meeting pack lists the person on the committee."""
+    `position_th` (ตำแหน่ง) and `committee_duty` are how the meeting pack lists the person on the committee.
+    An oversight account (a province or national office) belongs to no organisation and reads those of
+    `oversight_province_th` ("": all); only the operator creates one."""
     authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
-    if actor.user_id is not None:  # an administrator adds accounts to their own organisation
-        organisation_id = _actor_org(session, actor)
-    organisation_id = default_org(session, organisation_id)
+    if role == Role.OVERSIGHT:
+        if actor.user_id is not None:
+            raise NotAllowed(Issue("oversight_by_operator"))
+        organisation_id = None
+    else:
+        if actor.user_id is not None:  # an administrator adds accounts to their own organisation
+            organisation_id = _actor_org(session, actor)
+        organisation_id = default_org(session, organisation_id)
+        oversight_province_th = ""
     issues = _place_issues(position_th, committee_duty)
+    if len(oversight_province_th or "") > MAX_PROVINCE_CHARS:
+        issues.append(Issue("org_province_invalid"))
     if not USERNAME.match(username or ""):
         issues.append(Issue("username_invalid", {"username": username}))
     if _role_issue(role):
@@ -97,7 +109,8 @@ def add_user(*, session: Session, actor: Actor, username: str, display_name: str
     user = AppUser(username=username, display_name=display_name.strip(), role=Role(role),
                    position_th=(position_th or "").strip(), committee_duty=committee_duty or None,
                    password_hash=hash_password(password, username=username, display_name=display_name, role=role),
-                   organisation_id=organisation_id, created_at=now, updated_at=now)
+                   organisation_id=organisation_id, oversight_province_th=(oversight_province_th or "").strip(),
+                   created_at=now, updated_at=now)
     session.add(user)
     session.flush()
     audit.record(session, actor=actor.username, action="user.add", entity="user", entity_id=username, after=audit.snapshot(user))
@@ -128,9 +141,12 @@ def _change(session: Session, actor: Actor, username: str, action: str, reason: 
 
 
 def set_role(*, session: Session, actor: Actor, username: str, role: str) -> AppUser:
-    if issue := _role_issue(role):
-        authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
+    """Another of an organisation's roles (an oversight account stays one: it belongs to no organisation)."""
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
+    if issue := _role_issue(role, ORG_ROLES):
         raise InvalidInput(issue)
+    if _of_actors_org(session, actor, _get(session, username)).role == Role.OVERSIGHT:
+        raise InvalidInput(Issue("role_oversight_fixed", {"username": username}))
     return _change(session, actor, username, "user.set_role", role=Role(role))
 
 

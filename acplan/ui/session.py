@@ -8,9 +8,10 @@ import streamlit as st
 from sqlmodel import Session
 
 from acplan import settings
-from acplan.access import Actor, Permission
+from acplan.access import Actor, Permission, Role
 from acplan.i18n import t
 from acplan.monitoring import signin, websessions
+from acplan.monitoring.auth import in_scope
 from acplan.monitoring.models import AppUser
 from acplan.ui import state
 
@@ -86,9 +87,16 @@ def _show_own_org(organisation_id: int | None) -> None:
 def actor() -> Actor:
     """Who is acting in this run: the signed-in account, or an anonymous visitor. An account looking at another
     organisation's pages sees them as the public does (the services refuse it anything more in any case)."""
-    acting = _actor_of(current_user())
+    user = current_user()
+    acting = _actor_of(user)
     shown = state.current_org()
-    if acting.organisation_id is not None and shown is not None and shown.id != acting.organisation_id:
+    if shown is None or user is None:
+        return acting
+    if user.role == Role.OVERSIGHT:
+        return acting if in_scope(user.oversight_province_th, shown.province_th) else Actor.anonymous()
+    if acting.organisation_id is None and len(state.organisations()) > 1:  # made before there were several
+        return Actor.anonymous()
+    if acting.organisation_id is not None and shown.id != acting.organisation_id:
         return Actor.anonymous()
     return acting
 
