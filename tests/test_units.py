@@ -44,3 +44,4 @@ def test_the_items_filter_and_item_page_use_the_unit(app_engine):
     assert at.dataframe[0].value.iloc[:, 0].tolist() == [7, 8, 24]
     item = run_page("pages/project.py", no="24")
     assert "หน่วยตรวจสอบภายใน (แผนเขียนว่า “หน่วยงานตรวจสอบภายใน”" in texts(item)
+

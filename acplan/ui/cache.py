@@ -21,8 +21,10 @@ _caches: list[TTLCache] = []
 _lock = threading.RLock()
 
 
-def shared(maxsize: int = 64, ttl_s: int = TTL_S) -> Callable:
-    """Decorator: cache a function's result per argument tuple (arguments must be hashable)."""
+def shared(maxsize: int = 64, ttl_s: int = TTL_S, *, immutable: bool = False) -> Callable:
+    """Decorator: cache a function's result per argument tuple (arguments must be hashable). `immutable`: the
+    result cannot be changed by its callers (a tuple of frozen records), so it is handed out without a copy."""
+    give = (lambda value: value) if immutable else copy.deepcopy
     def wrap(fn: Callable) -> Callable:
         store: TTLCache = TTLCache(maxsize=maxsize, ttl=ttl_s)
         _caches.append(store)
@@ -32,12 +34,12 @@ def shared(maxsize: int = 64, ttl_s: int = TTL_S) -> Callable:
             key = (args, tuple(sorted(kwargs.items())))
             with _lock:
                 if key in store:
-                    return copy.deepcopy(store[key])
+                    return give(store[key])
             value = fn(*args, **kwargs)
             log.info("computed %s", fn.__qualname__)
             with _lock:
                 store[key] = value
-            return copy.deepcopy(value)
+            return give(value)
         cached.cache = store
         return cached
     return wrap

@@ -80,7 +80,7 @@ class OrgInfo:
     district_th: str
 
 
-@cache.shared()
+@cache.shared(immutable=True)  # read several times a run; thousands of rows at national scale
 def organisations() -> tuple[OrgInfo, ...]:
     """Every organisation the store serves, by province and name."""
     with Session(engine()) as session:
@@ -339,7 +339,7 @@ def require_plan() -> PlanBundle:
     ensure_router()
     every = organisations()
     code = org_code()
-    if code is None and len(every) > 1 or code is not None and current_org() is None and every:
+    if (code is None and len(every) > 1) or (code is not None and every and current_org() is None):
         if code is not None:
             st.warning(t("org_unknown_page", lang(), org=code), icon=":material/warning:")
         if chosen := orglist.organisation_list(every, lang()):
