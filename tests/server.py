@@ -78,6 +78,20 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     page.get_by_label("รหัสผ่าน").fill(password)
     page.get_by_role("button", name="เข้าสู่ระบบ").click()
     wait_idle(page)
+    _wait_for_session_cookie(page)
+
+
+def _wait_for_session_cookie(page, timeout_s: float = 30) -> None:
+    """The browser goes through the session route (`/acplan/session`) just after signing in, which sets the session
+    cookie; a page opened by address (a bookmark, a second tab) before it has landed would not be signed in.
+    Poll for it, as Playwright's own `expect` polls, until it is there."""
+    from acplan.monitoring.websessions import COOKIE
+
+    deadline = time.monotonic() + timeout_s
+    while not any(c["name"] == COOKIE for c in page.context.cookies()):
+        if time.monotonic() > deadline:
+            raise TimeoutError("the session cookie never arrived after signing in")
+        page.wait_for_timeout(100)  # a polling interval, not a wait the test relies on
 
 
 def open_as(page, base_url: str, username: str, link: str) -> None:
