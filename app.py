@@ -19,6 +19,7 @@ except settings.SettingsError as exc:  # a mistyped setting must not start the a
     st.text(str(exc))
     st.stop()
 frame.base_css()
+state.notice_other_writes()
 presenting = st.query_params.get("present") == "1"
 actor = session.actor()
 

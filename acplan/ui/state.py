@@ -7,7 +7,8 @@ from urllib.parse import urlsplit
 import pandas as pd
 import streamlit as st
 from sqlalchemy import Engine
-from sqlmodel import Session
+from sqlalchemy.exc import SQLAlchemyError
+from sqlmodel import Session, select
 
 from acplan import clock, settings
 from acplan import format as fmt
@@ -15,6 +16,7 @@ from acplan.access import Actor, Permission, Role
 from acplan.i18n import LANGS, t
 from acplan.monitoring import evaluation as ev
 from acplan.monitoring import orgs, yearly
+from acplan.monitoring.models import AuditHead
 from acplan.plan import figures, queries
 from acplan.plan.filters import ProjectFilter, apply_filter, search_index
 from acplan.plan.load import init_store
@@ -253,6 +255,26 @@ def _round_report(plan_id: int, code: str, viewer: Actor, internal: bool, fmt_ke
 def data_changed() -> None:
     """After a write: drop this process's cached reads so the next run shows it."""
     cache.clear()
+
+
+_seen_writes: dict[str, int | None] = {}
+
+
+def notice_other_writes() -> None:
+    """Drop the cached reads when the store was written by another process since (the command line, another app
+    server, an import): every write appends to the audit chain, whose one-row head counts its rows, so one small
+    read per run tells. Where the head cannot be read, the cache's time limit still applies."""
+    try:
+        with Session(engine()) as session:
+            rows = session.exec(select(AuditHead.rows).where(AuditHead.id == 1)).first()
+    except SQLAlchemyError:
+        return
+    key = settings.get().database_url
+    with _engines_lock:
+        changed = key in _seen_writes and _seen_writes[key] != rows
+        _seen_writes[key] = rows
+    if changed:
+        cache.clear()
 
 
 def current_fiscal_year() -> int:
