@@ -47,6 +47,8 @@ pages = [
     page("pages/targets.py", "nav_targets", ":material/flag:", "targets"),
     page("pages/results.py", "nav_results", ":material/insights:", "results"),
     page("pages/findings.py", "nav_findings", ":material/fact_check:", "findings"),
+    page("pages/plan_edit.py", "nav_plan_edit", ":material/edit_document:", "plan-edit",
+         hidden=not actor.can(Permission.EDIT_PLAN)),
     page("pages/users.py", "nav_users", ":material/group:", "users", hidden=not actor.can(Permission.MANAGE_USERS)),
     page("pages/login.py", "nav_account" if actor.role else "nav_login", ":material/person:", "login", hidden=public),
     page("pages/present.py", "nav_present", ":material/slideshow:", "present", hidden=True),

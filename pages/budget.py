@@ -14,6 +14,11 @@ charts = blocks.budget_blocks(bundle.plan.id, lang)
 views.show_block(charts["by_dim_year"], lang)
 views.show_block(charts["by_unit"], lang)  # full width: long unit names and seven-figure amounts need it
 views.show_block(charts["funded"], lang)
+if "approved_vs_amended" in charts:  # the plan was amended: as first approved beside as it stands
+    views.show_block(charts["approved_vs_amended"], lang)
+    for a in state.amendments_of(bundle.plan.id):
+        st.text(t("amend_summary", lang, number=a.number, date=fmt.date_long(a.approved_on, lang),
+                  year=a.effective_fy_be, reason=a.reason_th))
 
 st.subheader(t("chart_planned_vs_actual", lang))
 if "planned_vs_actual" in charts:

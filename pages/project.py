@@ -10,7 +10,7 @@ from acplan.ui import frame, session, state, views
 
 lang = state.lang()
 bundle = state.require_plan()
-total = len(bundle.projects)
+total = int(bundle.projects["number"].max()) if len(bundle.projects) else 0
 number, problem, params = labels.parse_item_number(st.query_params.get("no"), total)
 detail = state.project_detail(bundle.plan.id, number) if number is not None else None
 if detail is None:
@@ -23,6 +23,11 @@ if detail is None:
 frame.header(detail.name_th, f"{t('project_heading', lang, no=detail.number)} · {labels.kind_label(detail.kind, lang)}")
 st.page_link("pages/projects.py", label=t("back_to_projects", lang), icon=":material/arrow_back:",
              query_params=frame.lang_params())
+amended = state.item_amendments(bundle.plan.id, detail.number)
+if detail.until_fy_be is not None:
+    st.warning(t("item_dropped", lang, year=detail.until_fy_be + 1), icon=":material/block:")
+elif detail.from_fy_be is not None:
+    st.info(t("item_added_from", lang, year=detail.from_fy_be), icon=":material/add_circle:")
 
 basics, money = st.columns([3, 2])
 with basics:
@@ -78,6 +83,16 @@ else:
     st.dataframe(views.item_results_table(history.assign(name_th=history["round"]), lang)
                  .rename(columns={t("col_name", lang): t("col_round", lang)}).drop(columns=[t("col_number", lang)]),
                  hide_index=True, width="stretch")
+st.subheader(t("section_amendments", lang))
+if not amended:
+    st.caption(t("amendments_none_item", lang))
+for a in amended:
+    with st.container(border=True):
+        st.text(t("amend_summary", lang, number=a.number, date=fmt.date_long(a.approved_on, lang), year=a.effective_fy_be,
+                  reason=a.reason_th))
+        if a.reference_th:
+            st.caption(t("amend_reference_line", lang, reference=a.reference_th))
+        st.dataframe(views.changes_table(a.changes, lang), hide_index=True, width="stretch")
 if actor.can(Permission.READ_AUDIT_LOG):
     with st.expander(t("audit_history", lang), icon=":material/history:"):
         st.dataframe(state.project_audit(bundle.plan.id, detail.number, actor, lang), hide_index=True, width="stretch")

@@ -72,7 +72,7 @@ def test_restore_refuses_a_file_that_is_not_a_backup(tmp_path):
 PLAN_TABLES = {"organisation", "plan", "dimension", "mission", "subitem", "project", "projectsubitem", "budgetline",
                "indicator", "indicatortarget", "riskarea", "riskissue", "controlmeasure", "controlmeasureproject",
                "yearlytarget", "committee", "committeemember", "sourcenote", "yearlyresult", "alembic_version", "unit",
-               "audit_head"}  # the published plan and yearly figures, the schema version, the chain's public head
+               "audit_head", "planamendment"}  # the published plan, its amendments and yearly figures, the schema version, the chain's public head
 
 
 def test_public_snapshot_holds_published_data_and_nothing_that_names_or_links_a_member(busy_store):

@@ -15,6 +15,7 @@ from acplan.monitoring import models as mon
 from acplan.monitoring.scoresheet import workbook
 from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
 from acplan.plan import models as plan_models
+from acplan.plan import amend
 from acplan.plan import workbook as plan_workbook
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -114,7 +115,10 @@ DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in e
     {f"sheet_col_{k}" for k in [*(k for k, _ in workbook.TEMPLATE_COLUMNS), *workbook.AGGREGATE_COLUMNS, "round", "member"]} | \
     {f"pw_sheet_{k}" for k in plan_workbook.SHEETS} | \
     {f"pw_col_{c.rstrip('_')}" for cols, _ in plan_workbook.SHEETS.values() for c in cols} | \
-    {f"pw_col_{c.rstrip('_')}" for c in plan_workbook.PLAN_FIELDS}
+    {f"pw_col_{c.rstrip('_')}" for c in plan_workbook.PLAN_FIELDS} | \
+    {f"amend_fixed_{s}" for s in (*amend.FIXED_SECTIONS, "risks")} | {f"amend_subject_{s}" for s in ("item", "risk", "target")} | \
+    {f"amend_field_{f}" for f in (*amend.ITEM_FIELDS, *amend.TARGET_FIELDS, "added", "removed", "items")} | \
+    {f"item_{k}_outside_plan" for k in ("from_fy_be", "until_fy_be")}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
 DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")
 

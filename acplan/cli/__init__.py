@@ -89,6 +89,18 @@ def _plans(plan) -> None:
                      help="replace the organisation's plan (only while it has no rounds)")
     exp = _cmd(plan, "export", "plans:export", help="write the stored plan as a workbook (.xlsx) or data file (.yaml)")
     exp.add_argument("-o", "--output", required=True)
+    exp.add_argument("--as-of", type=int, metavar="N",
+                     help="the plan as it stood after amendment N (0: as first approved)")
+    amd = _cmd(plan, "amend", "plans:amend",
+               help="apply an amended plan (.xlsx or .yaml, the whole plan) as a numbered amendment")
+    amd.add_argument("path")
+    amd.add_argument("--number", help="the amendment's number (ครั้งที่); default: the next")
+    amd.add_argument("--date", required=True, help="the date it was approved, Buddhist Era, e.g. 15/11/2568")
+    amd.add_argument("--effective-fy", help="the fiscal year it takes effect (default: that of --date)")
+    amd.add_argument("--reason", required=True)
+    amd.add_argument("--reference", default="", help="the council resolution or order that approved it")
+    amd.add_argument("--dry-run", action="store_true", help="list the changes and save nothing")
+    _cmd(plan, "history", "plans:history", help="list the plan's amendments and what each changed")
 
 
 def _users(user) -> None:

@@ -5,12 +5,13 @@ from pathlib import Path
 
 from acplan import clock, settings
 from acplan.cli.common import org_plan, out, read_file, written
-from acplan.format import fiscal_year_of
+from acplan.errors import InvalidInput, Issue
+from acplan.plan.amend import change_line
+from acplan.format import date_long, fiscal_year_of
 from acplan.i18n import t
-from acplan.monitoring import orgs, plans
+from acplan.monitoring import amendments, orgs, plans
 from acplan.plan import datafile
 from acplan.plan import workbook as plan_workbook
-from acplan.plan.dump import export_plan
 
 
 def template(args) -> int:
@@ -22,14 +23,19 @@ def template(args) -> int:
     return 0
 
 
-def import_file(args, session, actor) -> str:
-    raw = read_file(args.path)
-    if Path(args.path).suffix.lower() in (".yaml", ".yml"):
+def _read_plan(path: str) -> tuple[dict, str | None, bytes]:
+    """A plan file's data (without `organisation`), the organisation it names, and its bytes."""
+    raw = read_file(path)
+    if Path(path).suffix.lower() in (".yaml", ".yml"):
         data = datafile.read_bytes(raw)
         named = (block := data.pop("organisation", None)) and isinstance(block, dict) and block.get("code")
-    else:
-        book = plan_workbook.read(raw)
-        data, named = book.data, book.org_slug
+        return data, named or None, raw
+    book = plan_workbook.read(raw)
+    return book.data, book.org_slug or None, raw
+
+
+def import_file(args, session, actor) -> str:
+    data, named, raw = _read_plan(args.path)
     if not (org := args.org or named):  # a file that names no organisation: the only one, or say which
         sole = orgs.sole_org(session=session)
         org = sole.code if sole is not None else ""
@@ -40,7 +46,7 @@ def import_file(args, session, actor) -> str:
 
 def export(args, session, actor) -> str:
     org, plan_id = org_plan(session, args.org)
-    data = export_plan(session=session, plan_id=plan_id)
+    data = amendments.plan_as_of(session=session, plan_id=plan_id, number=args.as_of)
     if Path(args.output).suffix.lower() in (".yaml", ".yml"):
         import json
 
@@ -53,3 +59,40 @@ def export(args, session, actor) -> str:
     else:
         Path(args.output).write_bytes(plan_workbook.write(data, org_slug=org.code, org_name_th=org.name_th))
     return written(args.output, args.lang)
+
+
+def amend(args, session, actor) -> str:
+    """Compare the file's plan with the stored one, print every change, and apply them as one amendment."""
+    org, plan_id = org_plan(session, args.org)
+    data, named, _raw = _read_plan(args.path)
+    if named and named != org.code:
+        raise InvalidInput(Issue("plan_other_org", {"file": named, "org": org.code}))
+    number = args.number or amendments.next_number(session=session, plan_id=plan_id)
+    amendment = amendments.parse_amendment(session=session, plan_id=plan_id, values={
+        "number": number, "approved_on": args.date, "effective_fy": args.effective_fy, "reason_th": args.reason,
+        "reference_th": args.reference})
+    pv = amendments.preview(session=session, actor=actor, plan_id=plan_id, proposed=data,
+                            effective_fy=amendment.effective_fy_be)
+    out(t("cli_amend_changes", args.lang, number=amendment.number, n=len(pv.changes)))
+    for change in pv.changes:
+        out("  " + change_line(change.as_dict(), args.lang))
+    if args.dry_run:
+        return t("cli_amend_dry_run", args.lang)
+    amendments.apply(session=session, actor=actor, plan_id=plan_id, proposed=data, amendment=amendment,
+                     base_revision=pv.revision)
+    return t("cli_amend_applied", args.lang, number=amendment.number, n=len(pv.changes))
+
+
+def history(args, session, actor) -> str:
+    _org, plan_id = org_plan(session, args.org)
+    rows = amendments.list_amendments(session=session, plan_id=plan_id)
+    if not rows:
+        return t("cli_amend_none", args.lang)
+    for a in rows:
+        out(t("amend_summary", args.lang, number=a.number, date=date_long(a.approved_on, args.lang),
+              year=a.effective_fy_be, reason=a.reason_th))
+        if a.reference_th:
+            out("  " + t("amend_reference_line", args.lang, reference=a.reference_th))
+        for change in a.changes:
+            out("  · " + change_line(change, args.lang))
+    return ""

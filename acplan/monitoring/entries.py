@@ -100,6 +100,10 @@ def save_entry(*, session: Session, actor: Actor, member: AppUser, rnd: Evaluati
                on_behalf: bool = False) -> ScoreEntry:
     """Save the member's entry for one item; refused if someone saved it since `expected_version` was read."""
     member_may_write(session, actor, member, rnd, on_behalf=on_behalf)
+    item = session.get(PlanItem, project_id)
+    if item is None or item.plan_id != rnd.plan_id or not item.in_year(rnd.fiscal_year_be):
+        raise InvalidInput(Issue("item_not_in_round", {"number": item.number if item else project_id,
+                                                      "year": rnd.fiscal_year_be}))
     fields = entry_in.model_dump(include=set(FIELDS))
     entry = get_entry(session=session, round_id=rnd.id, project_id=project_id, member_id=member.id)
     current = entry.version if entry else None

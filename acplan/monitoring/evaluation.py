@@ -11,6 +11,7 @@ from acplan.monitoring.auth import acts_in, authorize
 from acplan.monitoring.entries import read_entries
 from acplan.monitoring.models import EntryState, EvaluationRound, IndicatorResult, RoundStatus, ScoreEntry
 from acplan.plan.models import Indicator, IndicatorTarget, PlanItem
+from acplan.plan.queries import list_item_refs
 
 ALL_STATUSES = tuple(RoundStatus)
 
@@ -47,8 +48,11 @@ def list_visible_rounds(*, session: Session, actor: Actor, plan_id: int) -> list
                       r.recorded_after_fact, r.period_start, r.period_end) for r in rows]
 
 
-def _numbers(session: Session, plan_id: int) -> list[int]:
-    return list(session.exec(select(PlanItem.number).where(PlanItem.plan_id == plan_id).order_by(PlanItem.number)))
+def _numbers(session: Session, plan_id: int, rnd: EvaluationRound, entries: pd.DataFrame) -> list[int]:
+    """The items a round's results list: those in the plan in its fiscal year, and any an amendment dropped
+    since that members had scored in it (an item keeps its scores)."""
+    expected = {i.number for i in list_item_refs(session=session, plan_id=plan_id, fiscal_year=rnd.fiscal_year_be)}
+    return sorted(expected | {int(n) for n in entries["number"]})
 
 
 SEALED_STATUSES = (RoundStatus.DRAFT, RoundStatus.OPEN)
@@ -71,10 +75,11 @@ def may_read_member_scores(session: Session, actor: Actor, round_id: int) -> Non
 def round_items(*, session: Session, actor: Actor, plan_id: int, round_id: int) -> pd.DataFrame:
     """Per item of the plan, the round's aggregate of submitted entries (SCORING.md §3); while the round is
     open, only how many members have submitted each item (members score independently)."""
-    status = session.get(EvaluationRound, round_id).status
+    rnd = session.get(EvaluationRound, round_id)
+    status = rnd.status
     _may_read_round(session, actor, status, round_id)
     entries = read_entries(session=session, round_id=round_id, submitted_only=True)
-    items = scoring.item_results(entries, _numbers(session, plan_id))
+    items = scoring.item_results(entries, _numbers(session, plan_id, rnd, entries))
     if sealed(actor, status):
         items = items.assign(**{c: None for c in SEALED_COLUMNS}, flag=False, provisional=False)
     return items

@@ -9,7 +9,7 @@ from sqlmodel import Session, select
 
 from acplan.access import Actor, Permission
 from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed
-from acplan.monitoring import audit, orgs
+from acplan.monitoring import amendments, audit, orgs
 from acplan.monitoring.auth import authorize
 from acplan.monitoring.models import EvaluationRound, YearlyResult
 from acplan.plan import datafile
@@ -31,18 +31,19 @@ def import_plan(*, session: Session, actor: Actor, org_code: str, data: dict, sh
         raise InvalidInput(Issue("plan_other_org", {"file": named_org, "org": org_code}))
     data = {**data, "organisation": {k: v for k, v in org.model_dump(exclude={"id"}).items()
                                      if v or k not in OPTIONAL_ORG_FIELDS}}
-    report = datafile.validate(data)
-    if not report.ok:
-        raise InvalidInput(*report.problems)
     existing = orgs.plan_of(session=session, org=org)
-    if existing is not None:
+    if existing is not None:  # said before the file's problems: no fix to the file makes it importable
         if not replace:
             raise Conflict(Issue("plan_exists", {"org": org_code, "plan": existing.code}))
         _refuse_if_used(session, existing)
+        amendments.refuse_if_amended(session, existing.id)
+    report = datafile.validate(data)
+    if not report.ok:
+        raise InvalidInput(*report.problems)
+    before = None
+    if existing is not None:
         before = {"plan": existing.code, "sha256": existing.data_sha256}
         delete_plan(session, existing.id)
-    else:
-        before = None
     plan, _added = load_plan(session=session, actor=actor, data=data, sha256=sha256)
     audit.record(session, actor=actor.username, action="plan_import", entity="plan", entity_id=plan.id, before=before,
                  after={"organisation": org_code, "plan": plan.code, "items": report.items, "sha256": sha256})
@@ -82,6 +83,7 @@ def delete_plan(session: Session, plan_id: int) -> None:
         delete(m.Unit).where(m.Unit.plan_id == plan_id),
         delete(m.YearlyTarget).where(m.YearlyTarget.plan_id == plan_id),
         delete(m.SourceNote).where(m.SourceNote.plan_id == plan_id),
+        delete(m.PlanAmendment).where(m.PlanAmendment.plan_id == plan_id),
         delete(m.Plan).where(m.Plan.id == plan_id),
     ):
         session.exec(stmt)

@@ -14,6 +14,7 @@ from acplan.monitoring import audit, chain, findings
 from acplan.monitoring.auth import authorize
 from acplan.monitoring.models import AppUser, EntryState, EvaluationRound, RoundStatus, ScoreEntry
 from acplan.plan.models import Plan, PlanItem
+from acplan.plan.queries import list_item_refs
 
 CODE = re.compile(r"^(\d{4})-([12])$")
 ROUND_NUMBERS = (1, 2)
@@ -117,10 +118,12 @@ def create_round(*, session: Session, actor: Actor, plan_id: int, fiscal_year_be
 def _prefill(session: Session, actor: Actor, rnd: EvaluationRound, prev: EvaluationRound) -> None:
     """Carry each member's status and progress forward from `prev`, scores empty (drafts); each entry audited."""
     now = datetime.now(UTC)
+    expected = {i.id for i in list_item_refs(session=session, plan_id=rnd.plan_id, fiscal_year=rnd.fiscal_year_be)}
     carried = [ScoreEntry(round_id=rnd.id, project_id=old.project_id, member_id=old.member_id, status=old.status,
                           not_possible_reason=old.not_possible_reason, progress_pct=old.progress_pct,
                           state=EntryState.DRAFT, carried_forward=True, created_at=now, updated_at=now)
-               for old in session.exec(select(ScoreEntry).where(ScoreEntry.round_id == prev.id))]
+               for old in session.exec(select(ScoreEntry).where(ScoreEntry.round_id == prev.id))
+               if old.project_id in expected]  # an item an amendment dropped is not carried into a later year
     session.add_all(carried)
     session.flush()
     for entry in carried:
@@ -228,7 +231,7 @@ def completeness(*, session: Session, actor: Actor, plan_id: int, code: str) -> 
     """Which items have a submitted entry and which members have submitted them all, for the round `code`."""
     authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS, writes=False, plan_id=plan_id)
     rnd = _get(session, plan_id, code)
-    numbers = list(session.exec(select(PlanItem.number).where(PlanItem.plan_id == plan_id).order_by(PlanItem.number)))
+    numbers = [i.number for i in list_item_refs(session=session, plan_id=plan_id, fiscal_year=rnd.fiscal_year_be)]
     submitted = session.exec(select(PlanItem.number, ScoreEntry.member_id).join(PlanItem, PlanItem.id == ScoreEntry.project_id)
                              .where(ScoreEntry.round_id == rnd.id, ScoreEntry.state == EntryState.SUBMITTED)).all()
     members = session.exec(select(AppUser).where(AppUser.role == Role.COMMITTEE, AppUser.is_active)

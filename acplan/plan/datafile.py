@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 from acplan.errors import Issue, UnusableInput
-from acplan.plan.models import Comparison, IndicatorKind, ItemKind, RiskLevel
+from acplan.plan.models import Comparison, IndicatorKind, ItemKind, RiskLevel, in_year
 
 REQUIRED_TOP = ("schema_version", "organisation", "plan", "dimensions", "projects", "risks", "targets", "committees")
 SECTION_SHAPES = {"organisation": dict, "plan": dict, "dimensions": list, "projects": list, "risks": list,
@@ -68,19 +68,22 @@ def read_bytes(raw: bytes) -> dict:
     return read_text(text)
 
 
-def validate(data: dict) -> Report:
+def validate(data: dict, *, amended: bool = False) -> Report:
     """Check a plan against its own summary table and internal references.
+
+    `amended`: the plan as an amendment leaves it. Its summary figures are still the approved document's, so
+    they are not checked against the items, and items may be numbered past the count the document states.
 
     A section of the wrong shape (a list where a mapping belongs, text where a number belongs) raises
     PlanDataError with one message rather than a traceback.
     """
     try:
-        return _validate(data)
+        return _validate(data, amended)
     except (TypeError, AttributeError, KeyError, ValueError, IndexError, RecursionError):
         raise PlanDataError(Issue("plan_shape_invalid")) from None
 
 
-def _validate(data: dict) -> Report:
+def _validate(data: dict, amended: bool) -> Report:
     missing = [k for k in REQUIRED_TOP if k not in data]
     if missing:
         return Report([Issue("missing_section", {"section": k}) for k in missing])
@@ -93,10 +96,11 @@ def _validate(data: dict) -> Report:
     problems += _check_project_fields(projects)
     if problems:
         return Report(problems)
-    problems += _check_numbers(data, projects)
+    problems += _check_numbers(data, projects, amended)
     problems += _check_structure(data, projects)
     report = _totals(data, projects)
-    problems += _check_totals(data, report)
+    if not amended:
+        problems += _check_totals(data, report)
     problems += _check_risk_links(data, projects)
     problems += _check_units(data.get("units") or [])
     report.problems = problems
@@ -112,13 +116,14 @@ def _check_project_fields(projects: list[dict]) -> list[Issue]:
     return out
 
 
-def _check_numbers(data: dict, projects: list[dict]) -> list[Issue]:
+def _check_numbers(data: dict, projects: list[dict], amended: bool) -> list[Issue]:
     out = []
     stated = int(data["plan"].get("total_items_stated", 0))
     counts = Counter(p["number"] for p in projects)
     out += [Issue("item_duplicated", {"number": n, "times": c}) for n, c in sorted(counts.items()) if c > 1]
     out += [Issue("item_missing", {"number": n, "stated": stated}) for n in range(1, stated + 1) if n not in counts]
-    out += [Issue("item_out_of_range", {"number": n, "stated": stated}) for n in counts if not 1 <= n <= stated]
+    out += [Issue("item_out_of_range", {"number": n, "stated": stated}) for n in counts
+            if not 1 <= n <= (max(counts) if amended else stated)]
     return out
 
 
@@ -140,6 +145,7 @@ def _check_structure(data: dict, projects: list[dict]) -> list[Issue]:
         if p["kind"] is not None and p["kind"] not in kinds:
             out.append(Issue("unknown_kind", {"number": n, "kind": p["kind"]}))
         out += _check_budget(n, p["budget_thb"], years)
+        out += _check_years(p, years)
         out += _check_indicators(n, p["indicators"])
     return out
 
@@ -153,6 +159,27 @@ def _check_budget(number: int, budget: dict, years: set[int]) -> list[Issue]:
         if not isinstance(amount, int) or isinstance(amount, bool) or amount < 0:
             out.append(Issue("budget_not_whole_baht", {"number": number, "year": y, "value": amount}))
     return out
+
+
+def _check_years(p: dict, years: set[int]) -> list[Issue]:
+    """The fiscal years an item is in the plan (`from_fy_be`–`until_fy_be`, either open) lie inside the plan's, and
+    it has no budget in a year it is not in. `until_fy_be` may be the year before `from_fy_be`: an item an
+    amendment dropped before its first year came."""
+    first, last = p.get("from_fy_be"), p.get("until_fy_be")
+    n, out = p["number"], []
+    for key, year in (("from_fy_be", first), ("until_fy_be", last)):
+        if year is not None and (not isinstance(year, int) or isinstance(year, bool)
+                                 or not min(years) - 1 <= year <= max(years)):
+            out.append(Issue(f"item_{key}_outside_plan", {"number": n, "year": year, "first": min(years) - 1,
+                                                          "last": max(years)}))
+    if out:
+        return out
+    if first is not None and last is not None and last < first - 1:
+        return [Issue("item_years_order", {"number": n, "first": first, "last": last})]
+    return [Issue("budget_outside_item_years", {"number": n, "year": int(y), "amount": amount,
+                                               "first": first or min(years), "last": last if last is not None else max(years)})
+            for y, amount in p["budget_thb"].items()
+            if isinstance(amount, int) and amount > 0 and not in_year(first, last, int(y))]
 
 
 def _check_indicators(number: int, indicators: list[dict]) -> list[Issue]:

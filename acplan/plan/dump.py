@@ -50,7 +50,7 @@ def _notes(session: Session, plan_id: int) -> dict:
 
 
 def _plan(plan: m.Plan, notes: dict) -> dict:
-    out = plan.model_dump(exclude={"id", "organisation_id", "source", "data_sha256", "loaded_at"})
+    out = plan.model_dump(exclude={"id", "organisation_id", "source", "data_sha256", "loaded_at", "revision"})
     out["preface_date"] = plan.preface_date.isoformat() if plan.preface_date else None
     out["source_notes"] = notes[("plan", plan.code)]
     return out
@@ -91,6 +91,10 @@ def _project(session: Session, p: m.PlanItem, notes: dict) -> dict:
         out["name_summary_th"] = p.name_summary_th
     if p.note_th:
         out["note_th"] = p.note_th
+    if p.from_fy_be is not None:
+        out["from_fy_be"] = p.from_fy_be
+    if p.until_fy_be is not None:
+        out["until_fy_be"] = p.until_fy_be
     return out
 
 

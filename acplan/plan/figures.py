@@ -67,3 +67,15 @@ def planned_vs_actual(budget: pd.DataFrame, actual: pd.DataFrame) -> pd.DataFram
     """Tidy planned and actual amounts per fiscal year, side by side (series = planned | actual), never summed."""
     planned = budget_by_year(budget).assign(series="planned")
     return pd.concat([planned, actual.assign(series="actual")], ignore_index=True)[["fiscal_year_be", "series", "amount_thb"]]
+
+
+def approved_vs_amended(approved: pd.DataFrame, amended: pd.DataFrame) -> pd.DataFrame:
+    """Tidy budget per fiscal year of the plan as first approved and as amended (series = approved | amended)."""
+    return pd.concat([budget_by_year(approved).assign(series="approved"), budget_by_year(amended).assign(series="amended")],
+                     ignore_index=True)[["fiscal_year_be", "series", "amount_thb"]]
+
+
+def budget_lines(data: dict) -> pd.DataFrame:
+    """Plan data's budget as list_budget_lines gives the stored plan's: number, fiscal_year_be, amount_thb."""
+    return pd.DataFrame([(p["number"], int(y), a) for p in data["projects"] for y, a in sorted(p["budget_thb"].items())],
+                        columns=["number", "fiscal_year_be", "amount_thb"])

@@ -80,7 +80,7 @@ def load_plan(*, session: Session, actor: Actor, data: dict, sha256: str) -> tup
     org = _organisation(session, data["organisation"])
     plan = _plan(session, org, data["plan"], data.get("source", {}), sha256)
     missions, sub_items = _dimensions(session, plan, data["dimensions"])
-    projects = {p["number"]: _project(session, plan, p, missions, sub_items) for p in data["projects"]}
+    projects = {p["number"]: add_item(session, plan, p, missions, sub_items) for p in data["projects"]}
     sync_units(session, plan.id, data)
     _risks(session, plan, data["risks"], projects)
     for t in data["targets"]:
@@ -171,7 +171,8 @@ def _str_keys(d: dict) -> dict:
     return {str(k): v for k, v in d.items()}
 
 
-def _project(session: Session, plan: m.Plan, p: dict, missions: dict, sub_items: dict) -> m.PlanItem:
+def add_item(session: Session, plan: m.Plan, p: dict, missions: dict, sub_items: dict) -> m.PlanItem:
+    """Add item `p` (plan data) to the plan with its sub-missions, budget, indicators and source notes."""
     mission = missions[p["mission"]]
     row = m.PlanItem(
         plan_id=plan.id, number=p["number"], kind=p["kind"], name_th=p["name_th"],
@@ -179,7 +180,8 @@ def _project(session: Session, plan: m.Plan, p: dict, missions: dict, sub_items:
         rationale_th=p["rationale_th"], objectives_th=p["objectives_th"],
         target_group_th=p["target_group"]["text_th"], target_head_count=p["target_group"]["head_count"],
         method_th=p["method_th"], duration_th=p["duration_th"], budget_text_th=p["budget_text_th"],
-        responsible_unit=p["responsible_unit"], note_th=p.get("note_th", ""))
+        responsible_unit=p["responsible_unit"], note_th=p.get("note_th", ""),
+        from_fy_be=p.get("from_fy_be"), until_fy_be=p.get("until_fy_be"))
     session.add(row)
     session.flush()
     for seq, code in enumerate(p["sub_items"]):

@@ -96,6 +96,7 @@ class Plan(SQLModel, table=True):
     source: dict = _json_dict()
     data_sha256: str = Field(max_length=64)
     loaded_at: datetime
+    revision: int = 0  # amendments applied; an edit started on an older revision is refused
 
 
 class Dimension(SQLModel, table=True):
@@ -164,6 +165,16 @@ class PlanItem(SQLModel, table=True):
     responsible_unit: str = Field(index=True)  # as the document words it
     unit_id: int | None = Field(default=None, foreign_key="unit.id", index=True)  # the one unit it means
     note_th: str = ""  # a clerk's note from the plan workbook
+    from_fy_be: int | None = None  # first fiscal year in the plan (None: from the plan's first); set by an amendment
+    until_fy_be: int | None = None  # last fiscal year in the plan (None: to its last); an item dropped stays, with its scores
+
+    def in_year(self, fiscal_year_be: int) -> bool:
+        return in_year(self.from_fy_be, self.until_fy_be, fiscal_year_be)
+
+
+def in_year(from_fy_be: int | None, until_fy_be: int | None, fiscal_year_be: int) -> bool:
+    """Whether an item in the plan from `from_fy_be` until `until_fy_be` (None: open) is in it in `fiscal_year_be`."""
+    return (from_fy_be is None or from_fy_be <= fiscal_year_be) and (until_fy_be is None or fiscal_year_be <= until_fy_be)
 
 
 class ProjectSubItem(SQLModel, table=True):
@@ -281,3 +292,23 @@ class SourceNote(SQLModel, table=True):
     text_th: str
     readings: list = _json_list()
     kept_th: str
+
+
+class PlanAmendment(SQLModel, table=True):
+    """One amendment of a plan (แผนฯ เพิ่มเติม/เปลี่ยนแปลง ครั้งที่ N), applied whole.
+
+    `changes` lists what it changed field by field (acplan.plan.amend.Change as dicts); `before_data` is the plan
+    as it stood before it (export_plan's shape), so the plan as first approved or as of any amendment can be
+    shown and exported. Who applied it is in the audit log."""
+
+    __table_args__ = (UniqueConstraint("plan_id", "number"),)
+    id: int | None = Field(default=None, primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    number: int
+    approved_on: date
+    effective_fy_be: int
+    reason_th: str
+    reference_th: str = ""
+    applied_at: datetime
+    changes: list = _json_list()
+    before_data: dict = _json_dict()

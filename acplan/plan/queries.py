@@ -4,7 +4,7 @@ from dataclasses import dataclass
 from typing import NamedTuple
 
 import pandas as pd
-from sqlalchemy import func
+from sqlalchemy import and_, func, or_
 from sqlmodel import Session, select
 
 from acplan.plan import models as m
@@ -117,6 +117,8 @@ class ProjectDetail:
     source_notes: list[dict]
     unit: str = ""  # the one unit it means (filters, budget totals)
     unit_note: str = ""  # why other wordings are that unit
+    from_fy_be: int | None = None  # in the plan from this fiscal year (an amendment added it)
+    until_fy_be: int | None = None  # in the plan until this fiscal year (an amendment dropped it)
 
 
 def get_project(*, session: Session, plan_id: int, number: int) -> ProjectDetail | None:
@@ -138,7 +140,7 @@ def get_project(*, session: Session, plan_id: int, number: int) -> ProjectDetail
         list_indicators(session=session, project_id=p.id), _risk_links(session, p.id), list_notes(session=session, plan_id=plan_id,
                                                                            subject_type="project", key=str(number)),
         unit.name_th if (unit := session.get(m.Unit, p.unit_id) if p.unit_id else None) else p.responsible_unit,
-        unit.note_th if unit else "")
+        unit.note_th if unit else "", p.from_fy_be, p.until_fy_be)
 
 
 def list_indicators(*, session: Session, project_id: int) -> list[dict]:
@@ -197,11 +199,19 @@ class ItemRef(NamedTuple):
     id: int
 
 
-def list_item_refs(*, session: Session, plan_id: int) -> list[ItemRef]:
-    """Every item of the plan by number."""
-    rows = session.exec(select(m.PlanItem.number, m.PlanItem.name_th, m.PlanItem.id)
-                        .where(m.PlanItem.plan_id == plan_id).order_by(m.PlanItem.number))
-    return [ItemRef(*r) for r in rows]
+def list_item_refs(*, session: Session, plan_id: int, fiscal_year: int | None = None) -> list[ItemRef]:
+    """Every item of the plan by number; given `fiscal_year`, those in the plan that year (what a round of that
+    year expects: an item an amendment added later, or dropped before, is not)."""
+    stmt = select(m.PlanItem.number, m.PlanItem.name_th, m.PlanItem.id).where(m.PlanItem.plan_id == plan_id)
+    if fiscal_year is not None:
+        stmt = stmt.where(in_year_clause(fiscal_year))
+    return [ItemRef(*r) for r in session.exec(stmt.order_by(m.PlanItem.number))]
+
+
+def in_year_clause(fiscal_year: int):
+    """SQL for PlanItem.in_year(fiscal_year)."""
+    return and_(or_(m.PlanItem.from_fy_be.is_(None), m.PlanItem.from_fy_be <= fiscal_year),
+                or_(m.PlanItem.until_fy_be.is_(None), m.PlanItem.until_fy_be >= fiscal_year))
 
 
 def get_item_id(*, session: Session, plan_id: int, number: int | None) -> int | None:

@@ -46,7 +46,7 @@ SHEETS: dict[str, tuple[tuple[str, ...], bool]] = {
     "sub_items": (("sub_item", "mission", "name_th"), True),
     "items": (("number", "kind", "name_th", "dimension", "mission", "sub_items", "responsible_unit", "budget_", "note",
                "name_summary_th", "rationale_th", "objectives_th", "target_group_th", "target_head_count", "method_th",
-               "duration_th", "budget_text_th"), True),
+               "duration_th", "budget_text_th", "from_fy", "until_fy"), True),
     "indicators": (("number", "kind", "text_th", "target_value", "target_unit", "comparison", "period",
                     "measured_by_th"), True),
     "risks": (("area", "process_th", "area_level_th", "issue_no", "level", "issue_th", "measure_no", "measure_th", "items",
@@ -134,17 +134,19 @@ def template(*, first_fy: int, last_fy: int, structure: dict | None = None) -> b
     return write(data, org_slug="", org_name_th="", stated=False)
 
 
-def write(data: dict, *, org_slug: str, org_name_th: str, stated: bool = True) -> bytes:
+def write(data: dict, *, org_slug: str, org_name_th: str, stated: bool = True,
+          rows: dict[str, list[dict]] | None = None) -> bytes:
     """Plan data (export_plan's shape) as a plan workbook that `read` gives back unchanged.
 
     `stated`: write the figures the document states (summary counts and totals), which a clerk's own plan
-    leaves empty (they are then the sums of the items)."""
+    leaves empty (they are then the sums of the items). `rows`: sheets' rows to write instead of the plan's
+    (the plan editor's tables, as typed)."""
     plan = data["plan"]
     years = list(range(plan["start_fy_be"], plan["end_fy_be"] + 1))
     wb = Workbook()
     wb.remove(wb.active)
     _plan_sheet(wb, data, years, org_slug, org_name_th, stated)
-    rows = _rows(data, years, stated)
+    rows = _rows(data, years, stated) | (rows or {})
     for key, (_cols, required) in SHEETS.items():
         if key == "plan" or (not required and not rows[key]):
             continue
@@ -209,7 +211,8 @@ def _rows(data: dict, years: list[int], stated: bool) -> dict[str, list[dict]]:
             "target_group_th": (p.get("target_group") or {}).get("text_th") or None,
             "target_head_count": (p.get("target_group") or {}).get("head_count"),
             "method_th": _lines(p.get("method_th")), "duration_th": p.get("duration_th") or None,
-            "budget_text_th": p.get("budget_text_th") or None})
+            "budget_text_th": p.get("budget_text_th") or None, "from_fy": p.get("from_fy_be"),
+            "until_fy": p.get("until_fy_be")})
         for ind in p["indicators"]:
             targets = ind["targets"] or [None]
             for i, tg in enumerate(targets):
@@ -251,6 +254,24 @@ def _rows(data: dict, years: list[int], stated: bool) -> dict[str, list[dict]]:
                                        "role_th": mem.get("role_th"), "role": mem.get("role"),
                                        "head_count": mem.get("head_count", 1)} for mem in c["members"]]
     return rows
+
+
+# The sheets the plan editor shows as tables (what an amendment may change), and the risk columns it may edit.
+EDITABLE = ("items", "indicators", "risks", "targets")
+RISK_EDITABLE = ("items", "partial_items")
+
+
+def tables(data: dict) -> dict[str, tuple[list[str], list[dict]]]:
+    """The editor's tables: per sheet of EDITABLE, its columns and its rows as the workbook writes them."""
+    years = list(range(data["plan"]["start_fy_be"], data["plan"]["end_fy_be"] + 1))
+    rows = _rows(data, years, True)
+    return {k: (_columns(k, years), rows[k]) for k in EDITABLE}
+
+
+def read_tables(data: dict, edited: dict[str, list[dict]], *, org_slug: str, org_name_th: str) -> PlanWorkbook:
+    """The plan `data` with the editor's tables in place of its sheets, read by the workbook's own reader (the same
+    checks and messages as an imported workbook: a row is the table's row + 1)."""
+    return read(write(data, org_slug=org_slug, org_name_th=org_name_th, rows=edited))
 
 
 def note_holders(data: dict) -> dict[tuple[str, str], dict]:
@@ -679,6 +700,10 @@ class _Plan:
             note = r.text(at(row, "note"), table.get(v, "note"))
             if note:
                 item["note_th"] = note
+            for key in ("from_fy", "until_fy"):  # the years an item is in the plan, when an amendment set them
+                year = r.fiscal_year(at(row, key), table.get(v, key), required=False)
+                if year is not None:
+                    item[f"{key}_be"] = year
             if number is not None and self._unique(table, "number", number, row, seen):
                 out.append(item)
         return sorted(out, key=lambda p: p["number"])

@@ -11,6 +11,7 @@ FONT = "Sarabun, Noto Sans Thai, sans-serif"
 # Okabe–Ito hues darkened until each has at least 3:1 contrast on white (tests/test_charts.py checks).
 DIMENSION_COLOURS = ("#0072B2", "#C0460A", "#00735A", "#A4487F")
 PLANNED_COLOUR, ACTUAL_COLOUR = "#0072B2", "#C0460A"
+APPROVED_COLOUR = "#6B6B6B"  # the plan as first approved, beside the amended plan in PLANNED_COLOUR
 FUNDED_COLOURS = ("#0072B2", "#8A8A8A")
 SIZES = {  # px: (axis labels, axis titles, chart title, legend)
     False: (16, 18, 22, 16),
@@ -84,6 +85,18 @@ def funded_vs_unfunded(df: pd.DataFrame, *, lang: str, present: bool = False) ->
 
 def planned_vs_actual(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
     """Side-by-side bars per fiscal year: planned budget and actual spending (never stacked or summed)."""
+    return _two_series(df, ("planned", "actual"), (PLANNED_COLOUR, ACTUAL_COLOUR), "chart_planned_vs_actual", lang,
+                       present)
+
+
+def approved_vs_amended(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Side-by-side bars per fiscal year: the budget as the plan was first approved and as amended since."""
+    return _two_series(df, ("approved", "amended"), (APPROVED_COLOUR, PLANNED_COLOUR), "chart_approved_vs_amended",
+                       lang, present)
+
+
+def _two_series(df: pd.DataFrame, series: tuple[str, str], colours: tuple[str, str], title: str, lang: str,
+                present: bool) -> alt.Chart:
     data = df.assign(year_label=[fmt.fiscal_year_short(y, lang) for y in df["fiscal_year_be"]],
                      series_label=[t(f"series_{s}", lang) for s in df["series"]],
                      amount_text=[fmt.baht(a, lang) for a in df["amount_thb"]])
@@ -92,10 +105,10 @@ def planned_vs_actual(df: pd.DataFrame, *, lang: str, present: bool = False) -> 
         xOffset=alt.XOffset("series_label:N"),
         y=alt.Y("amount_thb:Q", title=t("axis_baht", lang), axis=alt.Axis(format=",d"), stack=None),
         color=alt.Color("series_label:N", title="", scale=alt.Scale(
-            domain=[t("series_planned", lang), t("series_actual", lang)], range=[PLANNED_COLOUR, ACTUAL_COLOUR])),
+            domain=[t(f"series_{s}", lang) for s in series], range=list(colours))),
         tooltip=[alt.Tooltip("year_label:N", title=t("col_fiscal_year", lang)),
                  alt.Tooltip("series_label:N", title=""), alt.Tooltip("amount_text:N", title=t("col_amount", lang))])
-    return _finish(chart, t("chart_planned_vs_actual", lang), present)
+    return _finish(chart, t(title, lang), present)
 
 
 def ita_target_vs_actual(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:

@@ -28,6 +28,14 @@ def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
                 "dimension": t("col_dimension", lang), "funded": t("col_funding", lang), "items": t("col_items", lang)}),
             key="funded_vs_unfunded", lang=lang),
     }
+    approved = state.approved_budget(plan_id)
+    if approved is not None:
+        series = figures.approved_vs_amended(approved, bundle.budget)
+        pivot = series.pivot(index="fiscal_year_be", columns="series", values="amount_thb")
+        table = by_year_table(pivot[["approved", "amended"]], lang, {"approved": t("series_approved", lang),
+                                                                      "amended": t("series_amended", lang)})
+        blocks["approved_vs_amended"] = chart_block("approved_vs_amended", series, table, key="approved_vs_amended",
+                                                    lang=lang)
     actual = state.actual_spending(plan_id)
     if not actual.empty:
         series = figures.planned_vs_actual(bundle.budget, actual)

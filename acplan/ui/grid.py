@@ -17,7 +17,7 @@ MESSAGES_KEY = "grid_messages"
 
 def member_frame(session: Session, actor: Actor, rnd: EvaluationRound, lang: str) -> pd.DataFrame:
     """One row per item (index = item number) with the acting member's current entry and its version."""
-    items = pd.DataFrame(queries.list_item_refs(session=session, plan_id=rnd.plan_id),
+    items = pd.DataFrame(queries.list_item_refs(session=session, plan_id=rnd.plan_id, fiscal_year=rnd.fiscal_year_be),
                          columns=["number", "name_th", "project_id"])
     mine = entries.entries_frame(session=session, actor=actor, round_id=rnd.id, member_id=actor.user_id)
     df = items.merge(mine.drop(columns=["member", "member_name"]), on="number", how="left").set_index("number")

@@ -15,7 +15,7 @@ from acplan import format as fmt
 from acplan.access import Actor, Permission, Role
 from acplan.i18n import LANGS, t
 from acplan.monitoring import evaluation as ev
-from acplan.monitoring import orgs, yearly
+from acplan.monitoring import amendments, orgs, yearly
 from acplan.monitoring.models import AuditHead
 from acplan.plan import figures, queries
 from acplan.plan.filters import ProjectFilter, apply_filter, search_index
@@ -156,6 +156,28 @@ def plan_bundle_of(org: str | None) -> PlanBundle | None:
 def project_detail(plan_id: int, number: int) -> queries.ProjectDetail | None:
     with Session(engine()) as session:
         return queries.get_project(session=session, plan_id=plan_id, number=number)
+
+
+@cache.shared()
+def amendments_of(plan_id: int) -> list[amendments.AmendmentInfo]:
+    """The plan's amendments, oldest first, with each one's changes (public, as the plan is)."""
+    with Session(engine()) as session:
+        return amendments.infos(session=session, plan_id=plan_id)
+
+
+@cache.shared()
+def item_amendments(plan_id: int, number: int) -> list[amendments.AmendmentInfo]:
+    with Session(engine()) as session:
+        return amendments.item_history(session=session, plan_id=plan_id, number=number)
+
+
+@cache.shared()
+def approved_budget(plan_id: int) -> pd.DataFrame | None:
+    """The budget lines of the plan as first approved (None while it has no amendment)."""
+    with Session(engine()) as session:
+        if not amendments.list_amendments(session=session, plan_id=plan_id):
+            return None
+        return figures.budget_lines(amendments.plan_as_of(session=session, plan_id=plan_id, number=0))
 
 
 @cache.shared()

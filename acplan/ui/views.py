@@ -10,6 +10,7 @@ from acplan.cells import csv_cell
 from acplan.i18n import describe, t
 from acplan.monitoring import scoring
 from acplan.plan import figures
+from acplan.plan.amend import change_row
 from acplan.reporting import charts
 from acplan.ui.frame import lang_params
 
@@ -233,3 +234,11 @@ def presentation_table(items: pd.DataFrame, money: pd.DataFrame, rounds: list, r
             t(f"status_{latest.loc[n, 'status']}", lang) if isinstance(latest.loc[n, "status"], str) else "—"
             for n in numbers]
     return columns
+
+
+def changes_table(changes: list[dict], lang: str) -> pd.DataFrame:
+    """An amendment's changes as a table: what, which field, before, after (text cells, never markdown)."""
+    rows = [change_row(c, lang) for c in changes]
+    return pd.DataFrame(rows, columns=["subject", "field", "before", "after"]).rename(columns={
+        "subject": t("col_change_subject", lang), "field": t("col_change_field", lang),
+        "before": t("col_change_before", lang), "after": t("col_change_after", lang)})

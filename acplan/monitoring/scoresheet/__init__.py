@@ -31,7 +31,7 @@ from acplan.plan.queries import list_item_refs
 def member_template(*, session: Session, actor: Actor, rnd: EvaluationRound, member: AppUser) -> bytes:
     """The member's sheet for the round, pre-filled with what the member has already entered."""
     existing = entries_frame(session=session, actor=actor, round_id=rnd.id, member_id=member.id)
-    items = list_item_refs(session=session, plan_id=rnd.plan_id)
+    items = list_item_refs(session=session, plan_id=rnd.plan_id, fiscal_year=rnd.fiscal_year_be)
     return template(round_code=rounds.round_code(rnd), member=member.username,
                     items=[(i.number, i.name_th) for i in items], existing=existing)
 
@@ -111,7 +111,8 @@ def export_round(*, session: Session, actor: Actor, rnd: EvaluationRound, fmt: s
     code = rounds.round_code(rnd)
     if fmt == "csv":
         return export_csv(entries=entries, round_code=code)
-    numbers = [i.number for i in list_item_refs(session=session, plan_id=rnd.plan_id)]
+    numbers = sorted({i.number for i in list_item_refs(session=session, plan_id=rnd.plan_id, fiscal_year=rnd.fiscal_year_be)}
+                     | {int(n) for n in entries["number"]})
     return export_workbook(entries=entries, aggregates=scoring.item_results(entries, numbers), round_code=code)
 
 
@@ -130,7 +131,7 @@ def _checked(session: Session, sheet: Sheet, rnd: EvaluationRound, member: AppUs
     a sheet for another round or member, no row to import (untouched carried rows are not imported), bad rows."""
     if wrong := target_issues(sheet, rnd, member):
         raise InvalidInput(*wrong)
-    known = {i.number: i.id for i in list_item_refs(session=session, plan_id=rnd.plan_id)}
+    known = {i.number: i.id for i in list_item_refs(session=session, plan_id=rnd.plan_id, fiscal_year=rnd.fiscal_year_be)}
     rows = [row for row in sheet.rows if not _untouched_carried(session, rnd, member, known, row)]
     if not rows:
         raise InvalidInput(Issue("sheet_no_rows"))
