@@ -126,14 +126,19 @@ def see(page, text: str, timeout_ms: int = 30_000) -> None:
 def edit_score(page, row: int, value: str) -> None:
     """Type `value` into the score column of the grid's `row` (1-based), moving there with the keyboard as a
     member would: the first row's name cell, down, then right to the score."""
-    grid = page.locator("[data-testid='stDataFrame']").first
+    edit_cell(page, page.locator("[data-testid='stDataFrame']").first, row, 4, value, x=250)  # name -> … -> score
+
+
+def edit_cell(page, grid, row: int, right: int, value: str, *, x: int = 20) -> None:
+    """Type `value` into a data editor's cell as a person would with the keyboard: click the first visible row `x`
+    pixels in, go to the first row, down to `row` (1-based), `right` cells to the right, Enter, type, Enter."""
     box = grid.bounding_box()
-    page.mouse.click(box["x"] + 250, box["y"] + 44 + 22)  # the name cell of the first visible row
+    page.mouse.click(box["x"] + x, box["y"] + 44 + 22)
     page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
     page.keyboard.press("Control+ArrowUp")  # the first row, wherever the grid was scrolled
     for _ in range(row - 1):
         page.keyboard.press("ArrowDown")
-    for _ in range(4):  # name -> status -> reason -> progress -> score
+    for _ in range(right):
         page.keyboard.press("ArrowRight")
     page.keyboard.press("Enter")
     editor = page.locator("#portal input, #portal textarea").first

@@ -104,6 +104,17 @@ def test_an_account_of_another_organisation_sees_its_pages_as_the_public_does():
     assert [b for b in at.button if b.label == "สร้างรอบ"]  # at home the secretary runs the rounds
 
 
+def test_an_administrator_edits_only_its_own_organisations_plan():
+    at = signed_in("b-admin", "pages/plan_edit.py", org="tt-chiang-muan")
+    assert not at.exception and at.get("data_editor") == []
+    assert at.warning[0].value.startswith("หน้านี้ใช้ได้เฉพาะในองค์กรของบัญชีคุณ")
+    at = signed_in("b-admin", "pages/plan_edit.py")
+    assert not at.exception and len(at.get("data_editor")) == 4
+    items = at.session_state["plan_draft"]["tables"]["items"]
+    assert len(items) == 18 and at.session_state["plan_draft"]["data"]["plan"]["start_fy_be"] == 2569  # the อบต.'s
+    assert not items["name_th"].str.contains("เชียงม่วน").any()  # nothing of the other organisation's plan
+
+
 @pytest.mark.parametrize(("username", "sees_open_round"), [("ov-all", True), ("ov-sample", False)])
 def test_an_oversight_office_reads_unpublished_results_of_its_province_only(username, sees_open_round):
     at = signed_in(username, "pages/results.py", org="tt-chiang-muan")
