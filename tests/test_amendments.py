@@ -11,8 +11,8 @@ from sqlmodel import Session, select
 
 from acplan.db import make_engine
 from acplan.errors import Conflict, InvalidInput, NotAllowed
-from acplan.monitoring import amendments, audit, chain, entries, evaluation, orgs, plans, rounds, scoresheet
-from acplan.monitoring.models import AuditLog, EntryState, EvaluationRound
+from acplan.monitoring import amendments, chain, entries, evaluation, orgs, plans, rounds, scoresheet
+from acplan.monitoring.models import AuditLog, EvaluationRound
 from acplan.plan import amend, workbook
 from acplan.plan import models as m
 from acplan.plan.dump import export_plan

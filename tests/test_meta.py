@@ -14,8 +14,8 @@ from acplan.monitoring import chain, rounds
 from acplan.monitoring import models as mon
 from acplan.monitoring.scoresheet import workbook
 from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
-from acplan.plan import models as plan_models
 from acplan.plan import amend
+from acplan.plan import models as plan_models
 from acplan.plan import workbook as plan_workbook
 
 ROOT = Path(__file__).resolve().parent.parent

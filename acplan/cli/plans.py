@@ -6,12 +6,12 @@ from pathlib import Path
 from acplan import clock, settings
 from acplan.cli.common import org_plan, out, read_file, written
 from acplan.errors import InvalidInput, Issue
-from acplan.plan.amend import change_line
 from acplan.format import date_long, fiscal_year_of
 from acplan.i18n import t
 from acplan.monitoring import amendments, orgs, plans
 from acplan.plan import datafile
 from acplan.plan import workbook as plan_workbook
+from acplan.plan.amend import change_line
 
 
 def template(args) -> int:

@@ -18,7 +18,7 @@ from acplan.i18n import describe, t
 from acplan.monitoring import amendments
 from acplan.plan import workbook
 from acplan.plan.models import Plan
-from acplan.plan.workbook import KIND_WORDS, INDICATOR_WORDS, LEVEL_WORDS, RISK_EDITABLE
+from acplan.plan.workbook import INDICATOR_WORDS, KIND_WORDS, LEVEL_WORDS, RISK_EDITABLE
 from acplan.ui import state
 
 DRAFT_KEY = "plan_draft"

@@ -14,8 +14,8 @@ from acplan import clock, settings
 from acplan import format as fmt
 from acplan.access import Actor, Permission, Role
 from acplan.i18n import LANGS, t
-from acplan.monitoring import evaluation as ev
 from acplan.monitoring import amendments, orgs, yearly
+from acplan.monitoring import evaluation as ev
 from acplan.monitoring.models import AuditHead
 from acplan.plan import figures, queries
 from acplan.plan.filters import ProjectFilter, apply_filter, search_index
