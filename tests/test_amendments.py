@@ -11,9 +11,9 @@ from sqlmodel import Session, select
 
 from acplan.db import make_engine
 from acplan.errors import Conflict, InvalidInput, NotAllowed
-from acplan.monitoring import amendments, chain, entries, evaluation, orgs, plans, rounds, scoresheet
+from acplan.monitoring import amendments, chain, entries, evaluation, orgs, plans, rounds, scoresheet, scoring
 from acplan.monitoring.models import AuditLog, EvaluationRound
-from acplan.plan import amend, workbook
+from acplan.plan import amend, queries, workbook
 from acplan.plan import models as m
 from acplan.plan.dump import export_plan
 from acplan.plan.load import init_store
@@ -119,6 +119,10 @@ def test_rounds_score_against_the_plan_of_their_fiscal_year(store):
     results = evaluation.round_items(session=store, actor=OPERATOR, plan_id=pid, round_id=r2567.id)
     assert results.set_index("number").loc[3, "n"] == 1  # the dropped item keeps its score
     assert 31 not in set(results["number"])
+    dims = scoring.dimension_results(results, queries.list_projects(session=store, plan_id=pid))
+    assert int(dims["items"].sum()) == len(in_2567)  # the dimension table counts the round's items
+    indicators = evaluation.indicator_results(session=store, actor=OPERATOR, plan_id=pid, round_id=r2567.id)
+    assert 31 not in set(indicators["number"]) and 3 in set(indicators["number"])
     sheet = scoresheet.member_template(session=store, actor=OPERATOR, rnd=r2567, member=member)
     assert "โครงการใหม่จากการแก้ไขแผน" not in json.dumps(_cells(sheet), ensure_ascii=False)
     # a FY2568 round expects item 31 and not 3, and does not carry item 3's entry forward

@@ -52,7 +52,11 @@ def test_an_administrator_amends_the_budget_in_the_editor_and_the_item_shows_its
     wait_idle(page)
     page.get_by_role("button", name="ดูความแตกต่างก่อนบันทึก").click()
     wait_idle(page)
-    see(page, "สิ่งที่จะเปลี่ยน (1 จุด)")
+    try:
+        see(page, "สิ่งที่จะเปลี่ยน (1 จุด)")
+    except Exception:
+        page.screenshot(path="/tmp/pe-fail.png", full_page=True)
+        raise AssertionError(page.locator("[data-testid='stAlert'], [data-testid='stText']").all_inner_texts()) from None
     assert_healthy(page)
     page.get_by_text("สิ่งที่จะเปลี่ยน (1 จุด)").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "plan-edit-differences-1280x720.png"))

@@ -147,8 +147,10 @@ def indicator_results(*, session: Session, actor: Actor, plan_id: int, round_id:
     recorded it, the median value they recorded and how many found it achieved; nothing from members while the
     round is sealed for `actor`. Columns: number, seq, kind, text_th, targets (list of dicts), recorded,
     actual_median, achieved."""
-    status = session.get(EvaluationRound, round_id).status
+    rnd = session.get(EvaluationRound, round_id)
+    status = rnd.status
     _may_read_round(session, actor, status, round_id)
+    listed = set(_numbers(session, plan_id, rnd, read_entries(session=session, round_id=round_id, submitted_only=True)))
     indicators = session.exec(select(Indicator, PlanItem.number).join(PlanItem, PlanItem.id == Indicator.project_id)
                               .where(PlanItem.plan_id == plan_id).order_by(PlanItem.number, Indicator.seq)).all()
     targets: dict[int, list[dict]] = {}
@@ -163,6 +165,8 @@ def indicator_results(*, session: Session, actor: Actor, plan_id: int, round_id:
             recorded.setdefault(indicator_id, []).append((value, achieved))
     out = []
     for ind, number in indicators:
+        if number not in listed:  # not in the plan in the round's fiscal year
+            continue
         mine = recorded.get(ind.id, [])
         values = [v for v, _ in mine if v is not None]
         out.append({"number": number, "seq": ind.seq, "kind": ind.kind, "text_th": ind.text_th,

@@ -95,8 +95,9 @@ def item_results(entries: pd.DataFrame, numbers: list[int]) -> pd.DataFrame:
 
 
 def dimension_results(items: pd.DataFrame, projects: pd.DataFrame) -> pd.DataFrame:
-    """Per dimension: mean of its scored items' unrounded means (§4), items scored and items in total."""
-    merged = projects[["number", "dimension"]].merge(items[["number", "mean_exact"]], on="number", how="left")
+    """Per dimension: mean of its scored items' unrounded means (§4), items scored and items in total (those the
+    round lists: an item an amended plan adds later, or dropped before, is not counted)."""
+    merged = projects[["number", "dimension"]].merge(items[["number", "mean_exact"]], on="number", how="inner")
     rows = []
     for dim, group in merged.groupby("dimension"):
         scored = group["mean_exact"].dropna()
