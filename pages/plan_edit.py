@@ -53,6 +53,10 @@ for tab, sheet in zip(st.tabs([t(f"pw_sheet_{k}", lang) for k in EDITABLE]), EDI
                                          num_rows="fixed" if sheet == "risks" else "dynamic", placeholder="",
                                          column_config=pe.column_config(sheet, list(table.columns), lang)))
 
+if edited := pe.pending(d):  # said while it lasts, here and on coming back: nothing is saved until the amendment is
+    st.info(t("plan_edit_pending", lang, tables=", ".join(t(f"pw_sheet_{k}", lang) for k in edited)),
+            icon=":material/edit_note:")
+
 with st.expander(t("plan_edit_upload", lang), icon=":material/upload_file:"):
     upload = st.file_uploader(t("plan_edit_upload_help", lang), type=["xlsx"], key="pe_upload",
                               max_upload_size=workbook.MAX_BYTES // (1024 * 1024))

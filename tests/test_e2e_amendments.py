@@ -40,11 +40,13 @@ def test_an_administrator_amends_the_budget_in_the_editor_and_the_item_shows_its
     items = page.locator("[data-testid='stDataFrame']").first  # the items table (the first tab)
     items.scroll_into_view_if_needed()
     edit_cell(page, items, 1, 9, "55,555", x=100)  # number, kind, name, dimension, mission, sub-missions, unit, 2566, 2567, 2568
+    see(page, "มีสิ่งที่แก้แต่ยังไม่บันทึกในตาราง: รายการ")  # the edit has reached the app
     wait_idle(page)
     page.get_by_role("link", name="ภาพรวม").click()  # away, and back: the edit is kept
     wait_idle(page)
     page.get_by_role("link", name="แก้ไขแผน").click()
     wait_idle(page)
+    see(page, "มีสิ่งที่แก้แต่ยังไม่บันทึกในตาราง: รายการ")  # and is still there
     page.get_by_label("วันที่อนุมัติ").fill("10/12/2567")
     page.get_by_label("เหตุผล").fill("โอนงบประมาณตามมติสภา")
     page.get_by_label("อ้างอิง (มติสภา / คำสั่ง)").fill("มติสภา สมัยสามัญ สมัยที่ 4/2567")
@@ -54,8 +56,7 @@ def test_an_administrator_amends_the_budget_in_the_editor_and_the_item_shows_its
     wait_idle(page)
     try:
         see(page, "สิ่งที่จะเปลี่ยน (1 จุด)")
-    except Exception:
-        page.screenshot(path="/tmp/pe-fail.png", full_page=True)
+    except Exception:  # say what the page said instead
         raise AssertionError(page.locator("[data-testid='stAlert'], [data-testid='stText']").all_inner_texts()) from None
     assert_healthy(page)
     page.get_by_text("สิ่งที่จะเปลี่ยน (1 จุด)").scroll_into_view_if_needed()

@@ -55,6 +55,7 @@ def test_only_an_administrator_is_offered_the_editor(store):
     assert at.get("data_editor") == []
     at = signed_in("admin1", PAGE)
     assert not at.exception and len(at.get("data_editor")) == 4  # items, indicators, risk links, yearly targets
+    assert not at.info  # nothing edited yet
 
 
 def test_an_edit_is_shown_as_its_differences_then_saved_as_a_numbered_amendment(store):
@@ -62,6 +63,7 @@ def test_an_edit_is_shown_as_its_differences_then_saved_as_a_numbered_amendment(
     with Session(store) as s:
         before = export_plan(session=s, plan_id=plan_id(s))
     at = edit_while_away(at, "items", 0, "budget_2568", "๕๕,๕๕๕")  # Thai digits and a thousands separator
+    assert [i.value for i in at.info] == ["มีสิ่งที่แก้แต่ยังไม่บันทึกในตาราง: รายการ"]
     fill_details(at)
     next(b for b in at.button if b.key == "pe_preview").click().run()
     assert not at.exception and not at.error, [e.value for e in at.error]

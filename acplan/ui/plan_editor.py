@@ -32,9 +32,9 @@ def draft(plan_id: int) -> dict:
         with Session(state.engine()) as s:
             data = amendments.current_data(s, plan_id)
             revision = s.get(Plan, plan_id).revision
+        tables = {k: _frame(cols, rows) for k, (cols, rows) in workbook.tables(data).items()}
         current = {"plan_id": plan_id, "revision": revision, "data": data, "generation": 0, "edited": {},
-                   "tables": {k: _frame(cols, rows) for k, (cols, rows) in workbook.tables(data).items()},
-                   "preview": None}
+                   "tables": tables, "stored": {k: f.copy() for k, f in tables.items()}, "preview": None}
         st.session_state[DRAFT_KEY] = current
     return current
 
@@ -65,6 +65,23 @@ def shown(d: dict) -> dict[str, pd.DataFrame]:
     return {**d["tables"], **d["edited"]}
 
 
+def same(a: pd.DataFrame | None, b: pd.DataFrame | None) -> bool:
+    """Whether two tables show the same cells (whatever types the editor gave them back as)."""
+    if a is None or b is None:
+        return a is b
+    return list(a.columns) == list(b.columns) and _cells(a) == _cells(b)
+
+
+def _cells(frame: pd.DataFrame) -> list[list[str]]:
+    return [["" if v is None or (isinstance(v, float) and pd.isna(v)) else str(v).strip() for v in row]
+            for row in frame.itertuples(index=False)]
+
+
+def pending(d: dict) -> list[str]:
+    """The tables edited and not yet saved, in the editor's order."""
+    return [k for k, f in shown(d).items() if not same(f, d["stored"][k])]
+
+
 def set_preview(d: dict, data: dict, changes: list, revision: int, source: str, values: dict) -> None:
     """The differences shown for `data` (from the tables, or from an uploaded workbook) at `revision`, with the
     amendment's fields as they were typed then."""
@@ -78,7 +95,7 @@ def preview_current(d: dict, values: dict, source: str) -> dict | None:
     pv = d["preview"]
     if pv is None or pv["source"] != source or pv["values"] != values:
         return None
-    if source == "tables" and any(not f.equals(pv["tables"].get(k)) for k, f in shown(d).items()):
+    if source == "tables" and any(not same(f, pv["tables"].get(k)) for k, f in shown(d).items()):
         return None
     return pv
 
