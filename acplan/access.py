@@ -16,11 +16,12 @@ class Role(StrEnum):
     SECRETARY = "secretary"
     COMMITTEE = "committee"
     COUNCIL = "council"
+    UNIT = "unit"  # staff of one or more responsible units: report on their items in an open round
     OVERSIGHT = "oversight"  # a province or national office: reads the results of the organisations in its scope
     OPERATOR = "operator"
 
 
-ORG_ROLES = (Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.COUNCIL)  # an organisation's own accounts
+ORG_ROLES = (Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.COUNCIL, Role.UNIT)  # an organisation's own accounts
 ACCOUNT_ROLES = (*ORG_ROLES, Role.OVERSIGHT)
 ANONYMOUS = "anonymous"
 
@@ -41,12 +42,14 @@ class Permission(StrEnum):
     EDIT_PLAN = "edit_plan"
     MANAGE_ORGS = "manage_orgs"
     READ_AUDIT_LOG = "read_audit_log"
+    REPORT_UNIT = "report_unit"
+    RETURN_UNIT_REPORT = "return_unit_report"
 
 
 _STAFF = {Role.ADMIN, Role.SECRETARY, Role.OPERATOR}
 _INTERNAL = {Role.ADMIN, Role.SECRETARY, Role.COMMITTEE, Role.COUNCIL, Role.OPERATOR}
 PERMISSIONS: dict[Permission, frozenset[str]] = {
-    Permission.READ_PUBLISHED: frozenset({ANONYMOUS, *_INTERNAL, Role.OVERSIGHT}),
+    Permission.READ_PUBLISHED: frozenset({ANONYMOUS, *_INTERNAL, Role.OVERSIGHT, Role.UNIT}),
     Permission.READ_UNPUBLISHED: frozenset({*_INTERNAL, Role.OVERSIGHT}),
     Permission.READ_MEMBER_SCORES: frozenset(_INTERNAL),
     # Members score independently: while a round is draft or open nobody reads others' scores (only the
@@ -63,6 +66,9 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
     Permission.EDIT_PLAN: frozenset({Role.ADMIN, Role.OPERATOR}),
     Permission.MANAGE_ORGS: frozenset({Role.OPERATOR}),  # who runs the server adds the organisations it serves
     Permission.READ_AUDIT_LOG: frozenset({Role.ADMIN, Role.SECRETARY, Role.COUNCIL, Role.OPERATOR}),
+    # A unit reports on its own items in an open round (drafts, then submitted); the secretary may return one.
+    Permission.REPORT_UNIT: frozenset({Role.UNIT}),
+    Permission.RETURN_UNIT_REPORT: frozenset(_STAFF),
 }
 
 

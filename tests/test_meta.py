@@ -106,7 +106,7 @@ ENUM_KEYS = {"status_": mon.ImplementationStatus, "reason_": mon.NotPossibleReas
              "role_": Role, "severity_": mon.Severity, "finding_status_": mon.FindingStatus,
              "visibility_": mon.Visibility, "entry_state_": mon.EntryState, "kind_": plan_models.ItemKind,
              "level_": plan_models.RiskLevel, "indicator_": plan_models.IndicatorKind, "cmp_": plan_models.Comparison,
-             "duty_": mon.CommitteeDuty, "org_type_": plan_models.OrgType}
+             "duty_": mon.CommitteeDuty, "org_type_": plan_models.OrgType, "report_state_": mon.ReportState}
 DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in enum} | \
     {f"action_{a}" for a in rounds.TRANSITIONS} | {f"round_effect_{a}" for a in rounds.TRANSITIONS} | {"kind_none"} | \
     {f"audit_broken_{w}" for w in chain.ROW_PROBLEMS} | {f"rubric_{n}" for n in range(1, 6)} | \
@@ -118,7 +118,8 @@ DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in e
     {f"pw_col_{c.rstrip('_')}" for c in plan_workbook.PLAN_FIELDS} | \
     {f"amend_fixed_{s}" for s in (*amend.FIXED_SECTIONS, "risks")} | {f"amend_subject_{s}" for s in ("item", "risk", "target")} | \
     {f"amend_field_{f}" for f in (*amend.ITEM_FIELDS, *amend.TARGET_FIELDS, "added", "removed", "items")} | \
-    {f"item_{k}_outside_plan" for k in ("from_fy_be", "until_fy_be")}
+    {f"item_{k}_outside_plan" for k in ("from_fy_be", "until_fy_be")} | \
+    {f"col_activity_{c}" for c in ("text_th", "start_on", "end_on", "place_th", "count")} | {"report_state_none"}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
 DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")
 

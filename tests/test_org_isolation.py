@@ -13,7 +13,7 @@ from tests import test_permissions as perm
 from tests.factories import OPERATOR, as_actor
 from tests.test_plan_workbook import EXAMPLE
 
-ACCOUNT_ROLES = ("admin", "secretary", "committee", "council")
+ACCOUNT_ROLES = ("admin", "secretary", "committee", "council", "unit")
 
 
 @pytest.fixture(scope="module")

@@ -13,9 +13,10 @@ from sqlmodel import Session, select
 
 from acplan.access import ANONYMOUS, PERMISSIONS, Actor, Permission, Role
 from acplan.errors import NotAllowed
-from acplan.monitoring import audit, entries, evaluation, findings, orgs, rounds, scoresheet, users, yearly
+from acplan.monitoring import audit, entries, evaluation, findings, orgs, rounds, scoresheet, unitreports, users, yearly
 from acplan.monitoring.models import AppUser, EvaluationRound, RoundStatus
 from acplan.plan.load import init_store, load_plan
+from acplan.plan.models import PlanItem, Unit
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -62,10 +63,12 @@ def make_store(directory):
     engine = make_engine(f"sqlite:///{directory / 'acplan.db'}")
     init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
-        for role in ("admin", "secretary", "committee", "council", "oversight"):
+        for role in ("admin", "secretary", "committee", "council", "oversight", "unit"):
             user(s, role, role)
         user(s, "committee2", "committee")
         pid = plan_id(s)
+        unitreports.set_units(session=s, actor=OPERATOR, username="unit", plan_id=pid,
+                              unit_names=[s.get(Unit, s.get(PlanItem, project_id(s, 1)).unit_id).name_th])
         for code in ("2567-1", "2567-2", "2568-1"):
             fy, no = rounds.parse_code(code)
             rounds.create_round(session=s, actor=OPERATOR, plan_id=pid, fiscal_year_be=fy, round_no=no, today=TODAY)
@@ -178,7 +181,26 @@ CALLS = {
         lambda s, a: orgs.set_org(session=s, actor=a, code="tt-chiang-muan",
                                   org_in=orgs.parse_org({"district_th": "เชียงม่วน"}))],
     "read_audit_log": [lambda s, a: audit.project_history(session=s, actor=a, plan_id=plan_id(s), number=1)],
+    "report_unit": [
+        lambda s, a: unitreports.save_report(session=s, actor=a, rnd=_round(s, "2568-1"), project_id=project_id(s, 1),
+                                             report_in=unitreports.parse_report({"status": "in_progress"}),
+                                             expected_version=None),
+        lambda s, a: unitreports.submit_reports(session=s, actor=a, rnd=_round(s, "2568-1")),
+        lambda s, a: unitreports.my_items(session=s, actor=a, rnd=_round(s, "2568-1"))],
+    "return_unit_report": [
+        lambda s, a: unitreports.return_report(session=s, actor=a, rnd=_round(s, "2568-1"), number=_submitted_report(s),
+                                               reason="ขอหลักฐานการเบิกจ่ายเพิ่ม")],
 }
+
+
+def _submitted_report(s: Session) -> int:
+    """Item 1's report in round 2568-1, submitted by its unit; its number."""
+    unit = actor_for(s, "unit")
+    unitreports.save_report(session=s, actor=unit, rnd=_round(s, "2568-1"), project_id=project_id(s, 1),
+                            report_in=unitreports.parse_report({"status": "completed", "progress_pct": 100}),
+                            expected_version=None)
+    unitreports.submit_reports(session=s, actor=unit, rnd=_round(s, "2568-1"))
+    return 1
 
 
 def _filled(template: bytes) -> bytes:

@@ -11,7 +11,7 @@ import argparse
 import importlib
 import sys
 
-ROLE_CHOICES = ("admin", "secretary", "committee", "council", "oversight")
+ROLE_CHOICES = ("admin", "secretary", "committee", "council", "unit", "oversight")
 ORG_TYPES = ("city_municipality", "town_municipality", "subdistrict_municipality", "sao", "pao")
 DUTY_CHOICES = ("chair", "vice_chair", "member", "secretary", "assistant_secretary")
 
@@ -111,7 +111,12 @@ def _users(user) -> None:
     add.add_argument("--password-stdin", action="store_true", required=True)
     add.add_argument("--province", default="",
                      help="oversight accounts: the province whose organisations it reads (default: all)")
+    add.add_argument("--unit", action="append", default=[], metavar="NAME",
+                     help="unit accounts: a responsible unit it reports for, as the plan names it (repeat for several)")
     _place_options(add)
+    units = _cmd(user, "set-units", "users:set_units", help="the responsible units a unit account reports for")
+    units.add_argument("username")
+    units.add_argument("--unit", action="append", required=True, metavar="NAME", help="repeat for several")
     _cmd(user, "list", "users:list_accounts", help="list accounts")
     place = _cmd(user, "set-place", "users:set_place",
                  help="position and committee duty, as the meeting pack lists the committee")

@@ -3,7 +3,8 @@
 import sys
 
 from acplan.i18n import t
-from acplan.monitoring import orgs, users
+from acplan.cli.common import plan_id
+from acplan.monitoring import orgs, unitreports, users
 
 
 def _password() -> str:
@@ -15,7 +16,16 @@ def add(args, session, actor) -> str:
     user = users.add_user(session=session, actor=actor, username=args.username, display_name=args.name,
                           role=args.role, password=_password(), position_th=args.position, committee_duty=args.duty,
                           organisation_id=org, oversight_province_th=args.province)
+    if args.unit or user.role == "unit":  # a unit account reports for the units named
+        unitreports.set_units(session=session, actor=actor, username=user.username, unit_names=args.unit,
+                              plan_id=plan_id(session, args.org))
     return t("cli_user_added", args.lang, username=user.username, role=t(f"role_{user.role}", args.lang))
+
+
+def set_units(args, session, actor) -> str:
+    names = unitreports.set_units(session=session, actor=actor, username=args.username, unit_names=args.unit,
+                                  plan_id=plan_id(session, args.org))
+    return t("cli_units_set", args.lang, username=args.username, units=", ".join(names))
 
 
 def list_accounts(args, session, actor) -> str:

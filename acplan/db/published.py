@@ -15,6 +15,8 @@ SCHEMA = "published"
 PUBLISHED_ROUNDS = "(SELECT id FROM public.evaluationround WHERE status = 'published')"
 SUBMITTED = f"(SELECT id FROM public.scoreentry WHERE state = 'submitted' AND round_id IN {PUBLISHED_ROUNDS})"
 EPOCH = "TIMESTAMP '2000-01-01 00:00:00'"
+PUBLIC_REPORTS = ("(SELECT id FROM public.unit_report WHERE state = 'submitted' AND round_id IN "
+                  f"{PUBLISHED_ROUNDS})")
 
 # table -> the SELECT its view makes; every other table is shown whole (the plan, the targets, yearly figures)
 RULES = {
@@ -30,6 +32,13 @@ RULES = {
                "''::varchar AS position_th, NULL::varchar AS committee_duty, ''::varchar AS oversight_province_th, "
                f"true AS is_active, {EPOCH} AS created_at, {EPOCH} AS updated_at, 1 AS version FROM public.appuser "
                f"WHERE id IN (SELECT member_id FROM public.scoreentry WHERE id IN {SUBMITTED})",
+    "unit_report": "SELECT id, round_id, project_id, unit_id, state, status, progress_pct, spent_thb, done_th, "
+                   "problems_th, suggestions_th, ''::varchar AS returned_reason_th, NULL::integer AS updated_by_id, "
+                   f"{EPOCH} AS created_at, {EPOCH} AS updated_at, {EPOCH} AS submitted_at, 1 AS version "
+                   f"FROM public.unit_report WHERE id IN {PUBLIC_REPORTS}",
+    "unit_report_activity": f"SELECT * FROM public.unit_report_activity WHERE report_id IN {PUBLIC_REPORTS}",
+    "unit_report_indicator": f"SELECT * FROM public.unit_report_indicator WHERE report_id IN {PUBLIC_REPORTS}",
+    "account_unit": "SELECT * FROM public.account_unit WHERE false",
     "audit_log": "SELECT * FROM public.audit_log WHERE false",
     "login_throttle": "SELECT * FROM public.login_throttle WHERE false",
     "web_session": "SELECT * FROM public.web_session WHERE false",

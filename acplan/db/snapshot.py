@@ -14,6 +14,8 @@ from pathlib import Path
 
 from acplan.errors import InvalidInput, Issue
 
+PUBLIC_REPORTS = ("(SELECT u.id FROM unit_report u JOIN evaluationround r ON r.id = u.round_id "
+                  "WHERE r.status = 'published' AND u.state = 'submitted')")
 # Run on the copy, never on the live store. Order matters: children before parents.
 SCRUB = [
     "DELETE FROM indicatorresult WHERE score_entry_id IN (SELECT e.id FROM scoreentry e JOIN evaluationround r "
@@ -25,6 +27,16 @@ SCRUB = [
     "(SELECT id FROM evaluationround WHERE status != 'published')",
     "UPDATE finding SET created_by_id = NULL",
     "UPDATE evaluationround SET prefilled_from_id = NULL",
+    # Units' reports: the submitted ones of published rounds are public (what each unit says it did); who typed them
+    # and when is not, nor drafts or a report the secretary returned.
+    f"DELETE FROM unit_report_activity WHERE report_id NOT IN {PUBLIC_REPORTS}",
+    f"DELETE FROM unit_report_indicator WHERE report_id NOT IN {PUBLIC_REPORTS}",
+    f"DELETE FROM unit_report WHERE id NOT IN {PUBLIC_REPORTS}",
+    "UPDATE unit_report SET updated_by_id = NULL, returned_reason_th = '', version = 1, "
+    "created_at = (SELECT published_at FROM evaluationround r WHERE r.id = round_id), "
+    "updated_at = (SELECT published_at FROM evaluationround r WHERE r.id = round_id), "
+    "submitted_at = (SELECT published_at FROM evaluationround r WHERE r.id = round_id)",
+    "DELETE FROM account_unit",
     "DELETE FROM evaluationround WHERE status != 'published'",
     # Members become anonymous placeholders: entries keep their aggregates, nobody's name or password remains.
     "DELETE FROM appuser WHERE id NOT IN (SELECT member_id FROM scoreentry)",

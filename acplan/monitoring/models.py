@@ -40,6 +40,15 @@ class EntryState(StrEnum):
     SUBMITTED = "submitted"
 
 
+class ReportState(StrEnum):
+    """A unit's report on an item: a draft while the unit writes it, submitted (locked), or returned by the
+    secretary with a reason (the unit may change it and submit it again)."""
+
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    RETURNED = "returned"
+
+
 class Severity(StrEnum):
     LOW = "low"
     MEDIUM = "medium"
@@ -233,3 +242,62 @@ class SignInTicket(SQLModel, table=True):
     ticket_hash: str = Field(max_length=64, primary_key=True)
     user_id: int = Field(foreign_key="appuser.id")
     expires_at: datetime
+
+
+class AccountUnit(SQLModel, table=True):
+    """A `unit` account's responsible units: it reports on the items of these units (an account may hold several)."""
+
+    __tablename__ = "account_unit"
+    user_id: int = Field(foreign_key="appuser.id", primary_key=True)
+    unit_id: int = Field(foreign_key="unit.id", primary_key=True)
+
+
+class UnitReport(SQLModel, table=True):
+    """What the responsible unit reports on one item in one round: what it did, spending, status, progress, the
+    indicators' actual values, problems and suggestions. The committee scores from it."""
+
+    __tablename__ = "unit_report"
+    __table_args__ = (UniqueConstraint("round_id", "project_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="evaluationround.id", index=True)
+    project_id: int = Field(foreign_key="project.id", index=True)
+    unit_id: int = Field(foreign_key="unit.id", index=True)
+    state: ReportState = Field(default=ReportState.DRAFT, sa_type=StrEnumType(ReportState))
+    status: ImplementationStatus | None = Field(default=None, sa_type=StrEnumType(ImplementationStatus))
+    progress_pct: int | None = None
+    spent_thb: int | None = None
+    done_th: str = ""  # ผลการดำเนินงาน, in the unit's words
+    problems_th: str = ""  # ปัญหาอุปสรรค
+    suggestions_th: str = ""  # ข้อเสนอแนะ
+    returned_reason_th: str = ""  # why the secretary returned it, when it was
+    updated_by_id: int | None = Field(default=None, foreign_key="appuser.id")
+    created_at: datetime
+    updated_at: datetime
+    submitted_at: datetime | None = None
+    version: int = 1
+
+
+class UnitReportActivity(SQLModel, table=True):
+    """One thing the unit did for the item: what, when (a day or a period), where, how many took part or came out."""
+
+    __tablename__ = "unit_report_activity"
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="unit_report.id", index=True)
+    seq: int
+    text_th: str
+    start_on: date | None = None
+    end_on: date | None = None
+    place_th: str = ""
+    count: int | None = None  # participants, or what it produced (copies, sessions, …)
+
+
+class UnitReportIndicator(SQLModel, table=True):
+    """The actual value the unit reports for one of the item's indicators."""
+
+    __tablename__ = "unit_report_indicator"
+    __table_args__ = (UniqueConstraint("report_id", "indicator_id"),)
+    id: int | None = Field(default=None, primary_key=True)
+    report_id: int = Field(foreign_key="unit_report.id", index=True)
+    indicator_id: int = Field(foreign_key="indicator.id", index=True)
+    actual_value: float | None = None
+    note: str = ""
