@@ -2,8 +2,8 @@
 
 import sys
 
-from acplan.i18n import t
 from acplan.cli.common import plan_id
+from acplan.i18n import t
 from acplan.monitoring import orgs, unitreports, users
 
 
