@@ -1,0 +1,84 @@
+"""The unit report page (AppTest, #14): a unit account sees its own items in the open round, saves a draft report,
+is told what to fix when a field is wrong (the form keeps what was typed), and submits its reports."""
+
+import pytest
+from sqlmodel import Session, select
+
+from acplan.monitoring import unitreports
+from acplan.monitoring.models import EvaluationRound
+from tests.apptest import clear_caches, signed_in, texts
+from tests.factories import OPERATOR, plan_id, project_id, user
+from tests.test_unit_reports import open_round, unit_of
+
+PAGE = "pages/unit_report.py"
+
+
+@pytest.fixture
+def store(app_engine):
+    with Session(app_engine) as s:
+        user(s, "unit1", "unit")
+        unitreports.set_units(session=s, actor=OPERATOR, username="unit1", plan_id=plan_id(s),
+                              unit_names=[unit_of(s, 1).name_th])
+        user(s, "m1", "committee")
+        open_round(s)
+        s.commit()
+    clear_caches()
+    return app_engine
+
+
+def form_key(at) -> str:
+    return next(w.key for w in at.text_input if w.key and w.key.startswith("ur_") and w.key.endswith("_progress"))[:-9]
+
+
+def test_a_unit_saves_a_draft_and_submits_its_reports(store):
+    at = signed_in("unit1", PAGE)
+    assert not at.exception
+    with Session(store) as s:
+        unit = unit_of(s, 1).name_th
+    shown = texts(at)
+    assert "ยังไม่รายงาน" in shown and unit in shown
+    key = form_key(at)
+    at.selectbox(key=f"{key}_status").set_value("in_progress")
+    at.text_input(key=f"{key}_progress").input("60")
+    at.text_input(key=f"{key}_spent").input("12,500")
+    at.text_area(key=f"{key}_done").input("จัดอบรมพนักงาน 45 คน")
+    at.text_area(key=f"{key}_problems").input("งบประมาณมาล่าช้า")
+    next(b for b in at.button if b.label == "บันทึกร่าง").click().run()
+    assert not at.exception
+    assert "บันทึกร่างรายงานลำดับที่ 1 แล้ว" in [m.value for m in at.success]
+    with Session(store) as s:
+        report = unitreports.get_report(session=s, round_id=s.exec(select(EvaluationRound)).one().id,
+                                        project_id=project_id(s, 1))
+        assert (report.state, report.progress_pct, report.spent_thb, report.problems_th) == \
+            ("draft", 60, 12500, "งบประมาณมาล่าช้า")
+    at.button(key="unit_submit").click().run()
+    at.button(key="unit_submit_confirm_yes").click().run()
+    assert not at.exception
+    assert "ส่งรายงาน 1 รายการแล้ว" in [m.value for m in at.success]
+    assert "รายงานนี้ส่งแล้ว" in texts(at)  # locked now
+    with Session(store) as s:
+        assert unitreports.get_report(session=s, round_id=s.exec(select(EvaluationRound)).one().id,
+                                      project_id=project_id(s, 1)).state == "submitted"
+
+
+def test_a_wrong_field_is_said_and_the_form_keeps_what_was_typed(store):
+    at = signed_in("unit1", PAGE)
+    key = form_key(at)
+    at.text_input(key=f"{key}_progress").input("150")
+    at.text_input(key=f"{key}_spent").input("ห้าพัน")
+    at.text_area(key=f"{key}_done").input("ทำแล้วบางส่วน")
+    next(b for b in at.button if b.label == "บันทึกร่าง").click().run()
+    assert not at.exception
+    lines = [e.value for e in at.text]
+    assert "• ความก้าวหน้า: ความก้าวหน้า “150” ต้องเป็นจำนวนเต็ม 0–100" in lines
+    assert any(line.startswith("• ใช้จ่ายจริง: ค่าใช้จ่าย “ห้าพัน”") for line in lines), lines
+    assert at.text_input(key=f"{key}_progress").value == "150"
+    assert at.text_area(key=f"{key}_done").value == "ทำแล้วบางส่วน"
+    with Session(store) as s:
+        assert unitreports.get_report(session=s, round_id=s.exec(select(EvaluationRound)).one().id,
+                                      project_id=project_id(s, 1)) is None
+
+
+def test_other_roles_are_not_offered_the_page(store):
+    at = signed_in("m1", PAGE)
+    assert not at.exception and [w.value for w in at.warning] == ["บทบาทของคุณ (กรรมการ) ใช้หน้านี้ไม่ได้"]
