@@ -5,7 +5,7 @@ from sqlmodel import Session
 
 from acplan.access import Permission
 from acplan.i18n import describe, t
-from acplan.monitoring import entries, rounds, scoresheet
+from acplan.monitoring import entries, rounds, scoresheet, unitreports
 from acplan.monitoring.models import AppUser, RoundStatus
 from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
 from acplan.ui import actions, frame, grid, session, state
@@ -54,6 +54,15 @@ if disagree := grid.disagreements(df, lang):  # said while it lasts; the member 
     st.warning(t("grid_disagree", lang), icon=":material/warning:")
     for message in disagree:
         st.text("• " + message)
+
+reported = int((df["unit_label"] != "").sum())
+if reported and st.button(t("take_unit_values", lang, n=reported), icon=":material/content_copy:", key="take_unit"):
+    result = actions.run(mine(lambda s, member, r: unitreports.take_unit_values(session=s, actor=actor, member=member,
+                                                                                   rnd=r)), lang)
+    if result is not None:
+        grid.refresh_grid()
+        actions.flash(t("took_unit_values", lang, n=0 if result is True else result))
+        st.rerun()
 
 drafts = int((df["state"] == "draft").sum())
 if st.button(t("submit_entries", lang), type="primary", icon=":material/send:", key="submit_entries"):

@@ -211,3 +211,31 @@ def test_tying_an_account_to_units(store, cli, loaded_engine):
     assert code == 0 and "กองคลัง" in out and "สำนักปลัด" in out
     code, _, err = cli("user", "set-units", "m1", "--unit", "กองคลัง", env=env)
     assert code == 1 and "ไม่ใช่บัญชีหน่วยงานรับผิดชอบ" in err
+
+
+def test_the_committee_scores_beside_the_units_report_and_may_take_its_values(store):
+    from acplan.monitoring import entries
+    from acplan.ui import grid
+
+    s, unit = store
+    save(s, unit, fields={"status": "completed", "progress_pct": "100", "spent_thb": "9000"})
+    save(s, unit, number=_second_item(s))
+    unitreports.submit_reports(session=s, actor=unit, rnd=rnd(s))
+    s.commit()
+    member = s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "m1")).one()
+    me = as_actor(member)
+    entries.save_entry(session=s, actor=me, member=member, rnd=rnd(s), project_id=project_id(s, 1), expected_version=None,
+                       entry_in=entries.parse_entry({"status": "in_progress", "progress_pct": 80, "score": 4}))
+    s.commit()
+    frame = grid.member_frame(s, me, rnd(s), "th")
+    assert frame.loc[1, "unit_label"] == "ดำเนินการแล้วเสร็จ · 100% · 9,000 บาท"
+    assert frame.loc[1, "unit_diff"] == "≠"  # the member says in progress, 80 %
+    other = next(n for n in frame.index if unit_of(s, n).id != unit_of(s, 1).id)
+    assert frame.loc[_second_item(s), "unit_diff"] == "" and frame.loc[other, "unit_label"] == ""  # nothing reported
+    assert unitreports.take_unit_values(session=s, actor=me, member=member, rnd=rnd(s)) == 1  # item 1 is the member's own
+    s.commit()
+    taken = entries.get_entry(session=s, round_id=rnd(s).id, project_id=project_id(s, _second_item(s)), member_id=member.id)
+    assert (taken.status, taken.progress_pct, taken.spent_thb, taken.state, taken.score) == \
+        ("in_progress", 60, 12500, "draft", None)
+    mine = entries.get_entry(session=s, round_id=rnd(s).id, project_id=project_id(s, 1), member_id=member.id)
+    assert (mine.status, mine.progress_pct) == ("in_progress", 80)  # what the member entered is never replaced

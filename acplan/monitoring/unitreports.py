@@ -392,3 +392,26 @@ def report_details(*, session: Session, actor: Actor, report_id: int) -> tuple[l
     values = session.exec(select(UnitReportIndicator).where(UnitReportIndicator.report_id == report_id))
     return ([a.model_dump(exclude={"id", "report_id"}) for a in activities],
             {v.indicator_id: v.actual_value for v in values})
+
+
+def take_unit_values(*, session: Session, actor: Actor, member: AppUser, rnd: EvaluationRound) -> int:
+    """Pre-fill the member's drafts from the units' submitted reports: status, progress and spending, for every
+    item the member has not entered yet (or only carried forward and not touched). The member may change any of
+    them; how many were filled. Each is saved (and audited) as the member's own draft."""
+    from acplan.monitoring import entries
+
+    entries.member_may_write(session, actor, member, rnd)
+    reports = session.exec(select(UnitReport).where(UnitReport.round_id == rnd.id,
+                                                    UnitReport.state == ReportState.SUBMITTED)).all()
+    filled = 0
+    for report in reports:
+        entry = entries.get_entry(session=session, round_id=rnd.id, project_id=report.project_id, member_id=member.id)
+        if entry is not None and not (entry.carried_forward and entry.state == "draft"):
+            continue
+        values = {"status": report.status, "progress_pct": report.progress_pct, "spent_thb": report.spent_thb}
+        if entry is not None:
+            values = {"not_possible_reason": entry.not_possible_reason, "score": entry.score, **values}
+        entries.save_entry(session=session, actor=actor, member=member, rnd=rnd, project_id=report.project_id,
+                           entry_in=entries.parse_entry(values), expected_version=entry.version if entry else None)
+        filled += 1
+    return filled

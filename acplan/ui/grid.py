@@ -4,9 +4,10 @@ import pandas as pd
 import streamlit as st
 from sqlmodel import Session
 
+from acplan import format as fmt
 from acplan.access import Actor
 from acplan.i18n import describe, t
-from acplan.monitoring import entries, scoring
+from acplan.monitoring import entries, scoring, unitreports
 from acplan.monitoring.models import AppUser, EvaluationRound
 from acplan.plan import queries
 from acplan.ui import state
@@ -22,12 +23,38 @@ def member_frame(session: Session, actor: Actor, rnd: EvaluationRound, lang: str
     mine = entries.entries_frame(session=session, actor=actor, round_id=rnd.id, member_id=actor.user_id)
     df = items.merge(mine.drop(columns=["member", "member_name"]), on="number", how="left").set_index("number")
     previous = _previous(session, actor, rnd)
+    units = unitreports.reports_frame(session=session, actor=actor, rnd=rnd).set_index("number")
     return df.assign(
+        unit_label=[_unit_text(units.loc[n], lang) if n in units.index else "" for n in df.index],
+        unit_diff=[_differs(row, units.loc[n]) if n in units.index else "" for n, row in df.iterrows()],
         status_label=[t(f"status_{s}", lang) if isinstance(s, str) else None for s in df["status"]],
         reason_label=[t(f"reason_{r}", lang) if isinstance(r, str) else None for r in df["not_possible_reason"]],
         state_label=[t(f"entry_state_{s}", lang) if isinstance(s, str) else t("entry_state_none", lang) for s in df["state"]],
         previous_label=[_previous_text(previous.get(n), lang) for n in df.index],
         carried_label=[_change_mark(row, previous.get(n)) for n, row in df.iterrows()])
+
+
+def _unit_text(report: pd.Series, lang: str) -> str:
+    """What the unit reported, in one cell: status · progress · spending."""
+    parts = [t(f"status_{report['status']}", lang) if isinstance(report["status"], str) else "—"]
+    if pd.notna(report["progress_pct"]):
+        parts.append(f"{int(report['progress_pct'])}%")
+    if pd.notna(report["spent_thb"]):
+        parts.append(fmt.baht(int(report["spent_thb"]), lang))
+    return " · ".join(parts)
+
+
+def _differs(entry: pd.Series, report: pd.Series) -> str:
+    """≠ where the member's status, progress or spending differs from what the unit reported (both given)."""
+    for field in ("status", "progress_pct", "spent_thb"):
+        mine, theirs = entry[field], report[field]
+        if not _empty(mine) and not _empty(theirs) and mine != theirs:
+            return "≠"
+    return ""
+
+
+def _empty(value) -> bool:
+    return value is None or (not isinstance(value, str) and pd.isna(value))
 
 
 def _previous(session: Session, actor: Actor, rnd: EvaluationRound) -> dict[int, dict]:
@@ -54,6 +81,35 @@ def _change_mark(row: pd.Series, prev: dict | None) -> str:
     return "↻" if same else "✎"
 
 
+def unit_report(rnd: EvaluationRound, actor: Actor, number: int, lang: str) -> None:
+    """The unit's submitted report on item `number` (what it did, its activities, indicator values, problems and
+    suggestions), as plain text: what the member scores from."""
+    with Session(state.engine()) as s:
+        reports = unitreports.reports_frame(session=s, actor=actor, rnd=rnd).set_index("number")
+        if number not in reports.index:
+            st.caption(t("unit_report_none", lang))
+            return
+        report = reports.loc[number]
+        activities, values = unitreports.report_details(session=s, actor=actor, report_id=int(report["report_id"]))
+        indicators = {i["id"]: i["text_th"] for i in queries.list_indicators(
+            session=s, project_id=queries.get_item_id(session=s, plan_id=rnd.plan_id, number=number))}
+    with st.container(border=True):
+        st.caption(t("unit_report_heading", lang, unit=report["unit"]))
+        st.text(_unit_text(report, lang))
+        for label, text in (("unit_done", report["done_th"]), ("unit_problems", report["problems_th"]),
+                            ("unit_suggestions", report["suggestions_th"])):
+            if text:
+                st.text(f"{t(label, lang)}: {text}")
+        for a in activities:
+            when = " – ".join(fmt.date_short(d) for d in (a["start_on"], a["end_on"]) if d)
+            st.text("• " + " · ".join(p for p in (a["text_th"], when, a["place_th"],
+                                                   t("unit_count", lang, n=a["count"]) if a["count"] is not None else "")
+                                      if p))
+        for indicator_id, value in values.items():
+            if value is not None and indicator_id in indicators:
+                st.text("◦ " + t("unit_indicator_reported", lang, text=indicators[indicator_id], value=fmt.number(value)))
+
+
 def editor_columns(lang: str) -> dict:
     statuses = [t(f"status_{s}", lang) for s in entries.STATUSES]
     reasons = [t(f"reason_{r}", lang) for r in entries.REASONS]
@@ -63,6 +119,9 @@ def editor_columns(lang: str) -> dict:
         # and otherwise between any two characters, which would put a Thai vowel at the start of a line (ต / ำบล).
         # The whole name opens in the cell's overlay (Enter or a double click) and heads the item form below.
         "name_th": st.column_config.TextColumn(t("col_name", lang), disabled=True, width=500, pinned=True),
+        "unit_label": st.column_config.TextColumn(t("col_unit_reported", lang), disabled=True, width="medium",
+                                                  help=t("col_unit_reported_help", lang)),
+        "unit_diff": st.column_config.TextColumn("≠", disabled=True, width="small", help=t("col_unit_diff_help", lang)),
         "status_label": st.column_config.SelectboxColumn(t("col_status", lang), options=statuses, width="medium"),
         "reason_label": st.column_config.SelectboxColumn(t("colname_not_possible_reason", lang), options=reasons),
         # No min/max here: the editor would clamp 7 to 5 or drop a minus sign without a word. What is typed
@@ -82,7 +141,7 @@ EDITABLE = ["status_label", "reason_label", "progress_pct", "score", "spent_thb"
 
 def editor_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The grid's frame: nullable types so empty cells show empty, the item number as the Thai-labelled index."""
-    out = df[["name_th", *EDITABLE, "state_label", "carried_label", "previous_label"]].astype({
+    out = df[["name_th", "unit_label", *EDITABLE, "unit_diff", "state_label", "carried_label", "previous_label"]].astype({
         "status_label": "string", "reason_label": "string", "comment": "string",
         "progress_pct": "Int64", "score": "Int64", "spent_thb": "Int64"})
     out.index.name = t("col_number", lang)
@@ -167,6 +226,7 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str)
                           format_func=lambda n: f"{n}. {df.loc[n, 'name_th'][:70]}", placeholder=t("choose", lang))
     row = df.loc[number]
     st.text(f"{t('project_heading', lang, no=number)} {row['name_th']}")  # the whole name, wrapped by the browser
+    unit_report(rnd, actor, number, lang)
     with Session(state.engine()) as s:
         indicators = [(i["id"], i["text_th"]) for i in queries.list_indicators(session=s, project_id=int(row["project_id"]))]
         saved = entries.indicator_results(session=s, actor=actor, round_id=rnd.id, project_id=int(row["project_id"]),
