@@ -5,17 +5,18 @@ import streamlit as st
 from sqlmodel import Session
 
 from acplan.access import ORG_ROLES as ROLES  # oversight accounts are the operator's to create
-from acplan.access import Permission
+from acplan.access import Permission, Role
 from acplan.i18n import t
-from acplan.monitoring import users
+from acplan.monitoring import unitreports, users
 from acplan.monitoring.models import CommitteeDuty
 from acplan.ui import actions, frame, session, state
 from acplan.ui.views import duty_label
 
 DUTIES = [None, *CommitteeDuty]  # None first: a duty once set can be taken away again
 lang = state.lang()
-state.require_plan()
+bundle = state.require_plan()
 admin = session.require(Permission.MANAGE_USERS)
+plan_units = sorted(bundle.projects["unit"].unique())
 frame.header(t("users_page_title", lang))
 actions.show_flash()
 with Session(state.engine()) as s:
@@ -39,13 +40,19 @@ with left.form("user_add", enter_to_submit=False, border=True):
                              help=t("user_position_help", lang))
     duty = st.selectbox(t("col_duty", lang), DUTIES, key="ua_duty", format_func=lambda d: duty_label(d, lang),
                         placeholder=t("choose", lang))
+    unit_names = st.multiselect(t("user_units", lang), plan_units, key="ua_units", help=t("user_units_help", lang),
+                                placeholder=t("choose", lang))
     password = st.text_input(t("user_password", lang), type="password", key="ua_password", max_chars=256)
     if st.form_submit_button(t("user_save", lang), type="primary"):
-        if actions.run(lambda s: users.add_user(session=s, actor=admin, username=username.strip(), display_name=name,
-                                                role=role, password=password, position_th=position,
-                                                committee_duty=duty), lang):
+        def add(s):
+            account = users.add_user(session=s, actor=admin, username=username.strip(), display_name=name, role=role,
+                                     password=password, position_th=position, committee_duty=duty)
+            if role == Role.UNIT or unit_names:  # a unit account reports for the units chosen
+                unitreports.set_units(session=s, actor=admin, username=account.username, plan_id=bundle.plan.id,
+                                      unit_names=unit_names)
+        if actions.run(add, lang):
             actions.empty_after_rerun({"ua_username": "", "ua_name": "", "ua_role": None, "ua_position": "",
-                                       "ua_duty": None, "ua_password": ""})  # saved: the form starts empty again
+                                       "ua_duty": None, "ua_password": "", "ua_units": []})  # saved: the form starts empty again
             actions.flash(t("user_saved", lang))
             st.rerun()
 
@@ -72,6 +79,16 @@ with right.container(border=True):
             if col.button(t(label, lang), key=key, width="stretch") and actions.run(changes[key], lang):
                 actions.flash(t("user_saved", lang))
                 st.rerun()
+        if account.role == Role.UNIT:
+            with st.form(f"uc_units_{pick}", enter_to_submit=False, border=False), Session(state.engine()) as s:
+                held = unitreports.unit_names_of(session=s, user_id=account.id)
+                chosen = st.multiselect(t("user_units", lang), plan_units, default=[u for u in held if u in plan_units],
+                                        key=f"uc_units_{pick}", placeholder=t("choose", lang))
+                if st.form_submit_button(t("user_set_units", lang), key="uc_set_units") and actions.run(
+                        lambda s: unitreports.set_units(session=s, actor=admin, username=pick, plan_id=bundle.plan.id,
+                                                        unit_names=chosen), lang):
+                    actions.flash(t("user_saved", lang))
+                    st.rerun()
         with st.form(f"uc_place_{pick}", enter_to_submit=False, border=False):  # per account: starts at its values
             place = st.text_input(t("col_position", lang), value=account.position_th, key=f"uc_position_{pick}",
                                   max_chars=users.MAX_POSITION_CHARS)

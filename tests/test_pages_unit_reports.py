@@ -82,3 +82,28 @@ def test_a_wrong_field_is_said_and_the_form_keeps_what_was_typed(store):
 def test_other_roles_are_not_offered_the_page(store):
     at = signed_in("m1", PAGE)
     assert not at.exception and [w.value for w in at.warning] == ["บทบาทของคุณ (กรรมการ) ใช้หน้านี้ไม่ได้"]
+
+
+def test_the_administrator_adds_a_unit_account_with_its_units_in_the_app(store):
+    with Session(store) as s:
+        user(s, "admin1", "admin")
+        s.commit()
+    at = signed_in("admin1", "pages/users.py")
+    at.text_input(key="ua_username").input("finance")
+    at.text_input(key="ua_name").input("กองคลัง")
+    at.selectbox(key="ua_role").select("unit")
+    at.text_input(key="ua_password").input("a-good-password")
+    next(b for b in at.button if b.label == "บันทึก").click().run()
+    assert at.error and "• หน่วยงาน: เลือกหน่วยงานที่บัญชีนี้รายงานให้ อย่างน้อยหนึ่งหน่วยงาน" in [e.value for e in at.text]
+    assert at.text_input(key="ua_username").value == "finance"  # nothing written, nothing lost
+    at.multiselect(key="ua_units").select("กองคลัง")
+    next(b for b in at.button if b.label == "บันทึก").click().run()
+    assert not at.exception and at.success[0].value == "บันทึกแล้ว"
+    with Session(store) as s:
+        account = s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "finance")).one()
+        assert unitreports.unit_names_of(session=s, user_id=account.id) == ["กองคลัง"]
+    at.selectbox(key="uc_user").select("finance").run()
+    at.multiselect(key="uc_units_finance").select("สำนักปลัด")
+    at.button(key="uc_set_units").click().run()
+    with Session(store) as s:
+        assert unitreports.unit_names_of(session=s, user_id=account.id) == ["กองคลัง", "สำนักปลัด"]

@@ -166,6 +166,12 @@ def units_of(session: Session, user_id: int | None) -> set[int]:
     return set(session.exec(select(AccountUnit.unit_id).where(AccountUnit.user_id == user_id)))
 
 
+def unit_names_of(*, session: Session, user_id: int) -> list[str]:
+    """The names of the units an account reports for (public: the plan names its units)."""
+    return sorted(session.exec(select(Unit.name_th).join(AccountUnit, AccountUnit.unit_id == Unit.id)
+                               .where(AccountUnit.user_id == user_id)))
+
+
 def set_units(*, session: Session, actor: Actor, username: str, plan_id: int, unit_names: list[str]) -> list[str]:
     """Tie a `unit` account to the plan's units named (as the plan names them, or by another wording it uses);
     the account reports for these from now on. Audited; the administrator of its organisation only."""
@@ -176,6 +182,8 @@ def set_units(*, session: Session, actor: Actor, username: str, plan_id: int, un
     if user.role != Role.UNIT:
         raise InvalidInput(Issue("units_only_for_unit_role", {"username": username}))
     units = list(session.exec(select(Unit).where(Unit.plan_id == plan_id)))
+    if not [n for n in unit_names if n.strip()]:
+        raise InvalidInput(Issue("units_required", column="units"))
     chosen, unknown = [], []
     for name in unit_names:
         match = next((u for u in units if name.strip() in (u.name_th, *u.aliases)), None)
