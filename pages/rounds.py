@@ -8,7 +8,7 @@ from acplan import clock
 from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
-from acplan.monitoring import rounds, yearly
+from acplan.monitoring import rounds, unitreports, yearly
 from acplan.monitoring.models import RoundStatus
 from acplan.ui import actions, frame, session, state, views
 
@@ -95,6 +95,28 @@ if codes:
                 st.session_state.pop(stale)
             actions.flash(t("round_conclusion_saved", lang, code=code))
             st.rerun()
+
+if codes and rnd.status != RoundStatus.DRAFT:
+    with st.container(border=True):
+        st.subheader(t("unit_reports_of_round", lang, code=code))
+        with Session(state.engine()) as s:
+            progress = unitreports.unit_progress(session=s, actor=actor, rnd=rnd)
+            submitted = unitreports.reports_frame(session=s, actor=actor, rnd=rnd)
+        st.dataframe(progress.rename(columns={c: t(f"col_unit_progress_{c}", lang) for c in progress.columns}),
+                     hide_index=True, width="stretch")
+        if rnd.status == RoundStatus.OPEN and not submitted.empty:
+            with st.form(f"return_{code}", enter_to_submit=False, border=False):
+                numbers = submitted["number"].tolist()
+                names = dict(zip(numbers, submitted["name_th"], strict=True))
+                back = st.selectbox(t("unit_return_item", lang), numbers, key=f"return_item_{code}",
+                                    format_func=lambda n: t("project_option", lang, no=n, name=names[n]))
+                why = st.text_area(t("unit_return_reason", lang), key=f"return_reason_{code}", max_chars=1000)
+                if st.form_submit_button(t("unit_return", lang)) and actions.run(
+                        lambda s: unitreports.return_report(session=s, actor=actor, rnd=s.merge(rnd), number=back,
+                                                            reason=why), lang):
+                    actions.empty_after_rerun({f"return_reason_{code}": ""})
+                    actions.flash(t("unit_returned", lang, no=back))
+                    st.rerun()
 
 st.subheader(t("yearly_results", lang))
 with st.form("yearly", enter_to_submit=False, border=True):

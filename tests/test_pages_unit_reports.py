@@ -7,7 +7,7 @@ from sqlmodel import Session, select
 from acplan.monitoring import unitreports
 from acplan.monitoring.models import EvaluationRound
 from tests.apptest import clear_caches, signed_in, texts
-from tests.factories import OPERATOR, plan_id, project_id, user
+from tests.factories import OPERATOR, as_actor, plan_id, project_id, user
 from tests.test_unit_reports import open_round, unit_of
 
 PAGE = "pages/unit_report.py"
@@ -107,3 +107,30 @@ def test_the_administrator_adds_a_unit_account_with_its_units_in_the_app(store):
     at.button(key="uc_set_units").click().run()
     with Session(store) as s:
         assert unitreports.unit_names_of(session=s, user_id=account.id) == ["กองคลัง", "สำนักปลัด"]
+
+
+def test_the_secretary_sees_each_units_progress_and_returns_a_report(store):
+    with Session(store) as s:
+        user(s, "sec1", "secretary")
+        account = s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "unit1")).one()
+        r = s.exec(select(EvaluationRound)).one()
+        unitreports.save_report(session=s, actor=as_actor(account), rnd=r, project_id=project_id(s, 1),
+                                report_in=unitreports.parse_typed({"done_th": "อบรมแล้ว"}, [], {}),
+                                expected_version=None)
+        unitreports.submit_reports(session=s, actor=as_actor(account), rnd=r)
+        name = unit_of(s, 1).name_th
+        s.commit()
+    at = signed_in("sec1", "pages/rounds.py")
+    assert not at.exception
+    table = next(d.value for d in at.dataframe if "ยังไม่รายงาน" in d.value.columns)
+    row = table.set_index("หน่วยงาน").loc[name]
+    assert (row["ส่งแล้ว"], row["ร่าง/ส่งคืน"]) == (1, 0) and row["ยังไม่รายงาน"] == row["รายการ"] - 1
+    at.text_area(key="return_reason_2568-1").input("ขอรายชื่อผู้เข้าอบรม")
+    next(b for b in at.button if b.label == "ส่งคืน").click().run()
+    assert not at.exception and "ส่งรายงานลำดับที่ 1 คืนให้หน่วยงานแล้ว" in [m.value for m in at.success]
+    with Session(store) as s:
+        report = unitreports.get_report(session=s, round_id=s.exec(select(EvaluationRound)).one().id,
+                                        project_id=project_id(s, 1))
+        assert (report.state, report.returned_reason_th) == ("returned", "ขอรายชื่อผู้เข้าอบรม")
+    back = signed_in("unit1", PAGE)
+    assert "ขอรายชื่อผู้เข้าอบรม" in texts(back) and "เลขานุการส่งรายงานนี้คืนให้แก้ไข" in texts(back)

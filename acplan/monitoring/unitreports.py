@@ -343,6 +343,22 @@ def open_rounds(*, session: Session, actor: Actor, plan_id: int) -> list[Evaluat
                              .order_by(EvaluationRound.fiscal_year_be, EvaluationRound.round_no)))
 
 
+PROGRESS_COLUMNS = ["unit", "items", "submitted", "in_progress", "missing"]
+
+
+def unit_progress(*, session: Session, actor: Actor, rnd: EvaluationRound) -> pd.DataFrame:
+    """Per unit, for the secretary steering the round: the items the round expects of it, how many it has
+    submitted, how many are drafts or returned, how many it has not started (no content is read)."""
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS, writes=False, round_id=rnd.id)
+    frame = _frame(session, rnd, units=None, states=None)
+    rows = []
+    for unit, group in frame.groupby("unit", sort=True):
+        states = group["state"]
+        rows.append([unit, len(group), int((states == ReportState.SUBMITTED).sum()),
+                     int(states.isin([ReportState.DRAFT, ReportState.RETURNED]).sum()), int(states.isna().sum())])
+    return pd.DataFrame(rows, columns=PROGRESS_COLUMNS)
+
+
 def my_items(*, session: Session, actor: Actor, rnd: EvaluationRound) -> pd.DataFrame:
     """The items of the account's units that the round expects, each with its report so far (if any)."""
     authorize(session=session, actor=actor, permission=Permission.REPORT_UNIT, writes=False, plan_id=rnd.plan_id)
