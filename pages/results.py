@@ -55,6 +55,14 @@ if flagged := views.flagged_items(item_table, lang):  # said beside the table, n
     for number, note in flagged:
         st.text(t("results_check_line", lang, no=number, note=note))
 
+reports = state.unit_reports(rnd.id, actor)
+if not reports.empty:
+    with st.expander(t("pack_h_unit_reports", lang) + f" ({len(reports)})", icon=":material/assignment:"):
+        st.dataframe(reports[["number", "name_th", "unit", "done_th", "problems_th", "suggestions_th"]].rename(columns={
+            "number": t("col_number", lang), "name_th": t("col_name", lang), "unit": t("col_unit", lang),
+            "done_th": t("unit_done", lang), "problems_th": t("unit_problems", lang),
+            "suggestions_th": t("unit_suggestions", lang)}), hide_index=True, width="stretch")
+
 heatmap = charts.score_heatmap(results, lang=lang).to_dict()  # full width, a readable row per item
 st.vega_lite_chart(heatmap, width="stretch", height=heatmap["height"] + 140)
 st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(items), lang=lang).to_dict(),

@@ -4,9 +4,9 @@ is told what to fix when a field is wrong (the form keeps what was typed), and s
 import pytest
 from sqlmodel import Session, select
 
-from acplan.monitoring import unitreports
+from acplan.monitoring import rounds, unitreports
 from acplan.monitoring.models import EvaluationRound
-from tests.apptest import clear_caches, signed_in, texts
+from tests.apptest import clear_caches, run_page, signed_in, texts
 from tests.factories import OPERATOR, as_actor, plan_id, project_id, user
 from tests.test_unit_reports import open_round, unit_of
 
@@ -134,3 +134,24 @@ def test_the_secretary_sees_each_units_progress_and_returns_a_report(store):
         assert (report.state, report.returned_reason_th) == ("returned", "ขอรายชื่อผู้เข้าอบรม")
     back = signed_in("unit1", PAGE)
     assert "ขอรายชื่อผู้เข้าอบรม" in texts(back) and "เลขานุการส่งรายงานนี้คืนให้แก้ไข" in texts(back)
+
+
+def test_the_results_page_shows_the_units_reports_to_the_public_once_published(store):
+    with Session(store) as s:
+        account = s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "unit1")).one()
+        r = s.exec(select(EvaluationRound)).one()
+        unitreports.save_report(session=s, actor=as_actor(account), rnd=r, project_id=project_id(s, 1),
+                                report_in=unitreports.parse_typed({"done_th": "อบรมแล้ว 45 คน",
+                                                                   "problems_th": "งบมาช้า"}, [], {}),
+                                expected_version=None)
+        unitreports.submit_reports(session=s, actor=as_actor(account), rnd=r)
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", action=action, early=True,
+                              reason="ทดสอบ")
+        s.commit()
+    clear_caches()
+    at = run_page("pages/results.py")
+    assert not at.exception
+    assert [e.label for e in at.expander if e.label.startswith("ผลการดำเนินงานตามรายงาน")] == [
+        "ผลการดำเนินงานตามรายงานของหน่วยงานรับผิดชอบ (1)"]
+    assert "อบรมแล้ว 45 คน" in texts(at) and "งบมาช้า" in texts(at)

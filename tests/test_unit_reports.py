@@ -239,3 +239,35 @@ def test_the_committee_scores_beside_the_units_report_and_may_take_its_values(st
         ("in_progress", 60, 12500, "draft", None)
     mine = entries.get_entry(session=s, round_id=rnd(s).id, project_id=project_id(s, 1), member_id=member.id)
     assert (mine.status, mine.progress_pct) == ("in_progress", 80)  # what the member entered is never replaced
+
+
+def test_the_meeting_pack_carries_the_units_reports_and_the_public_edition_only_once_published(store, tmp_path):
+    import io
+
+    from docx import Document
+    from openpyxl import load_workbook
+
+    from acplan.reporting import build_report
+    from tests.test_report import pdf_text
+
+    s, unit = store
+    save(s, unit, fields={"done_th": "จัดอบรมพนักงานครบทุกกอง", "problems_th": "ห้องประชุมไม่พอ",
+                          "suggestions_th": "เช่าสถานที่ภายนอก"})
+    unitreports.submit_reports(session=s, actor=unit, rnd=rnd(s))
+    save(s, unit, number=_third_item(s), fields={"done_th": "ร่างที่ยังไม่ส่ง"})
+    for action in ("close", "publish"):
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", action=action, early=True,
+                          reason="ทดสอบ")
+    s.commit()
+    for internal in (True, False):
+        text = pdf_text(build_report(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", internal=internal,
+                                     fmt="pdf", today=TODAY))
+        assert "ผลการดำเนินงานตามรายงานของหน่วยงานรับผิดชอบ" in text and "ห้องประชุมไม่พอ" in text
+        assert "ร่างที่ยังไม่ส่ง" not in text  # a draft is the unit's own
+    book = load_workbook(io.BytesIO(build_report(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1",
+                                                 internal=False, fmt="xlsx", today=TODAY)))
+    cells = [c for row in book["รายงานหน่วยงาน"].iter_rows(values_only=True) for c in row]
+    assert "เช่าสถานที่ภายนอก" in cells and "ร่างที่ยังไม่ส่ง" not in cells
+    doc = Document(io.BytesIO(build_report(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", internal=True,
+                                           fmt="docx", today=TODAY)))
+    assert "ข้อเสนอแนะ: เช่าสถานที่ภายนอก" in [p.text for p in doc.paragraphs]

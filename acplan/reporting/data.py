@@ -11,7 +11,7 @@ from acplan import settings
 from acplan.access import Actor, Role
 from acplan.errors import InvalidInput, Issue
 from acplan.i18n import t
-from acplan.monitoring import evaluation, rounds, scoring, yearly
+from acplan.monitoring import evaluation, rounds, scoring, unitreports, yearly
 from acplan.monitoring.findings import findings_frame
 from acplan.monitoring.models import AppUser, CommitteeDuty, EntryState, RoundStatus, ScoreEntry
 from acplan.plan import figures, queries
@@ -59,6 +59,7 @@ class ReportData:
     committee: list[dict] = field(default_factory=list)  # internal edition: name, position, duty of each person
     signatories: list[dict] = field(default_factory=list)  # chair and secretary: duty, name and position
     logo: str | None = None  # file URI of the organisation's emblem for the cover
+    unit_reports: pd.DataFrame | None = None  # the units' submitted reports: what was done, problems, suggestions
 
     @property
     def round_label(self) -> str:
@@ -124,6 +125,8 @@ def gather(*, session: Session, actor: Actor, plan_id: int, code: str, internal:
                                         scoring.round_result(items)))
     compare_rounds(session, actor if internal else Actor.anonymous(), plan_id, code, data)
     data.conclusion = rnd.conclusion_th
+    data.unit_reports = unitreports.reports_frame(session=session, actor=actor if internal else Actor.anonymous(),
+                                                  rnd=rnd)
     data.committee_name, data.committee_seats = committee_seats(session, plan_id)
     if internal:
         data.committee = committee_people(session, rnd.id)

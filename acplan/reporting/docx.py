@@ -200,6 +200,15 @@ def render_docx(data: ReportData, lang: str = "th") -> bytes:
            [1.0, 6.0, 2.7, 1.4, 1.5, 1.8, 1.8, 1.8])
     doc.add_paragraph(tr("pack_flag_note"))
 
+    if data.unit_reports is not None and not data.unit_reports.empty:
+        doc.add_heading(tr("pack_h_unit_reports"), level=2)
+        for u in data.unit_reports.itertuples():
+            doc.add_paragraph(f"{tr('pack_item_heading', no=u.number)} {u.name_th} · {u.unit}")
+            for label, text in (("unit_done", u.done_th), ("unit_problems", u.problems_th),
+                                ("unit_suggestions", u.suggestions_th)):
+                if text:
+                    doc.add_paragraph(f"{tr(label)}: {text}")
+
     doc.add_heading(tr("pack_h_findings"), level=1)
     if data.findings.empty:
         doc.add_paragraph(tr("pack_no_findings" if data.internal else "pack_no_public_findings"))

@@ -107,6 +107,15 @@ def render_xlsx(data: ReportData, lang: str = "th") -> bytes:
                 (tr("pack_comment"), 60, None, True)],
                [[e.member_name, e.number, status(e.status) if isinstance(e.status, str) else "", _fraction(e.progress_pct),
                  e.score, e.spent_thb, e.comment] for e in data.member_entries.itertuples()])
+    if data.unit_reports is not None and not data.unit_reports.empty:
+        _sheet(wb, tr("pack_sheet_unit_reports"),
+               [(tr("pack_item_no"), 9, None), (tr("pack_item"), 40, None, True), (tr("pack_responsible"), 20, None, True),
+                (tr("pack_finding_status"), 22, None), (tr("pack_progress"), 13, PERCENT), (tr("pack_spent_short"), 16, baht),
+                (tr("unit_done"), 50, None, True), (tr("unit_problems"), 40, None, True),
+                (tr("unit_suggestions"), 40, None, True)],
+               [[u.number, u.name_th, u.unit, status(u.status) if isinstance(u.status, str) else "",
+                 _fraction(u.progress_pct), None if pd.isna(u.spent_thb) else int(u.spent_thb), u.done_th, u.problems_th,
+                 u.suggestions_th] for u in data.unit_reports.itertuples()])
     _sheet(wb, tr("pack_sheet_findings"),
            [(tr("pack_item"), 9, None), (tr("pack_finding"), 50, None, True), (tr("pack_severity"), 12, None),
             (tr("pack_recommendation"), 40, None, True), (tr("pack_responsible"), 20, None, True), (tr("pack_due"), 18, BE_DATE),

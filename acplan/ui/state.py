@@ -14,9 +14,9 @@ from acplan import clock, settings
 from acplan import format as fmt
 from acplan.access import Actor, Permission, Role
 from acplan.i18n import LANGS, t
-from acplan.monitoring import amendments, orgs, yearly
+from acplan.monitoring import amendments, orgs, unitreports, yearly
 from acplan.monitoring import evaluation as ev
-from acplan.monitoring.models import AuditHead
+from acplan.monitoring.models import AuditHead, EvaluationRound
 from acplan.plan import figures, queries
 from acplan.plan.filters import ProjectFilter, apply_filter, search_index
 from acplan.plan.load import init_store
@@ -233,6 +233,18 @@ def _evaluation(plan_id: int, viewer: Actor) -> tuple[list, pd.DataFrame]:
         visible = ev.list_visible_rounds(session=session, actor=viewer, plan_id=plan_id)
         results = ev.results_over_rounds(session=session, actor=viewer, plan_id=plan_id, rounds=visible)
     return visible, ev.with_changes(results, visible) if visible else results
+
+
+def unit_reports(round_id: int, actor: Actor) -> pd.DataFrame:
+    """The units' submitted reports of a round, as the actor's kind of reader sees them (read through the cache)."""
+    return _unit_reports(round_id, _viewer(actor))
+
+
+@cache.shared()
+def _unit_reports(round_id: int, viewer: Actor) -> pd.DataFrame:
+    with Session(engine()) as session:
+        rnd = session.get(EvaluationRound, round_id)
+        return unitreports.reports_frame(session=session, actor=viewer, rnd=rnd)
 
 
 def member_entries(round_id: int, actor: Actor) -> pd.DataFrame:
