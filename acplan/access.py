@@ -44,6 +44,7 @@ class Permission(StrEnum):
     READ_AUDIT_LOG = "read_audit_log"
     REPORT_UNIT = "report_unit"
     RETURN_UNIT_REPORT = "return_unit_report"
+    IMPORT_UNIT_SHEET = "import_unit_sheet"
 
 
 _STAFF = {Role.ADMIN, Role.SECRETARY, Role.OPERATOR}
@@ -69,6 +70,7 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
     # A unit reports on its own items in an open round (drafts, then submitted); the secretary may return one.
     Permission.REPORT_UNIT: frozenset({Role.UNIT}),
     Permission.RETURN_UNIT_REPORT: frozenset(_STAFF),
+    Permission.IMPORT_UNIT_SHEET: frozenset({Role.OPERATOR}),
 }
 
 

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
-from acplan.monitoring import entries, rounds, unitreports
+from acplan.monitoring import entries, rounds, unitreports, unitsheet
 from acplan.monitoring.models import ReportState
 from acplan.plan.queries import get_item_id, list_indicators
 from acplan.ui import actions, frame, session, state
@@ -56,6 +56,24 @@ if actions.asked("unit_submit_confirm") == code:
                     t("unit_submit", lang, n=drafts),
                     lambda s: unitreports.submit_reports(session=s, actor=actor, rnd=s.merge(rnd)), lang,
                     done=t("unit_submitted_ok", lang, n=drafts))
+
+with st.expander(t("unit_sheet_section", lang), icon=":material/table_view:"):
+    for unit_name in sorted(mine["unit"].unique()):
+        with Session(state.engine()) as s:
+            sheet = unitsheet.template(session=s, actor=actor, rnd=s.merge(rnd), unit_name=unit_name)
+        st.download_button(f"{t('unit_download_template', lang)} · {unit_name}", sheet,
+                           file_name=f"acplan-{code}-{unit_name}.xlsx", key=f"unit_template_{unit_name}",
+                           mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                           icon=":material/download:")
+    upload = st.file_uploader(t("unit_upload_sheet", lang), type=["xlsx"], key="unit_upload",
+                              max_upload_size=unitsheet.MAX_BYTES // (1024 * 1024))
+    target = st.selectbox(t("col_unit", lang), sorted(mine["unit"].unique()), key="unit_upload_unit")
+    if upload is not None and st.button(t("unit_import_button", lang), key="unit_import"):
+        count = actions.run(lambda s: unitsheet.import_sheet(session=s, actor=actor, rnd=s.merge(rnd), unit_name=target,
+                                                             raw=upload.getvalue()), lang)
+        if count is not None:
+            actions.flash(t("cli_unit_imported", lang, n=count, unit=target, code=code))
+            st.rerun()
 
 numbers = [str(n) for n in mine["number"]]
 names = dict(zip(numbers, mine["name_th"], strict=True))

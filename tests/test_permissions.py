@@ -13,7 +13,19 @@ from sqlmodel import Session, select
 
 from acplan.access import ANONYMOUS, PERMISSIONS, Actor, Permission, Role
 from acplan.errors import NotAllowed
-from acplan.monitoring import audit, entries, evaluation, findings, orgs, rounds, scoresheet, unitreports, users, yearly
+from acplan.monitoring import (
+    audit,
+    entries,
+    evaluation,
+    findings,
+    orgs,
+    rounds,
+    scoresheet,
+    unitreports,
+    unitsheet,
+    users,
+    yearly,
+)
 from acplan.monitoring.models import AppUser, EvaluationRound, RoundStatus
 from acplan.plan.load import init_store, load_plan
 from acplan.plan.models import PlanItem, Unit
@@ -187,10 +199,30 @@ CALLS = {
                                              expected_version=None),
         lambda s, a: unitreports.submit_reports(session=s, actor=a, rnd=_round(s, "2568-1")),
         lambda s, a: unitreports.my_items(session=s, actor=a, rnd=_round(s, "2568-1"))],
+    "import_unit_sheet": [
+        lambda s, a: unitsheet.import_sheet(session=s, actor=a, rnd=_round(s, "2568-1"), unit_name=_unit_name(s),
+                                            raw=_unit_filled(s), on_behalf=True)],
     "return_unit_report": [
         lambda s, a: unitreports.return_report(session=s, actor=a, rnd=_round(s, "2568-1"), number=_submitted_report(s),
                                                reason="ขอหลักฐานการเบิกจ่ายเพิ่ม")],
 }
+
+
+def _unit_name(s: Session) -> str:
+    return s.get(Unit, s.get(PlanItem, project_id(s, 1)).unit_id).name_th
+
+
+def _unit_filled(s: Session) -> bytes:
+    """The unit's workbook for round 2568-1 with item 1's status filled in."""
+    import io
+
+    from openpyxl import load_workbook
+    wb = load_workbook(io.BytesIO(unitsheet.template(session=s, actor=OPERATOR, rnd=_round(s, "2568-1"),
+                                                     unit_name=_unit_name(s))))
+    wb.worksheets[0]["C2"] = "อยู่ระหว่างดำเนินการ"
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
 
 
 def _submitted_report(s: Session) -> int:

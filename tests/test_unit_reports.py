@@ -2,17 +2,27 @@
 optimistic locking, submitting locks them, the secretary returns one with a reason — every write audited; who
 reads them when; what the public snapshot keeps."""
 
+import io
+import shutil
 import sqlite3
+import subprocess
 
 import pytest
+from docx import Document
+from openpyxl import load_workbook
 from sqlmodel import Session, select
 
 from acplan.db.snapshot import publish_snapshot
 from acplan.errors import Conflict, InvalidInput, NotAllowed
-from acplan.monitoring import rounds, unitreports
+from acplan.i18n import describe
+from acplan.monitoring import entries, rounds, unitreports, unitsheet
 from acplan.monitoring.models import AuditLog, EvaluationRound, ReportState
 from acplan.plan.models import Indicator, PlanItem, Unit
+from acplan.reporting import build_report
+from acplan.ui import grid
+from tests.conftest import need
 from tests.factories import OPERATOR, TODAY, as_actor, plan_id, project_id, user
+from tests.test_report import pdf_text
 
 REPORT = {"status": "in_progress", "progress_pct": "๖๐", "spent_thb": "12,500", "done_th": "จัดอบรม 2 ครั้ง",
           "problems_th": "งบประมาณมาล่าช้า", "suggestions_th": "ควรเริ่มไตรมาสแรก"}
@@ -214,9 +224,6 @@ def test_tying_an_account_to_units(store, cli, loaded_engine):
 
 
 def test_the_committee_scores_beside_the_units_report_and_may_take_its_values(store):
-    from acplan.monitoring import entries
-    from acplan.ui import grid
-
     s, unit = store
     save(s, unit, fields={"status": "completed", "progress_pct": "100", "spent_thb": "9000"})
     save(s, unit, number=_second_item(s))
@@ -242,14 +249,6 @@ def test_the_committee_scores_beside_the_units_report_and_may_take_its_values(st
 
 
 def test_the_meeting_pack_carries_the_units_reports_and_the_public_edition_only_once_published(store, tmp_path):
-    import io
-
-    from docx import Document
-    from openpyxl import load_workbook
-
-    from acplan.reporting import build_report
-    from tests.test_report import pdf_text
-
     s, unit = store
     save(s, unit, fields={"done_th": "จัดอบรมพนักงานครบทุกกอง", "problems_th": "ห้องประชุมไม่พอ",
                           "suggestions_th": "เช่าสถานที่ภายนอก"})
@@ -271,3 +270,70 @@ def test_the_meeting_pack_carries_the_units_reports_and_the_public_edition_only_
     doc = Document(io.BytesIO(build_report(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", internal=True,
                                            fmt="docx", today=TODAY)))
     assert "ข้อเสนอแนะ: เช่าสถานที่ภายนอก" in [p.text for p in doc.paragraphs]
+
+
+def _filled(session, unit_name: str, edit) -> bytes:
+    wb = load_workbook(io.BytesIO(unitsheet.template(session=session, actor=OPERATOR, rnd=rnd(session),
+                                                     unit_name=unit_name)))
+    edit(wb)
+    buf = io.BytesIO()
+    wb.save(buf)
+    return buf.getvalue()
+
+
+def test_a_units_workbook_goes_round_through_excel_and_libreoffice(store, tmp_path):
+    s, unit = store
+    name = unit_of(s, 1).name_th
+
+    def fill(wb):
+        reports, activities, indicators = wb.worksheets[:3]
+        reports["C2"], reports["D2"], reports["E2"], reports["F2"] = "ดำเนินการแล้วเสร็จ", 100, "๑๘,๐๐๐", "อบรมครบ"
+        activities.append([1, "อบรมรุ่น 1", "15/01/2568", "16/01/2568", "ห้องประชุม", 45])
+        indicators["D2"] = 90
+    raw = _filled(s, name, fill)
+    if not shutil.which("soffice"):
+        need("LibreOffice (soffice) is not installed; run: apt-get install -y libreoffice-calc-nogui")
+    (tmp_path / "in.xlsx").write_bytes(raw)
+    subprocess.run(["soffice", "--headless", "--convert-to", "xlsx", "--outdir", str(tmp_path / "out"),
+                    str(tmp_path / "in.xlsx")], check=True, capture_output=True, timeout=120,
+                   env={"HOME": str(tmp_path), "PATH": "/usr/bin:/bin"})
+    resaved = (tmp_path / "out" / "in.xlsx").read_bytes()
+    assert unitsheet.import_sheet(session=s, actor=unit, rnd=rnd(s), unit_name=name, raw=resaved) == 1
+    s.commit()
+    report = unitreports.get_report(session=s, round_id=rnd(s).id, project_id=project_id(s, 1))
+    assert (report.state, report.status, report.progress_pct, report.spent_thb) == ("draft", "completed", 100, 18000)
+    activities, values = unitreports.report_details(session=s, actor=unit, report_id=report.id)
+    assert [(a["text_th"], a["count"]) for a in activities] == [("อบรมรุ่น 1", 45)] and list(values.values()) == [90.0]
+    again = unitsheet.template(session=s, actor=unit, rnd=rnd(s), unit_name=name)  # what was reported comes back
+    assert "อบรมครบ" in [c for ws in load_workbook(io.BytesIO(again)).worksheets
+                         for row in ws.iter_rows(values_only=True) for c in row]
+
+
+@pytest.mark.parametrize(("edit", "expected"), [
+    (lambda wb: wb.worksheets[0].__setitem__("D2", 150),
+     "แผ่นงาน “รายงาน (reports)” แถว 2 คอลัมน์ D (progress_pct): ความก้าวหน้า “150” ต้องเป็นจำนวนเต็ม 0–100"),
+    (lambda wb: wb.worksheets[0].__setitem__("C2", "เสร็จแล้วมั้ง"),
+     "แผ่นงาน “รายงาน (reports)” แถว 2 คอลัมน์ C (status):"),
+    (lambda wb: wb.worksheets[1].append([99, "x"]),
+     "แผ่นงาน “กิจกรรม (activities)” แถว 2 คอลัมน์ A (project_no): ลำดับที่ “99” ไม่ใช่รายการของ"),
+    (lambda wb: wb.worksheets[1].append([1, "อบรม", "31/02/2568"]),
+     "แผ่นงาน “กิจกรรม (activities)” แถว 2 คอลัมน์ C (start_on):"),
+    (lambda wb: wb.worksheets[2].__setitem__("B2", 9),
+     "แผ่นงาน “ตัวชี้วัด (indicators)” แถว 2 คอลัมน์ B (indicator_no):"),
+    (lambda wb: wb.worksheets[3].__setitem__("B1", "2567-2"), "แบบรายงานนี้ทำไว้สำหรับรอบ 2567-2 ไม่ใช่รอบ 2568-1"),
+    (lambda wb: wb.worksheets[3].__setitem__("B2", "กองช่าง"), "แบบรายงานนี้ทำไว้สำหรับ กองช่าง ไม่ใช่"),
+])
+def test_a_bad_unit_workbook_is_refused_whole_naming_sheet_row_and_column(store, edit, expected):
+    s, unit = store
+    name = unit_of(s, 1).name_th
+
+    def fill(wb):
+        wb.worksheets[0]["F3"] = "รายการที่สองกรอกถูก"
+        wb.worksheets[2]["D2"] = 90 if wb.worksheets[2]["D2"].value is None else wb.worksheets[2]["D2"].value
+        edit(wb)
+    with pytest.raises(InvalidInput) as refused:
+        unitsheet.import_sheet(session=s, actor=unit, rnd=rnd(s), unit_name=name, raw=_filled(s, name, fill))
+    said = [describe(i) for i in refused.value.issues]
+    assert any(line.startswith(expected) for line in said), said
+    s.rollback()
+    assert unitreports.my_items(session=s, actor=unit, rnd=rnd(s))["report_id"].isna().all()  # nothing partial

@@ -43,6 +43,8 @@ def build_parser() -> argparse.ArgumentParser:
     _users(sub.add_parser("user", help="manage accounts").add_subparsers(dest="action", required=True))
     _rounds(sub.add_parser("round", help="evaluation rounds").add_subparsers(dest="action", required=True))
     _scores(sub.add_parser("scores", help="score sheets").add_subparsers(dest="action", required=True))
+    _unit_reports(sub.add_parser("unit-report", help="a responsible unit's report as an Excel workbook")
+                  .add_subparsers(dest="action", required=True))
     rset = _cmd(sub.add_parser("result", help="yearly results").add_subparsers(dest="action", required=True), "set",
                 "results:set_result", help="record a fiscal year's ITA score and corruption cases")
     rset.add_argument("fiscal_year", type=int)
@@ -171,6 +173,17 @@ def _scores(scores) -> None:
     exp = _cmd(scores, "export", "scores:export")
     exp.add_argument("--round", required=True)
     exp.add_argument("-o", "--output", required=True)
+
+
+def _unit_reports(unit) -> None:
+    tpl = _cmd(unit, "template", "unitreport:template", help="the unit's report workbook for a round")
+    imp = _cmd(unit, "import", "unitreport:import_sheet", help="import a unit's filled workbook (all or nothing)")
+    imp.add_argument("path")
+    imp.add_argument("--submit", action="store_true", help="submit the imported reports too (default: drafts)")
+    for p in (tpl, imp):
+        p.add_argument("--round", required=True)
+        p.add_argument("--unit", required=True, help="the unit, as the plan names it")
+    tpl.add_argument("-o", "--output", required=True)
 
 
 def _store(sub) -> None:

@@ -47,7 +47,8 @@ def describe(issue, lang: str = "th") -> str:
     so that it can be found in the file; a form's field by its label only (no code words on a Thai screen)."""
     message = t(issue.code, lang, **issue.params) if issue.params else t(issue.code, lang)
     if issue.sheet is not None:  # a workbook's cell: the sheet and the column as the file names them
-        sheet = f"{t('pw_sheet_' + issue.sheet, lang)} ({issue.sheet})"
+        book, _, key = issue.sheet.rpartition(":")  # "us:reports": a unit report workbook's sheet; else the plan's
+        sheet = f"{t((book or 'pw') + '_sheet_' + key, lang)} ({key})"
         if issue.row is None:
             return t("issue_in_sheet", lang, sheet=sheet, message=message)
         return t("issue_in_sheet_at", lang, sheet=sheet, row=issue.row, column=issue.column, message=message)

@@ -205,13 +205,16 @@ def set_units(*, session: Session, actor: Actor, username: str, plan_id: int, un
 # ------------------------------------------------------------------------------------------------ writing
 
 
-def unit_may_write(session: Session, actor: Actor, rnd: EvaluationRound, item: PlanItem | None) -> None:
-    """A unit account writes the reports of its own units' items that the round expects, while it is open."""
-    authorize(session=session, actor=actor, permission=Permission.REPORT_UNIT, plan_id=rnd.plan_id)
+def unit_may_write(session: Session, actor: Actor, rnd: EvaluationRound, item: PlanItem | None, *,
+                   on_behalf: bool = False) -> None:
+    """A unit account writes the reports of its own units' items that the round expects, while it is open; with
+    `on_behalf` (a unit's filled workbook) the operator may write them for the unit."""
+    authorize(session=session, actor=actor, plan_id=rnd.plan_id,
+              permission=Permission.IMPORT_UNIT_SHEET if on_behalf else Permission.REPORT_UNIT)
     if item is None or item.plan_id != rnd.plan_id or not item.in_year(rnd.fiscal_year_be):
         raise InvalidInput(Issue("item_not_in_round", {"number": item.number if item else "—",
                                                       "year": rnd.fiscal_year_be}))
-    if item.unit_id not in units_of(session, actor.user_id):
+    if not on_behalf and item.unit_id not in units_of(session, actor.user_id):
         raise NotAllowed(Issue("report_not_your_unit", {"number": item.number, "unit": item.responsible_unit}))
     if rnd.status != RoundStatus.OPEN:
         raise NotAllowed(Issue("round_not_open", {"code": f"{rnd.fiscal_year_be}-{rnd.round_no}", "status": rnd.status}))
@@ -223,11 +226,11 @@ def get_report(*, session: Session, round_id: int, project_id: int) -> UnitRepor
 
 
 def save_report(*, session: Session, actor: Actor, rnd: EvaluationRound, project_id: int, report_in: UnitReportIn,
-                expected_version: int | None) -> UnitReport:
+                expected_version: int | None, on_behalf: bool = False) -> UnitReport:
     """Save the unit's draft report on one item; refused once submitted (until returned), or if someone saved it
     since `expected_version` was read (Conflict: nothing written)."""
     item = session.get(PlanItem, project_id)
-    unit_may_write(session, actor, rnd, item)
+    unit_may_write(session, actor, rnd, item, on_behalf=on_behalf)
     report = get_report(session=session, round_id=rnd.id, project_id=project_id)
     if report is not None and report.state == ReportState.SUBMITTED:
         raise NotAllowed(Issue("report_submitted", {"number": item.number}))
@@ -288,12 +291,14 @@ def _snapshot(session: Session, report: UnitReport | None) -> dict | None:
         "indicators": {str(i.indicator_id): i.actual_value for i in indicators}}
 
 
-def submit_reports(*, session: Session, actor: Actor, rnd: EvaluationRound) -> int:
-    """Submit every draft (or returned) report of the account's units in the round; each audited. How many."""
-    authorize(session=session, actor=actor, permission=Permission.REPORT_UNIT, plan_id=rnd.plan_id)
+def submit_reports(*, session: Session, actor: Actor, rnd: EvaluationRound, unit_ids: set[int] | None = None) -> int:
+    """Submit every draft (or returned) report of the account's units in the round — or, given `unit_ids`, the
+    operator for those units (a unit's imported workbook); each audited. How many."""
+    authorize(session=session, actor=actor, plan_id=rnd.plan_id,
+              permission=Permission.REPORT_UNIT if unit_ids is None else Permission.IMPORT_UNIT_SHEET)
     if rnd.status != RoundStatus.OPEN:
         raise NotAllowed(Issue("round_not_open", {"code": f"{rnd.fiscal_year_be}-{rnd.round_no}", "status": rnd.status}))
-    units = units_of(session, actor.user_id)
+    units = units_of(session, actor.user_id) if unit_ids is None else unit_ids
     reports = session.exec(select(UnitReport).where(UnitReport.round_id == rnd.id, UnitReport.unit_id.in_(units),
                                                     UnitReport.state != ReportState.SUBMITTED)).all()
     now = datetime.now(UTC)
