@@ -126,7 +126,7 @@ def see(page, text: str, timeout_ms: int = 30_000) -> None:
 def edit_score(page, row: int, value: str) -> None:
     """Type `value` into the score column of the grid's `row` (1-based), moving there with the keyboard as a
     member would: the first row's name cell, down, then right to the score."""
-    edit_cell(page, page.locator("[data-testid='stDataFrame']").first, row, 5, value, x=250)  # name, unit, status, reason, progress, score
+    edit_cell(page, page.locator("[data-testid='stDataFrame']").first, row, 4, value, x=250)  # name -> … -> score
 
 
 def edit_cell(page, grid, row: int, right: int, value: str, *, x: int = 20) -> None:

@@ -140,8 +140,12 @@ EDITABLE = ["status_label", "reason_label", "progress_pct", "score", "spent_thb"
 
 
 def editor_frame(df: pd.DataFrame, lang: str) -> pd.DataFrame:
-    """The grid's frame: nullable types so empty cells show empty, the item number as the Thai-labelled index."""
-    out = df[["name_th", "unit_label", *EDITABLE, "unit_diff", "state_label", "carried_label", "previous_label"]].astype({
+    """The grid's frame: nullable types so empty cells show empty, the item number as the Thai-labelled index; what
+    the units reported beside the name once any unit has reported in the round."""
+    reported = bool((df["unit_label"] != "").any())
+    columns = ["name_th", *(["unit_label"] if reported else []), *EDITABLE, *(["unit_diff"] if reported else []),
+               "state_label", "carried_label", "previous_label"]
+    out = df[columns].astype({
         "status_label": "string", "reason_label": "string", "comment": "string",
         "progress_pct": "Int64", "score": "Int64", "spent_thb": "Int64"})
     out.index.name = t("col_number", lang)
