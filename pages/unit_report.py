@@ -103,7 +103,7 @@ with st.form(key, enter_to_submit=False, border=True):
     progress = left.text_input(t("col_progress", lang), key=f"{key}_progress", disabled=locked,
                                value="" if pd.isna(row["progress_pct"]) else str(int(row["progress_pct"])))
     spent = right.text_input(t("unit_spent", lang, year=rnd.fiscal_year_be), key=f"{key}_spent", disabled=locked,
-                             value="" if pd.isna(row["spent_thb"]) else str(int(row["spent_thb"])))
+                             value="" if pd.isna(row["spent_thb"]) else fmt.number(int(row["spent_thb"])))
     done_text = st.text_area(t("unit_done", lang), value=row["done_th"], key=f"{key}_done", disabled=locked,
                              max_chars=unitreports.MAX_TEXT)
     st.caption(t("unit_activities_help", lang))

@@ -1,0 +1,72 @@
+"""End to end in Chromium (#14): a responsible unit reports on its item and submits it; a committee member then
+sees the unit's report beside the grid and in the item form. Screenshots of both, looked at."""
+
+import pytest
+from sqlmodel import Session, select
+
+from acplan.db import make_engine
+from acplan.monitoring import unitreports
+from acplan.monitoring.models import EvaluationRound
+from acplan.plan.load import init_store
+from tests.conftest import PLAN_FILE
+from tests.factories import OPERATOR, plan_id, user
+from tests.server import ROOT, open_as, see, streamlit_server, wait_idle
+from tests.test_e2e_dashboard import assert_healthy
+from tests.test_unit_reports import open_round, unit_of
+
+SHOTS = ROOT / "artifacts" / "screenshots"
+
+
+@pytest.fixture(scope="module")
+def unit_app(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("e2e-unit")
+    url = f"sqlite:///{tmp / 'unit.db'}"
+    engine = make_engine(url)
+    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    with Session(engine) as s:
+        user(s, "unit1", "unit")
+        unitreports.set_units(session=s, actor=OPERATOR, username="unit1", plan_id=plan_id(s),
+                              unit_names=[unit_of(s, 1).name_th])
+        user(s, "m1", "committee")
+        open_round(s)
+        s.commit()
+    with streamlit_server({"ACPLAN_DATABASE_URL": url, "ACPLAN_TODAY": "2025-01-15"}, tmp / "streamlit.log") as app:
+        yield app, engine
+    engine.dispose()
+
+
+def test_a_unit_reports_and_the_member_scores_beside_its_report(unit_app, browser):
+    app, engine = unit_app
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_as(page, app, "unit1", "รายงานผลของหน่วยงาน")
+    see(page, "รายการของหน่วยงาน")
+    assert_healthy(page)
+    page.get_by_label("ความก้าวหน้า (%)").fill("100")
+    page.get_by_label("ใช้จ่ายจริงในปีงบประมาณ 2568 (บาท)").fill("18,000")
+    page.get_by_label("ผลการดำเนินงาน").fill("จัดอบรมพนักงานเทศบาล 2 รุ่น รวม 45 คน")
+    page.get_by_label("ปัญหาอุปสรรค").fill("งบประมาณได้รับจัดสรรล่าช้า")
+    page.get_by_role("button", name="บันทึกร่าง").click()
+    wait_idle(page)
+    see(page, "บันทึกร่างรายงานลำดับที่ 1 แล้ว")
+    page.get_by_label("ผลการดำเนินงาน").scroll_into_view_if_needed()
+    page.screenshot(path=str(SHOTS / "unit-report-saved-1280x720.png"))
+    page.get_by_role("button", name="ส่งรายงาน (1 รายการ)").click()
+    wait_idle(page)
+    page.get_by_role("dialog").get_by_role("button", name="ส่งรายงาน (1 รายการ)").click()
+    wait_idle(page)
+    see(page, "ส่งรายงาน 1 รายการแล้ว")
+    with Session(engine) as s:
+        rows = unitreports.reports_frame(session=s, actor=OPERATOR, rnd=s.exec(select(EvaluationRound)).one())
+        assert rows["state"].tolist() == ["submitted"] and rows["spent_thb"].tolist() == [18000]
+
+    member = browser.new_page(viewport={"width": 1280, "height": 720})
+    open_as(member, app, "m1", "ให้คะแนน")
+    see(member, "เติมค่าจากรายงานของหน่วยงาน (1 รายการ)")
+    assert_healthy(member)
+    member.screenshot(path=str(SHOTS / "score-with-unit-report-1280x720.png"))
+    member.get_by_text("กรอกรายละเอียดรายรายการ (ตัวชี้วัดและหลักฐาน)").click()  # the item form, item 1
+    wait_idle(member)
+    see(member, "จัดอบรมพนักงานเทศบาล 2 รุ่น รวม 45 คน")
+    member.get_by_text("งบประมาณได้รับจัดสรรล่าช้า").scroll_into_view_if_needed()
+    assert_healthy(member)
+    member.screenshot(path=str(SHOTS / "score-item-form-unit-report-1280x720.png"))
