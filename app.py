@@ -41,6 +41,8 @@ pages = [
     page("pages/score.py", "nav_score", ":material/edit_note:", "score", hidden=not actor.can(Permission.SCORE)),
     page("pages/unit_report.py", "nav_unit_report", ":material/assignment:", "unit-report",
          hidden=not actor.can(Permission.REPORT_UNIT)),
+    page("pages/board.py", "nav_board", ":material/checklist:", "board",
+         hidden=not actor.can(Permission.READ_UNPUBLISHED)),
     page("pages/rounds.py", "nav_rounds", ":material/event_repeat:", "rounds", hidden=not actor.can(Permission.MANAGE_ROUNDS)),
     page("pages/projects.py", "nav_projects", ":material/list:", "projects"),
     page("pages/project.py", "nav_project", ":material/article:", "project", hidden=True),

@@ -96,6 +96,22 @@ if codes:
             actions.flash(t("round_conclusion_saved", lang, code=code))
             st.rerun()
 
+if codes and rnd.status in (RoundStatus.DRAFT, RoundStatus.OPEN):
+    with st.form(f"deadlines_{code}", enter_to_submit=False, border=True):
+        st.subheader(t("round_deadlines", lang, code=code))
+        left, right = st.columns(2)
+        units_due = left.text_input(t("colname_units_due_on", lang), key=f"units_due_{code}",
+                                    value=fmt.date_numeric(rnd.units_due_on) if rnd.units_due_on else "",
+                                    placeholder=t("date_placeholder", lang))
+        members_due = right.text_input(t("colname_members_due_on", lang), key=f"members_due_{code}",
+                                       value=fmt.date_numeric(rnd.members_due_on) if rnd.members_due_on else "",
+                                       placeholder=t("date_placeholder", lang))
+        if st.form_submit_button(t("round_deadlines_save", lang)) and actions.run(
+                lambda s: rounds.set_deadlines(session=s, actor=actor, plan_id=plan.id, code=code, units_due=units_due,
+                                               members_due=members_due), lang):
+            actions.flash(t("round_deadlines_saved", lang, code=code))
+            st.rerun()
+
 if codes and rnd.status != RoundStatus.DRAFT:
     with st.container(border=True):
         st.subheader(t("unit_reports_of_round", lang, code=code))

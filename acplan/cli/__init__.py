@@ -147,6 +147,10 @@ def _rounds(rnd) -> None:
     create.add_argument("--no-bring-forward", action="store_true",
                         help="do not copy the previous round's open findings into the new round")
     _cmd(rnd, "open", "rounds:open").add_argument("code", help="e.g. 2567-1")
+    due = _cmd(rnd, "deadlines", "rounds:deadlines", help="the days units report by and members score by")
+    due.add_argument("code", help="e.g. 2567-1")
+    due.add_argument("--units", default="", help="units report by, Buddhist Era, e.g. 15/04/2568 (empty: none)")
+    due.add_argument("--members", default="", help="members score by, Buddhist Era (empty: none)")
     for action in ("close", "publish"):
         cmd = _cmd(rnd, action, f"rounds:{action}")
         cmd.add_argument("code", help="e.g. 2567-1")

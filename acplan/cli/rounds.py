@@ -41,3 +41,9 @@ def list_all(args, session, actor) -> str:
                      f"{fmt.date_long(r.period_start, lang)} – {fmt.date_long(r.period_end, lang)}"
                      f"{chr(9) + t('after_the_fact', lang) if r.recorded_after_fact else ''}"
                      for r in rounds.list_rounds(session=session, actor=actor, plan_id=plan_id(session, args.org)))
+
+
+def deadlines(args, session, actor) -> str:
+    rnd = rounds.set_deadlines(session=session, actor=actor, plan_id=plan_id(session, args.org), code=args.code,
+                               units_due=args.units, members_due=args.members)
+    return t("round_deadlines_saved", args.lang, code=rounds.round_code(rnd))

@@ -113,6 +113,8 @@ class EvaluationRound(SQLModel, table=True):
     published_at: datetime | None = None
     audit_head: str | None = Field(default=None, max_length=64)  # the audit chain's head when it was published
     conclusion_th: str = ""  # the committee's overall conclusion, entered by the secretary, printed in the pack
+    units_due_on: date | None = None  # the day the responsible units report by
+    members_due_on: date | None = None  # the day the members score by
     version: int = 1
 
 

@@ -7,6 +7,7 @@ from datetime import UTC, date, datetime
 from sqlmodel import Session, select
 
 from acplan import clock
+from acplan import format as fmt
 from acplan.access import Actor, Permission, Role
 from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed, NotFound
 from acplan.format import BE_OFFSET
@@ -196,6 +197,34 @@ def set_conclusion(*, session: Session, actor: Actor, plan_id: int, code: str, t
     session.add(rnd)
     session.flush()
     audit.record(session, actor=actor.username, action="round.conclusion", entity="round", entity_id=code,
+                 before=before, after=audit.snapshot(rnd))
+    return rnd
+
+
+def set_deadlines(*, session: Session, actor: Actor, plan_id: int, code: str, units_due: str | None,
+                  members_due: str | None) -> EvaluationRound:
+    """The days units report by and members score by, typed in the Buddhist Era (empty: none), while the round is a
+    draft or open; members' day not before the units'. Audited."""
+    authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS, plan_id=plan_id)
+    rnd = _get(session, plan_id, code)
+    if rnd.status not in (RoundStatus.DRAFT, RoundStatus.OPEN):
+        raise NotAllowed(Issue("round_transition_invalid", {"code": code, "status": rnd.status, "action": "deadlines"}))
+    issues, days = [], {}
+    for column, text in (("units_due_on", units_due), ("members_due_on", members_due)):
+        try:
+            days[column] = fmt.parse_be_date(text or "")
+        except fmt.DateNotRead as exc:
+            issues.append(Issue(exc.reason, {"value": text}, column=column))
+    if not issues and days["units_due_on"] and days["members_due_on"] and days["members_due_on"] < days["units_due_on"]:
+        issues.append(Issue("deadline_order", column="members_due_on"))
+    if issues:
+        raise InvalidInput(*issues)
+    before = audit.snapshot(rnd)
+    rnd.units_due_on, rnd.members_due_on = days["units_due_on"], days["members_due_on"]
+    rnd.version += 1
+    session.add(rnd)
+    session.flush()
+    audit.record(session, actor=actor.username, action="round.deadlines", entity="round", entity_id=code,
                  before=before, after=audit.snapshot(rnd))
     return rnd
 
