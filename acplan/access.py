@@ -45,6 +45,7 @@ class Permission(StrEnum):
     REPORT_UNIT = "report_unit"
     RETURN_UNIT_REPORT = "return_unit_report"
     IMPORT_UNIT_SHEET = "import_unit_sheet"
+    PURGE_EVIDENCE = "purge_evidence"
 
 
 _STAFF = {Role.ADMIN, Role.SECRETARY, Role.OPERATOR}
@@ -71,6 +72,7 @@ PERMISSIONS: dict[Permission, frozenset[str]] = {
     Permission.REPORT_UNIT: frozenset({Role.UNIT}),
     Permission.RETURN_UNIT_REPORT: frozenset(_STAFF),
     Permission.IMPORT_UNIT_SHEET: frozenset({Role.OPERATOR}),
+    Permission.PURGE_EVIDENCE: frozenset({Role.ADMIN, Role.OPERATOR}),
 }
 
 

@@ -62,6 +62,28 @@ class Settings(BaseSettings):
         None, validation_alias=_var("ACPLAN_LOGO_FILE"),
         description="The organisation's emblem (PNG, JPEG or SVG) on the meeting pack's cover; empty means "
                     "`data/logo.png` (or `.jpg`, `.svg`) when there is one, else no emblem.")]
+    evidence_dir: Annotated[Path, Field(
+        DATA_DIR / "evidence", validation_alias=_var("ACPLAN_EVIDENCE_DIR"),
+        description="Folder that keeps the evidence files (content-addressed by SHA-256) when no S3 bucket is set.")]
+    evidence_s3_bucket: Annotated[str | None, Field(
+        None, validation_alias=_var("ACPLAN_EVIDENCE_S3_BUCKET"), pattern=r"^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$",
+        description="S3-compatible bucket for the evidence files instead of the folder; credentials from "
+                    "`AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY`.")]
+    evidence_s3_endpoint: Annotated[str | None, Field(
+        None, validation_alias=_var("ACPLAN_EVIDENCE_S3_ENDPOINT"), pattern=r"^https?://",
+        description="Endpoint of an S3-compatible service other than AWS (MinIO, a province's object store).")]
+    evidence_s3_region: Annotated[str, Field(
+        "us-east-1", validation_alias=_var("ACPLAN_EVIDENCE_S3_REGION"), pattern=r"^[a-z0-9-]+$",
+        description="Region of the evidence bucket.")]
+    evidence_max_mb: Annotated[PositiveInt, Field(
+        10, validation_alias=_var("ACPLAN_EVIDENCE_MAX_MB"), le=200,
+        description="Largest evidence file accepted, in MB.")]
+    evidence_max_files: Annotated[PositiveInt, Field(
+        20, validation_alias=_var("ACPLAN_EVIDENCE_MAX_FILES"),
+        description="Most evidence files on one record (a unit's report, a member's entry or a finding) in a round.")]
+    evidence_max_round_mb: Annotated[PositiveInt, Field(
+        500, validation_alias=_var("ACPLAN_EVIDENCE_MAX_ROUND_MB"),
+        description="Most evidence, in MB, one organisation keeps for one round.")]
     today: Annotated[date | None, Field(
         None, validation_alias=_var("ACPLAN_TODAY"),
         description="Pretend today is this ISO date (e.g. `2024-05-01`) for the current fiscal year and round "

@@ -10,7 +10,7 @@ import pytest
 from acplan import settings
 from acplan.access import Permission, Role
 from acplan.i18n import catalog
-from acplan.monitoring import chain, rounds, unitreports
+from acplan.monitoring import board, chain, rounds, unitreports, unitsheet
 from acplan.monitoring import models as mon
 from acplan.monitoring.scoresheet import workbook
 from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
@@ -120,7 +120,10 @@ DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in e
     {f"amend_field_{f}" for f in (*amend.ITEM_FIELDS, *amend.TARGET_FIELDS, "added", "removed", "items")} | \
     {f"item_{k}_outside_plan" for k in ("from_fy_be", "until_fy_be")} | \
     {f"col_activity_{c}" for c in ("text_th", "start_on", "end_on", "place_th", "count")} | {"report_state_none"} | \
-    {f"col_unit_progress_{c}" for c in unitreports.PROGRESS_COLUMNS}
+    {f"col_unit_progress_{c}" for c in unitreports.PROGRESS_COLUMNS} | \
+    {f"col_board_{c}" for c in (*board.UNIT_COLUMNS, *board.MEMBER_COLUMNS, *board.ITEM_COLUMNS)} | \
+    {f"us_sheet_{k}" for k in (*unitsheet.SHEETS, "about")} | \
+    {f"us_col_{c}" for cols in unitsheet.SHEETS.values() for c, _w in cols} | {"us_col_round", "us_col_unit"}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
 DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")
 

@@ -17,6 +17,7 @@ from acplan.monitoring import (
     audit,
     entries,
     evaluation,
+    evidence,
     findings,
     orgs,
     rounds,
@@ -202,6 +203,8 @@ CALLS = {
     "import_unit_sheet": [
         lambda s, a: unitsheet.import_sheet(session=s, actor=a, rnd=_round(s, "2568-1"), unit_name=_unit_name(s),
                                             raw=_unit_filled(s), on_behalf=True)],
+    "purge_evidence": [lambda s, a: evidence.purge(session=s, actor=a, plan_id=plan_id(s), older_than_days=30,
+                                                   today=TODAY)],
     "return_unit_report": [
         lambda s, a: unitreports.return_report(session=s, actor=a, rnd=_round(s, "2568-1"), number=_submitted_report(s),
                                                reason="ขอหลักฐานการเบิกจ่ายเพิ่ม")],

@@ -39,6 +39,13 @@ RULES = {
     "unit_report_activity": f"SELECT * FROM public.unit_report_activity WHERE report_id IN {PUBLIC_REPORTS}",
     "unit_report_indicator": f"SELECT * FROM public.unit_report_indicator WHERE report_id IN {PUBLIC_REPORTS}",
     "account_unit": "SELECT * FROM public.account_unit WHERE false",
+    "evidence": "SELECT id, round_id, subject, subject_id, sha256, size, content_type, original_name, thumbnail_sha256, "
+                f"public, NULL::integer AS uploaded_by_id, {EPOCH} AS uploaded_at, NULL::timestamp AS withdrawn_at, "
+                "NULL::integer AS withdrawn_by_id, ''::varchar AS withdrawn_reason, NULL::timestamp AS purged_at "
+                f"FROM public.evidence WHERE public AND withdrawn_at IS NULL AND round_id IN {PUBLISHED_ROUNDS} AND ("
+                f"(subject = 'unit_report' AND subject_id IN {PUBLIC_REPORTS}) OR (subject = 'finding' AND subject_id IN "
+                "(SELECT id FROM public.finding WHERE visibility = 'public')) OR "
+                f"(subject = 'entry' AND subject_id IN {SUBMITTED}))",
     "audit_log": "SELECT * FROM public.audit_log WHERE false",
     "login_throttle": "SELECT * FROM public.login_throttle WHERE false",
     "web_session": "SELECT * FROM public.web_session WHERE false",

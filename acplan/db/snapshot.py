@@ -37,6 +37,16 @@ SCRUB = [
     "updated_at = (SELECT published_at FROM evaluationround r WHERE r.id = round_id), "
     "submitted_at = (SELECT published_at FROM evaluationround r WHERE r.id = round_id)",
     "DELETE FROM account_unit",
+    # Evidence: the files marked public of public records of published rounds; who uploaded them is not kept.
+    "DELETE FROM evidence WHERE NOT public OR withdrawn_at IS NOT NULL OR round_id IN "
+    "(SELECT id FROM evaluationround WHERE status != 'published') OR "
+    f"(subject = 'unit_report' AND subject_id NOT IN {PUBLIC_REPORTS}) OR "
+    "(subject = 'finding' AND subject_id NOT IN (SELECT id FROM finding WHERE visibility = 'public' AND round_id IN "
+    "(SELECT id FROM evaluationround WHERE status = 'published'))) OR (subject = 'entry' AND subject_id NOT IN "
+    "(SELECT e.id FROM scoreentry e JOIN evaluationround r ON r.id = e.round_id WHERE r.status = 'published' "
+    "AND e.state = 'submitted'))",
+    "UPDATE evidence SET uploaded_by_id = NULL, withdrawn_by_id = NULL, "
+    "uploaded_at = (SELECT published_at FROM evaluationround r WHERE r.id = round_id)",
     "DELETE FROM evaluationround WHERE status != 'published'",
     # Members become anonymous placeholders: entries keep their aggregates, nobody's name or password remains.
     "DELETE FROM appuser WHERE id NOT IN (SELECT member_id FROM scoreentry)",

@@ -303,3 +303,26 @@ class UnitReportIndicator(SQLModel, table=True):
     indicator_id: int = Field(foreign_key="indicator.id", index=True)
     actual_value: float | None = None
     note: str = ""
+
+
+class Evidence(SQLModel, table=True):
+    """A file attached to a unit's report, a member's entry or a finding; its bytes are kept apart, addressed by
+    their SHA-256 (photos stored as cleaned: no location or camera data). Withdrawing one is recorded, never a
+    silent delete; the bytes stay until an administrator purges withdrawn files, which is audited too."""
+
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int = Field(foreign_key="evaluationround.id", index=True)
+    subject: str = Field(max_length=16)  # unit_report | entry | finding
+    subject_id: int = Field(index=True)
+    sha256: str = Field(max_length=64, index=True)
+    size: int
+    content_type: str = Field(max_length=100)
+    original_name: str = Field(max_length=255)  # as uploaded, cleaned of folders and control characters
+    thumbnail_sha256: str | None = Field(default=None, max_length=64)
+    public: bool = False  # shown on the public site once the round is published
+    uploaded_by_id: int | None = Field(default=None, foreign_key="appuser.id")
+    uploaded_at: datetime
+    withdrawn_at: datetime | None = None
+    withdrawn_by_id: int | None = Field(default=None, foreign_key="appuser.id")
+    withdrawn_reason: str = ""
+    purged_at: datetime | None = None
