@@ -12,6 +12,7 @@ from acplan.monitoring import entries, rounds, unitreports, unitsheet
 from acplan.monitoring.models import ReportState
 from acplan.plan.queries import get_item_id, list_indicators
 from acplan.ui import actions, frame, session, state
+from acplan.ui import evidence as evidence_view
 from acplan.ui.widgets import url_choice
 
 ACTIVITY_COLUMNS = ["text_th", "start_on", "end_on", "place_th", "count"]
@@ -135,3 +136,10 @@ with st.form(key, enter_to_submit=False, border=True):
         if actions.run(save, lang) is not None:  # refused: each field to fix is said, the form keeps what was typed
             actions.flash(t("unit_saved", lang, no=no))
             st.rerun()
+
+if pd.notna(row["report_id"]):  # files go on a report once it exists (saved as a draft at least)
+    with st.container(border=True):
+        st.subheader(t("evidence_title", lang, no=no))
+        evidence_view.show("unit_report", int(row["report_id"]), actor, lang, writable=not locked)
+else:
+    st.caption(t("evidence_after_save", lang))

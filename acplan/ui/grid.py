@@ -10,6 +10,7 @@ from acplan.i18n import describe, t
 from acplan.monitoring import entries, scoring, unitreports
 from acplan.monitoring.models import AppUser, EvaluationRound
 from acplan.plan import queries
+from acplan.ui import evidence as evidence_view
 from acplan.ui import state
 from acplan.ui.actions import attempt, run
 
@@ -108,6 +109,7 @@ def unit_report(rnd: EvaluationRound, actor: Actor, number: int, lang: str) -> N
         for indicator_id, value in values.items():
             if value is not None and indicator_id in indicators:
                 st.text("◦ " + t("unit_indicator_reported", lang, text=indicators[indicator_id], value=fmt.number(value)))
+        evidence_view.show("unit_report", int(report["report_id"]), actor, lang)
 
 
 def editor_columns(lang: str) -> dict:
