@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 
 import streamlit as st
 from sqlmodel import Session
+from starlette.middleware import Middleware
 from starlette.responses import RedirectResponse
 from starlette.routing import Route
 
@@ -38,5 +39,24 @@ def open_session(request):
     return response
 
 
+class NoSniff:
+    """Every response says `X-Content-Type-Options: nosniff`: a browser never guesses a type other than the one
+    served (an evidence file downloaded as image/jpeg is never run as HTML or script)."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http":
+            return await self.app(scope, receive, send)
+
+        async def send_with_header(message):
+            if message["type"] == "http.response.start":
+                headers = [(k, v) for k, v in message.get("headers", []) if k.lower() != b"x-content-type-options"]
+                message = {**message, "headers": [*headers, (b"x-content-type-options", b"nosniff")]}
+            await send(message)
+        return await self.app(scope, receive, send_with_header)
+
+
 ui_session.SESSION_ROUTE = "acplan/session"
-app = st.App("app.py", routes=[Route("/acplan/session", open_session)])
+app = st.App("app.py", routes=[Route("/acplan/session", open_session)], middleware=[Middleware(NoSniff)])

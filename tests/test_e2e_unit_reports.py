@@ -12,6 +12,7 @@ from tests.conftest import PLAN_FILE
 from tests.factories import OPERATOR, plan_id, user
 from tests.server import ROOT, open_as, see, streamlit_server, wait_idle
 from tests.test_e2e_dashboard import assert_healthy
+from tests.test_evidence import jpeg
 from tests.test_unit_reports import open_round, unit_of
 
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -50,6 +51,16 @@ def test_a_unit_reports_and_the_member_scores_beside_its_report(unit_app, browse
     see(page, "บันทึกร่างรายงานลำดับที่ 1 แล้ว")
     page.get_by_label("ผลการดำเนินงาน").scroll_into_view_if_needed()
     page.screenshot(path=str(SHOTS / "unit-report-saved-1280x720.png"))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(
+        files=[{"name": "อบรม.jpg", "mimeType": "image/jpeg", "buffer": jpeg(size=(320, 200), gps=True)}])
+    wait_idle(page)
+    page.get_by_role("button", name="แนบ 1 ไฟล์").click()
+    wait_idle(page)
+    see(page, "แนบหลักฐาน 1 ไฟล์แล้ว")
+    assert page.get_by_role("button", name="แนบ 1 ไฟล์").count() == 0  # the box is empty again: nothing attached twice
+    page.get_by_text("หลักฐาน 1 ไฟล์", exact=True).scroll_into_view_if_needed()
+    assert_healthy(page)
+    page.screenshot(path=str(SHOTS / "unit-report-evidence-1280x720.png"))
     page.get_by_role("button", name="ส่งรายงาน (1 รายการ)").click()
     wait_idle(page)
     page.get_by_role("dialog").get_by_role("button", name="ส่งรายงาน (1 รายการ)").click()
@@ -70,3 +81,10 @@ def test_a_unit_reports_and_the_member_scores_beside_its_report(unit_app, browse
     member.get_by_text("งบประมาณได้รับจัดสรรล่าช้า").scroll_into_view_if_needed()
     assert_healthy(member)
     member.screenshot(path=str(SHOTS / "score-item-form-unit-report-1280x720.png"))
+    with member.expect_response(lambda r: "/media/" in r.url) as served:
+        member.get_by_role("button", name="ดาวน์โหลด").first.click()
+    headers = served.value.headers
+    assert headers["content-disposition"].startswith("attachment") and headers["content-type"] == "image/jpeg", headers
+    assert headers.get("x-content-type-options") == "nosniff", headers
+    body = served.value.body()
+    assert b"Phone X" not in body and body[:3] == b"\xff\xd8\xff"  # the cleaned photo, not what was uploaded

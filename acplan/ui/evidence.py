@@ -38,7 +38,8 @@ def show(subject: str, subject_id: int, actor: Actor, lang: str, *, writable: bo
                     actions.flash(t("evidence_withdrawn_ok", lang, name=e.name))
                     st.rerun()
     if writable:
-        uploads = st.file_uploader(t("evidence_upload", lang), accept_multiple_files=True, key=f"{key}_up",
+        generation = st.session_state.get(f"{key}_gen", 0)  # a new box after each attach: nothing attached twice
+        uploads = st.file_uploader(t("evidence_upload", lang), accept_multiple_files=True, key=f"{key}_up_{generation}",
                                    help=t("evidence_upload_help", lang))
         public = st.checkbox(t("evidence_make_public", lang), key=f"{key}_public")
         if uploads and st.button(t("evidence_attach", lang, n=len(uploads)), key=f"{key}_attach", type="primary"):
@@ -47,6 +48,7 @@ def show(subject: str, subject_id: int, actor: Actor, lang: str, *, writable: bo
                     evidence.attach(session=s, actor=actor, subject=subject, subject_id=subject_id, name=upload.name,
                                     raw=upload.getvalue(), public=public)
             if actions.run(attach_all, lang):
+                st.session_state[f"{key}_gen"] = generation + 1
                 actions.flash(t("evidence_attached", lang, n=len(uploads)))
                 st.rerun()
 
