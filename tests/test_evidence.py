@@ -266,3 +266,94 @@ def test_evidence_on_an_s3_compatible_server(store, monkeypatch):
         assert refused.value.issues[0].code == "evidence_corrupt"
     finally:
         server.stop()
+
+
+def _published_with_evidence(s, unit, report_id) -> dict[int, bytes]:
+    """Two files on the unit's report (one public), the report submitted and its round published; the bytes kept."""
+    kept = {}
+    for name, raw, public in (("อบรม.jpg", jpeg(gps=True), True), ("ใบสำคัญ.pdf", pdf(), False)):
+        row = evidence.attach(session=s, actor=unit, subject="unit_report", subject_id=report_id, name=name, raw=raw,
+                              public=public)
+        kept[row.id] = evidence.read(session=s, actor=unit, evidence_id=row.id)[0]
+    rnd = s.exec(select(EvaluationRound)).one()
+    unitreports.submit_reports(session=s, actor=unit, rnd=rnd)
+    from acplan.monitoring import rounds
+    for action in ("close", "publish"):
+        rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", action=action, early=True,
+                          reason="ทดสอบ")
+    s.commit()
+    return kept
+
+
+@pytest.mark.parametrize("target", ["sqlite-folder", "postgresql-s3"])
+def test_evidence_survives_backup_and_restore_byte_for_byte(store, cli, tmp_path, monkeypatch, target, request):
+    s, unit, report_id, _folder = store
+    kept = _published_with_evidence(s, unit, report_id)
+    source = {"ACPLAN_DATABASE_URL": str(s.get_bind().url)}
+    code, out, err = cli("backup", "-o", str(tmp_path / "store.acplan.gz"), env=source)
+    assert code == 0, err
+    if target == "sqlite-folder":
+        env = {"ACPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'restored.db'}",
+               "ACPLAN_EVIDENCE_DIR": str(tmp_path / "restored-evidence")}
+        server = None
+    else:
+        from moto.server import ThreadedMotoServer
+        server = ThreadedMotoServer(ip_address="127.0.0.1", port=0, verbose=False)
+        server.start()
+        host, port = server.get_host_and_port()
+        endpoint = f"http://{host}:{port}"
+        env = {"ACPLAN_DATABASE_URL": request.getfixturevalue("pg_url"), "ACPLAN_EVIDENCE_S3_BUCKET": "restored",
+               "ACPLAN_EVIDENCE_S3_ENDPOINT": endpoint, "AWS_ACCESS_KEY_ID": "k", "AWS_SECRET_ACCESS_KEY": "s"}
+        boto3.client("s3", endpoint_url=endpoint, region_name="us-east-1", aws_access_key_id="k",
+                     aws_secret_access_key="s").create_bucket(Bucket="restored")
+    try:
+        code, out, err = cli("restore", str(tmp_path / "store.acplan.gz"), "--yes", env=env)
+        assert code == 0, err
+        from acplan import settings
+        from acplan.db import make_engine
+        settings.get.cache_clear()
+        engine = make_engine(env["ACPLAN_DATABASE_URL"])
+        with Session(engine) as restored:
+            for evidence_id, raw in kept.items():
+                assert evidence.read(session=restored, actor=OPERATOR, evidence_id=evidence_id)[0] == raw
+        engine.dispose()
+    finally:
+        if server:
+            server.stop()
+
+
+def test_a_backup_whose_file_was_changed_is_not_restored(store, cli, tmp_path):
+    import base64
+    import gzip
+    import json
+
+    s, unit, report_id, _folder = store
+    _published_with_evidence(s, unit, report_id)
+    source = {"ACPLAN_DATABASE_URL": str(s.get_bind().url)}
+    assert cli("backup", "-o", str(tmp_path / "b.gz"), env=source)[0] == 0
+    payload = json.loads(gzip.decompress((tmp_path / "b.gz").read_bytes()))
+    digest = next(iter(payload["blobs"]))
+    payload["blobs"][digest] = base64.b64encode(b"tampered").decode()
+    (tmp_path / "bad.gz").write_bytes(gzip.compress(json.dumps(payload).encode()))
+    env = {"ACPLAN_DATABASE_URL": f"sqlite:///{tmp_path / 'r.db'}", "ACPLAN_EVIDENCE_DIR": str(tmp_path / "r-ev")}
+    code, _, err = cli("restore", str(tmp_path / "bad.gz"), "--yes", env=env)
+    assert code == 2 and "SHA-256" in err
+    assert stored_files(tmp_path / "r-ev") == []
+
+
+def test_the_public_snapshot_carries_only_public_evidence(store, cli, tmp_path):
+    import sqlite3
+
+    s, unit, report_id, _folder = store
+    kept = _published_with_evidence(s, unit, report_id)
+    source = {"ACPLAN_DATABASE_URL": str(s.get_bind().url)}
+    code, _, err = cli("publish-snapshot", str(tmp_path / "public.db"), "--evidence-dir", str(tmp_path / "public-ev"),
+                       env=source)
+    assert code == 0, err
+    conn = sqlite3.connect(tmp_path / "public.db")
+    rows = conn.execute("SELECT original_name, uploaded_by_id FROM evidence").fetchall()
+    conn.close()
+    assert rows == [("อบรม.jpg", None)]
+    copied = {p.name for p in stored_files(tmp_path / "public-ev")}
+    public_id = min(kept)  # the photo, attached first
+    assert files.sha256(kept[public_id]) in copied and len(copied) == 2  # the photo and its thumbnail, not the PDF

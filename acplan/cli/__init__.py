@@ -191,8 +191,11 @@ def _unit_reports(unit) -> None:
 
 
 def _store(sub) -> None:
-    _cmd(sub, "publish-snapshot", "store:snapshot", session=False,
-         help="write a scrubbed copy of the SQLite store for the public site").add_argument("path")
+    snap = _cmd(sub, "publish-snapshot", "store:snapshot", session=False,
+                help="write a scrubbed copy of the SQLite store for the public site")
+    snap.add_argument("path")
+    snap.add_argument("--evidence-dir", help="also copy the public evidence files there (the public site's "
+                                             "ACPLAN_EVIDENCE_DIR)")
     _cmd(sub, "backup", "store:backup", session=False, help="write a backup of the whole store") \
         .add_argument("-o", "--output", required=True)
     res = _cmd(sub, "restore", "store:restore", session=False, help="restore a backup into an empty database")

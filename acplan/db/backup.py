@@ -6,15 +6,17 @@ stays below the contexts that define the tables.
 
 import base64
 import gzip
+import hashlib
 import json
 import sqlite3
 import tempfile
 import zlib
+from collections.abc import Callable
 from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
 
-from sqlalchemy import Engine, MetaData, create_engine, func, inspect, select, text
+from sqlalchemy import Connection, Engine, MetaData, create_engine, func, inspect, select, text
 from sqlalchemy.exc import DBAPIError, StatementError
 
 from acplan import db
@@ -50,9 +52,14 @@ def _decode(value):
 MIGRATION_ROWS = ("audit_head",)
 
 
-def backup(engine: Engine, *, metadata: MetaData) -> tuple[bytes, int]:
+Blobs = tuple[Callable[[Connection], list[str]], Callable[[str], bytes]]
+
+
+def backup(engine: Engine, *, metadata: MetaData, blobs: Blobs | None = None) -> tuple[bytes, int]:
     """Every row of every table, read in one consistent snapshot, with the schema revision; and the number of rows.
 
+    `blobs`: (the SHA-256 digests the rows refer to, read in the same snapshot; how to read the bytes of one) —
+    the evidence files, carried in the file under their digests and checked against them.
     The file is verified before it is returned: restored into a scratch SQLite store, every table must hold
     the rows it holds in the file. A backup that would not restore is never reported as made.
     """
@@ -61,7 +68,9 @@ def backup(engine: Engine, *, metadata: MetaData) -> tuple[bytes, int]:
         tables = {table.name: [{k: _encode(v) for k, v in row.items()}
                                for row in conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()]
                   for table in metadata.sorted_tables}
-    payload = {"format": FORMAT, "version": VERSION, "revision": revision, "tables": tables}
+        digests = sorted(set(blobs[0](conn))) if blobs else []
+    files = {d: base64.b64encode(blobs[1](d)).decode() for d in digests}
+    payload = {"format": FORMAT, "version": VERSION, "revision": revision, "tables": tables, "blobs": files}
     data = gzip.compress(json.dumps(payload, ensure_ascii=False).encode("utf-8"))
     _verify(data, metadata)
     return data, sum(len(r) for r in tables.values())
@@ -97,6 +106,7 @@ def _snapshot(engine: Engine):
 
 
 def _verify(data: bytes, metadata: MetaData) -> None:
+    blobs_of(data)  # every carried file matches its digest
     with tempfile.TemporaryDirectory() as tmp:
         scratch = db.make_engine(f"sqlite:///{Path(tmp) / 'verify.db'}")
         try:
@@ -107,6 +117,18 @@ def _verify(data: bytes, metadata: MetaData) -> None:
             scratch.dispose()
     if any(held.get(name, 0) != n for name, n in counts.items()):
         raise InvalidInput(Issue("backup_failed_verification"))
+
+
+def blobs_of(data: bytes) -> dict[str, bytes]:
+    """The files a backup carries, each checked against its SHA-256 (UnusableInput if one does not match)."""
+    try:
+        carried = json.loads(gzip.decompress(data)).get("blobs") or {}
+        out = {digest: base64.b64decode(raw) for digest, raw in carried.items()}
+    except (OSError, EOFError, ValueError, TypeError, AttributeError, zlib.error):
+        raise UnusableInput(Issue("backup_unreadable")) from None
+    if any(hashlib.sha256(raw).hexdigest() != digest for digest, raw in out.items()):
+        raise UnusableInput(Issue("backup_blob_changed"))
+    return out
 
 
 def _parse(data: bytes, metadata: MetaData) -> tuple[str, dict[str, list[dict]]]:
@@ -131,14 +153,20 @@ def _parse(data: bytes, metadata: MetaData) -> tuple[str, dict[str, list[dict]]]
         raise UnusableInput(Issue("backup_unreadable")) from None
 
 
-def restore(engine: Engine, data: bytes, *, metadata: MetaData) -> dict[str, int]:
-    """Restore a backup into an empty database; all tables or nothing, and the target untouched if it fails."""
+def restore(engine: Engine, data: bytes, *, metadata: MetaData,
+            write_blob: Callable[[bytes], str] | None = None) -> dict[str, int]:
+    """Restore a backup into an empty database; all tables or nothing, and the target untouched if it fails.
+    `write_blob` keeps each file the backup carries (every one checked against its SHA-256 before anything is
+    written)."""
     revision, tables = _parse(data, metadata)
+    carried = blobs_of(data)
     if db.current_revision(engine) is not None:
         with engine.connect() as conn:
             if any(conn.execute(select(func.count()).select_from(t)).scalar()
                    for t in metadata.sorted_tables if t.name not in MIGRATION_ROWS and inspect(conn).has_table(t.name)):
                 raise InvalidInput(Issue("restore_target_not_empty"))
+    for raw in carried.values() if write_blob is not None else ():  # files first: content-addressed, so a failed
+        write_blob(raw)                                              # restore leaves nothing that refers to them
     created = db.current_revision(engine) is None
     db.migrate(engine, revision)
     try:
