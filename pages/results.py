@@ -8,6 +8,7 @@ from acplan.i18n import t
 from acplan.monitoring import evaluation, scoring
 from acplan.monitoring.models import RoundStatus
 from acplan.reporting import charts
+from acplan.ui import evidence as evidence_view
 from acplan.ui import frame, session, state, views
 from acplan.ui.widgets import url_choice
 
@@ -62,6 +63,10 @@ if not reports.empty:
             "number": t("col_number", lang), "name_th": t("col_name", lang), "unit": t("col_unit", lang),
             "done_th": t("unit_done", lang), "problems_th": t("unit_problems", lang),
             "suggestions_th": t("unit_suggestions", lang)}), hide_index=True, width="stretch")
+        for report in reports.itertuples():  # the files the unit attached (the public sees those marked public)
+            with st.container(border=True):
+                st.text(t("project_option", lang, no=report.number, name=report.name_th))
+                evidence_view.show("unit_report", int(report.report_id), actor, lang)
 
 heatmap = charts.score_heatmap(results, lang=lang).to_dict()  # full width, a readable row per item
 st.vega_lite_chart(heatmap, width="stretch", height=heatmap["height"] + 140)

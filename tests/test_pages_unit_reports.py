@@ -155,3 +155,32 @@ def test_the_results_page_shows_the_units_reports_to_the_public_once_published(s
     assert [e.label for e in at.expander if e.label.startswith("ผลการดำเนินงานตามรายงาน")] == [
         "ผลการดำเนินงานตามรายงานของหน่วยงานรับผิดชอบ (1)"]
     assert "อบรมแล้ว 45 คน" in texts(at) and "งบมาช้า" in texts(at)
+
+
+def test_the_public_sees_the_public_evidence_of_a_published_round(store, tmp_path, monkeypatch):
+    from acplan.monitoring import evidence
+    from tests.test_evidence import jpeg, pdf
+
+    monkeypatch.setenv("ACPLAN_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    with Session(store) as s:
+        account = as_actor(s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "unit1")).one())
+        r = s.exec(select(EvaluationRound)).one()
+        report = unitreports.save_report(session=s, actor=account, rnd=r, project_id=project_id(s, 1),
+                                         report_in=unitreports.parse_typed({"done_th": "อบรมแล้ว"}, [], {}),
+                                         expected_version=None)
+        evidence.attach(session=s, actor=account, subject="unit_report", subject_id=report.id, name="ภาพอบรม.jpg",
+                        raw=jpeg(), public=True)
+        evidence.attach(session=s, actor=account, subject="unit_report", subject_id=report.id, name="ใบเสร็จ.pdf",
+                        raw=pdf())
+        unitreports.submit_reports(session=s, actor=account, rnd=r)
+        for action in ("close", "publish"):
+            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", action=action, early=True,
+                              reason="ทดสอบ")
+        s.commit()
+    clear_caches()
+    at = run_page("pages/results.py")
+    assert not at.exception
+    shown = texts(at)
+    assert "ภาพอบรม.jpg" in shown and "ใบเสร็จ.pdf" not in shown  # only what the unit marked public
+    assert len(at.get("image")) == 1  # the photo's thumbnail; the PDF has none
+    assert [b.proto.label for b in at.get("download_button") if "ev_unit_report" in b.proto.id] == ["ดาวน์โหลด"]
