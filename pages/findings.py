@@ -8,6 +8,7 @@ from acplan.i18n import t
 from acplan.monitoring import findings, rounds
 from acplan.plan import queries
 from acplan.ui import actions, frame, session, state, views
+from acplan.ui import evidence as evidence_view
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -95,3 +96,4 @@ with right.container(border=True):
                     del st.session_state[opened_key]
                     actions.flash(t("finding_saved", lang))
                     st.rerun()
+        evidence_view.show("finding", int(pick), actor, lang, writable=True)

@@ -256,3 +256,9 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str)
                     for w in scoring.score_status_warnings(values["status"], values["score"])]
                 refresh_grid()
                 st.rerun()
+    with Session(state.engine()) as s:  # the member's own evidence, on their entry once it exists
+        entry = entries.get_entry(session=s, round_id=rnd.id, project_id=int(row["project_id"]), member_id=actor.user_id)
+    if entry is not None:
+        evidence_view.show("entry", entry.id, actor, lang, writable=entry.state != "submitted")
+    else:
+        st.caption(t("evidence_after_entry", lang))
