@@ -12,7 +12,7 @@ from datetime import date
 from pathlib import Path
 from typing import Annotated, Literal
 
-from pydantic import AliasChoices, Field, FilePath, PositiveInt, ValidationError
+from pydantic import AliasChoices, Field, FilePath, PositiveInt, SecretStr, ValidationError
 from pydantic_settings import BaseSettings, PydanticBaseSettingsSource, SettingsConfigDict, TomlConfigSettingsSource
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -84,6 +84,24 @@ class Settings(BaseSettings):
     evidence_max_round_mb: Annotated[PositiveInt, Field(
         500, validation_alias=_var("ACPLAN_EVIDENCE_MAX_ROUND_MB"),
         description="Most evidence, in MB, one organisation keeps for one round.")]
+    smtp_host: Annotated[str | None, Field(
+        None, validation_alias=_var("ACPLAN_SMTP_HOST"), pattern=r"^[A-Za-z0-9.-]+$",
+        description="Mail server for reminders; empty means no reminder is ever sent.")]
+    smtp_port: Annotated[PositiveInt, Field(
+        587, validation_alias=_var("ACPLAN_SMTP_PORT"), le=65535, description="Port of the mail server.")]
+    smtp_tls: Annotated[Literal["starttls", "ssl", "none"], Field(
+        "starttls", validation_alias=_var("ACPLAN_SMTP_TLS"),
+        description="`starttls`, `ssl` (implicit TLS, usually port 465) or `none` (a server on the same machine).")]
+    smtp_user: Annotated[str | None, Field(
+        None, validation_alias=_var("ACPLAN_SMTP_USER"), description="User name at the mail server; empty: none.")]
+    smtp_password: Annotated[SecretStr | None, Field(
+        None, validation_alias=_var("ACPLAN_SMTP_PASSWORD"), description="Its password (never printed or logged).")]
+    smtp_sender: Annotated[str, Field(
+        "acplan@localhost", validation_alias=_var("ACPLAN_SMTP_SENDER"), min_length=3,
+        description="The From address of reminders.")]
+    app_url: Annotated[str | None, Field(
+        None, validation_alias=_var("ACPLAN_APP_URL"), pattern=r"^https?://",
+        description="The app's address, for the link in reminders; empty: no link.")]
     today: Annotated[date | None, Field(
         None, validation_alias=_var("ACPLAN_TODAY"),
         description="Pretend today is this ISO date (e.g. `2024-05-01`) for the current fiscal year and round "

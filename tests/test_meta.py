@@ -123,7 +123,9 @@ DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in e
     {f"col_unit_progress_{c}" for c in unitreports.PROGRESS_COLUMNS} | \
     {f"col_board_{c}" for c in (*board.UNIT_COLUMNS, *board.MEMBER_COLUMNS, *board.ITEM_COLUMNS)} | \
     {f"us_sheet_{k}" for k in (*unitsheet.SHEETS, "about")} | \
-    {f"us_col_{c}" for cols in unitsheet.SHEETS.values() for c, _w in cols} | {"us_col_round", "us_col_unit"}
+    {f"us_col_{c}" for cols in unitsheet.SHEETS.values() for c, _w in cols} | {"us_col_round", "us_col_unit"} | \
+    {f"reminder_{k}_{part}" for k in ("round_open", "units_due", "members_due", "finding_overdue")
+     for part in ("subject", "body")}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
 DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")
 

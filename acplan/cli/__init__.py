@@ -51,6 +51,10 @@ def build_parser() -> argparse.ArgumentParser:
     rset.add_argument("--ita", type=float)
     rset.add_argument("--cases", type=int)
     rset.add_argument("--note", default="")
+    remind = _cmd(sub, "remind", "reminders:remind",
+                  help="send today's reminders by e-mail (round opened, deadlines near, findings overdue); run daily")
+    remind.add_argument("--days-before", type=int, default=3, help="how many days before a deadline (default 3)")
+    remind.add_argument("--dry-run", action="store_true", help="list who would be reminded of what; send nothing")
     _store(sub)
     verify = _cmd(sub.add_parser("audit", help="the audit log").add_subparsers(dest="action", required=True), "verify",
                   "audit:verify", help="check that no audit row was changed, removed or inserted since it was written")
@@ -116,6 +120,10 @@ def _users(user) -> None:
     add.add_argument("--unit", action="append", default=[], metavar="NAME",
                      help="unit accounts: a responsible unit it reports for, as the plan names it (repeat for several)")
     _place_options(add)
+    add.add_argument("--email", default="", help="where the account's reminders go")
+    email = _cmd(user, "set-email", "users:set_email", help="where an account's reminders go (empty: none)")
+    email.add_argument("username")
+    email.add_argument("email")
     units = _cmd(user, "set-units", "users:set_units", help="the responsible units a unit account reports for")
     units.add_argument("username")
     units.add_argument("--unit", action="append", required=True, metavar="NAME", help="repeat for several")

@@ -16,10 +16,17 @@ def add(args, session, actor) -> str:
     user = users.add_user(session=session, actor=actor, username=args.username, display_name=args.name,
                           role=args.role, password=_password(), position_th=args.position, committee_duty=args.duty,
                           organisation_id=org, oversight_province_th=args.province)
+    if args.email:
+        users.set_email(session=session, actor=actor, username=user.username, email=args.email)
     if args.unit or user.role == "unit":  # a unit account reports for the units named
         unitreports.set_units(session=session, actor=actor, username=user.username, unit_names=args.unit,
                               plan_id=plan_id(session, args.org))
     return t("cli_user_added", args.lang, username=user.username, role=t(f"role_{user.role}", args.lang))
+
+
+def set_email(args, session, actor) -> str:
+    users.set_email(session=session, actor=actor, username=args.username, email=args.email)
+    return t("cli_done", args.lang)
 
 
 def set_units(args, session, actor) -> str:

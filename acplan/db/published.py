@@ -30,6 +30,7 @@ RULES = {
     "appuser": "SELECT id, NULL::integer AS organisation_id, 'member-' || row_number() OVER (ORDER BY id) AS username, "
                "''::varchar AS display_name, 'committee'::varchar AS role, ''::varchar AS password_hash, "
                "''::varchar AS position_th, NULL::varchar AS committee_duty, ''::varchar AS oversight_province_th, "
+               "''::varchar AS email, "
                f"true AS is_active, {EPOCH} AS created_at, {EPOCH} AS updated_at, 1 AS version FROM public.appuser "
                f"WHERE id IN (SELECT member_id FROM public.scoreentry WHERE id IN {SUBMITTED})",
     "unit_report": "SELECT id, round_id, project_id, unit_id, state, status, progress_pct, spent_thb, done_th, "
@@ -48,6 +49,7 @@ RULES = {
                 f"(subject = 'entry' AND subject_id IN {SUBMITTED}))",
     "audit_log": "SELECT * FROM public.audit_log WHERE false",
     "login_throttle": "SELECT * FROM public.login_throttle WHERE false",
+    "reminder_log": "SELECT * FROM public.reminder_log WHERE false",
     "web_session": "SELECT * FROM public.web_session WHERE false",
     "signin_ticket": "SELECT * FROM public.signin_ticket WHERE false",
 }

@@ -18,6 +18,7 @@ PUBLIC_REPORTS = ("(SELECT u.id FROM unit_report u JOIN evaluationround r ON r.i
                   "WHERE r.status = 'published' AND u.state = 'submitted')")
 # Run on the copy, never on the live store. Order matters: children before parents.
 SCRUB = [
+    "DELETE FROM reminder_log",  # who was reminded of what: never public
     "DELETE FROM indicatorresult WHERE score_entry_id IN (SELECT e.id FROM scoreentry e JOIN evaluationround r "
     "ON r.id = e.round_id WHERE r.status != 'published' OR e.state != 'submitted')",
     "DELETE FROM scoreentry WHERE round_id IN (SELECT id FROM evaluationround WHERE status != 'published') "
@@ -108,7 +109,7 @@ def _pseudonymise(conn: sqlite3.Connection) -> None:
         first_published = "(SELECT min(published_at) FROM evaluationround)"
         conn.execute("UPDATE appuser SET username = 'member-' || "
                      "(SELECT count(*) FROM appuser b WHERE b.id <= appuser.id), display_name = '', "
-                     f"role = 'committee', password_hash = '', position_th = '', committee_duty = NULL, oversight_province_th = '', organisation_id = NULL, is_active = 1, version = 1, "
+                     f"role = 'committee', password_hash = '', position_th = '', committee_duty = NULL, oversight_province_th = '', email = '', organisation_id = NULL, is_active = 1, version = 1, "
                      f"created_at = {first_published}, updated_at = {first_published}")  # noqa: S608
     conn.execute("PRAGMA foreign_keys=ON")
     if conn.execute("PRAGMA foreign_key_check").fetchall():

@@ -89,6 +89,7 @@ class AppUser(SQLModel, table=True):
     position_th: str = Field(default="", max_length=200)  # ตำแหน่ง, as the meeting pack lists the committee
     committee_duty: str | None = Field(default=None, max_length=32)  # CommitteeDuty: chair, member, secretary, …
     oversight_province_th: str = Field(default="", max_length=100)  # an oversight account's province; "": all
+    email: str = Field(default="", max_length=254)  # where reminders go ("": none)
     is_active: bool = True
     created_at: datetime
     updated_at: datetime
@@ -326,3 +327,16 @@ class Evidence(SQLModel, table=True):
     withdrawn_by_id: int | None = Field(default=None, foreign_key="appuser.id")
     withdrawn_reason: str = ""
     purged_at: datetime | None = None
+
+
+class ReminderLog(SQLModel, table=True):
+    """A reminder sent: to whom, of what kind, about what (a round and deadline, or a finding); sent once."""
+
+    __tablename__ = "reminder_log"
+    __table_args__ = (UniqueConstraint("kind", "user_id", "about"),)
+    id: int | None = Field(default=None, primary_key=True)
+    round_id: int | None = Field(default=None, foreign_key="evaluationround.id")
+    kind: str = Field(max_length=32)  # round_open | units_due | members_due | finding_overdue
+    user_id: int = Field(foreign_key="appuser.id")
+    about: str = Field(max_length=64)  # e.g. "2570-1:2570-04-15" or "finding:12:2570-03-31"
+    sent_at: datetime

@@ -161,6 +161,18 @@ def set_committee_place(*, session: Session, actor: Actor, username: str, positi
                    committee_duty=committee_duty or None)
 
 
+EMAIL = re.compile(r"^[^@\s<>\"',;]{1,64}@[A-Za-z0-9](?:[A-Za-z0-9-]{0,61}[A-Za-z0-9])?(?:\.[A-Za-z0-9-]{1,63})+$")
+
+
+def set_email(*, session: Session, actor: Actor, username: str, email: str) -> AppUser:
+    """Where the account's reminders go ("" for none); a malformed address is refused as typed."""
+    email = (email or "").strip()
+    if email and (len(email) > 254 or not EMAIL.fullmatch(email)):
+        authorize(session=session, actor=actor, permission=Permission.MANAGE_USERS)
+        raise InvalidInput(Issue("email_invalid", {"value": email}, column="email"))
+    return _change(session, actor, username, "user.set_email", email=email)
+
+
 def disable_user(*, session: Session, actor: Actor, username: str) -> AppUser:
     return _change(session, actor, username, "user.disable", is_active=False)
 
