@@ -357,3 +357,14 @@ def test_the_public_snapshot_carries_only_public_evidence(store, cli, tmp_path):
     copied = {p.name for p in stored_files(tmp_path / "public-ev")}
     public_id = min(kept)  # the photo, attached first
     assert files.sha256(kept[public_id]) in copied and len(copied) == 2  # the photo and its thumbnail, not the PDF
+
+
+def test_purge_from_the_command_line(store, cli):
+    s, unit, report_id, folder = store
+    row = evidence.attach(session=s, actor=unit, subject="unit_report", subject_id=report_id, name="a.pdf", raw=pdf())
+    evidence.withdraw(session=s, actor=unit, evidence_id=row.id, reason="ผิดไฟล์")
+    s.commit()
+    env = {"ACPLAN_DATABASE_URL": str(s.get_bind().url), "ACPLAN_TODAY": (date.today() + timedelta(days=200)).isoformat()}
+    code, out, err = cli("purge-evidence", "--days", "180", env=env)
+    assert code == 0 and "1 ไฟล์" in out, err
+    assert stored_files(folder) == []

@@ -51,6 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     rset.add_argument("--ita", type=float)
     rset.add_argument("--cases", type=int)
     rset.add_argument("--note", default="")
+    purge = _cmd(sub, "purge-evidence", "reminders:purge",
+                 help="delete the bytes of evidence files withdrawn more than --days ago (their records stay)")
+    purge.add_argument("--days", type=int, required=True, help="withdrawn at least this many days ago")
     remind = _cmd(sub, "remind", "reminders:remind",
                   help="send today's reminders by e-mail (round opened, deadlines near, findings overdue); run daily")
     remind.add_argument("--days-before", type=int, default=3, help="how many days before a deadline (default 3)")
