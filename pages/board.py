@@ -10,7 +10,7 @@ from acplan.access import Permission
 from acplan.i18n import t
 from acplan.monitoring import board, rounds
 from acplan.ui import frame, session, state
-from acplan.ui.widgets import url_choice
+from acplan.ui.widgets import round_choice
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -21,10 +21,7 @@ with Session(state.engine()) as s:
 if not running:
     st.info(t("rounds_none", lang))
     st.stop()
-codes = [rounds.round_code(r) for r in running]
-code = url_choice("round", t("round_select", lang), codes, not_offered=t("round_not_offered", lang, codes=", ".join(codes)),
-                  placeholder=t("choose_round", lang))
-rnd = running[codes.index(code)]
+rnd, code = round_choice(running, lang)
 with Session(state.engine()) as s:
     b = board.round_board(session=s, actor=actor, rnd=s.merge(rnd), today=clock.today())
 st.caption(" · ".join([

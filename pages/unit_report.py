@@ -8,12 +8,12 @@ from sqlmodel import Session
 from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
-from acplan.monitoring import entries, rounds, unitreports, unitsheet
+from acplan.monitoring import entries, unitreports, unitsheet
 from acplan.monitoring.models import ReportState
 from acplan.plan.queries import get_item_id, list_indicators
 from acplan.ui import actions, frame, session, state
 from acplan.ui import evidence as evidence_view
-from acplan.ui.widgets import url_choice
+from acplan.ui.widgets import round_choice
 
 ACTIVITY_COLUMNS = ["text_th", "start_on", "end_on", "place_th", "count"]
 lang = state.lang()
@@ -26,10 +26,7 @@ with Session(state.engine()) as s:
 if not open_now:
     st.info(t("no_open_round", lang))
     st.stop()
-codes = [rounds.round_code(r) for r in open_now]
-code = url_choice("round", t("choose_round", lang), codes, not_offered=t("round_not_offered", lang, codes=", ".join(codes)),
-                  placeholder=t("choose_round", lang))
-rnd = open_now[codes.index(code)]
+rnd, code = round_choice(open_now, lang, label_key="choose_round")
 with Session(state.engine()) as s:
     mine = unitreports.my_items(session=s, actor=actor, rnd=rnd)
 if mine.empty:

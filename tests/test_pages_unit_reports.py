@@ -4,10 +4,11 @@ is told what to fix when a field is wrong (the form keeps what was typed), and s
 import pytest
 from sqlmodel import Session, select
 
-from acplan.monitoring import rounds, unitreports
+from acplan.monitoring import evidence, rounds, unitreports
 from acplan.monitoring.models import EvaluationRound
 from tests.apptest import clear_caches, run_page, signed_in, texts
 from tests.factories import OPERATOR, as_actor, plan_id, project_id, user
+from tests.test_evidence import jpeg, pdf
 from tests.test_unit_reports import open_round, unit_of
 
 PAGE = "pages/unit_report.py"
@@ -136,20 +137,26 @@ def test_the_secretary_sees_each_units_progress_and_returns_a_report(store):
     assert "ขอรายชื่อผู้เข้าอบรม" in texts(back) and "เลขานุการส่งรายงานนี้คืนให้แก้ไข" in texts(back)
 
 
-def test_the_results_page_shows_the_units_reports_to_the_public_once_published(store):
+def published_report(store, fields: dict, files=()) -> None:
+    """Item 1's report with `fields` and `files` (name, bytes, public), submitted; the round published."""
     with Session(store) as s:
-        account = s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "unit1")).one()
+        account = as_actor(s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "unit1")).one())
         r = s.exec(select(EvaluationRound)).one()
-        unitreports.save_report(session=s, actor=as_actor(account), rnd=r, project_id=project_id(s, 1),
-                                report_in=unitreports.parse_typed({"done_th": "อบรมแล้ว 45 คน",
-                                                                   "problems_th": "งบมาช้า"}, [], {}),
-                                expected_version=None)
-        unitreports.submit_reports(session=s, actor=as_actor(account), rnd=r)
+        report = unitreports.save_report(session=s, actor=account, rnd=r, project_id=project_id(s, 1),
+                                         report_in=unitreports.parse_typed(fields, [], {}), expected_version=None)
+        for name, raw, public in files:
+            evidence.attach(session=s, actor=account, subject="unit_report", subject_id=report.id, name=name, raw=raw,
+                            public=public)
+        unitreports.submit_reports(session=s, actor=account, rnd=r)
         for action in ("close", "publish"):
             rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", action=action, early=True,
                               reason="ทดสอบ")
         s.commit()
     clear_caches()
+
+
+def test_the_results_page_shows_the_units_reports_to_the_public_once_published(store):
+    published_report(store, {"done_th": "อบรมแล้ว 45 คน", "problems_th": "งบมาช้า"})
     at = run_page("pages/results.py")
     assert not at.exception
     assert [e.label for e in at.expander if e.label.startswith("ผลการดำเนินงานตามรายงาน")] == [
@@ -158,26 +165,8 @@ def test_the_results_page_shows_the_units_reports_to_the_public_once_published(s
 
 
 def test_the_public_sees_the_public_evidence_of_a_published_round(store, tmp_path, monkeypatch):
-    from acplan.monitoring import evidence
-    from tests.test_evidence import jpeg, pdf
-
     monkeypatch.setenv("ACPLAN_EVIDENCE_DIR", str(tmp_path / "evidence"))
-    with Session(store) as s:
-        account = as_actor(s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "unit1")).one())
-        r = s.exec(select(EvaluationRound)).one()
-        report = unitreports.save_report(session=s, actor=account, rnd=r, project_id=project_id(s, 1),
-                                         report_in=unitreports.parse_typed({"done_th": "อบรมแล้ว"}, [], {}),
-                                         expected_version=None)
-        evidence.attach(session=s, actor=account, subject="unit_report", subject_id=report.id, name="ภาพอบรม.jpg",
-                        raw=jpeg(), public=True)
-        evidence.attach(session=s, actor=account, subject="unit_report", subject_id=report.id, name="ใบเสร็จ.pdf",
-                        raw=pdf())
-        unitreports.submit_reports(session=s, actor=account, rnd=r)
-        for action in ("close", "publish"):
-            rounds.transition(session=s, actor=OPERATOR, plan_id=plan_id(s), code="2568-1", action=action, early=True,
-                              reason="ทดสอบ")
-        s.commit()
-    clear_caches()
+    published_report(store, {"done_th": "อบรมแล้ว"}, [("ภาพอบรม.jpg", jpeg(), True), ("ใบเสร็จ.pdf", pdf(), False)])
     at = run_page("pages/results.py")
     assert not at.exception
     shown = texts(at)

@@ -4,6 +4,8 @@ from collections.abc import Callable, Sequence
 
 import streamlit as st
 
+from acplan.i18n import t
+
 
 def _sync(key: str) -> None:
     value = st.session_state[f"url_{key}"]
@@ -46,3 +48,11 @@ def url_choice(key: str, label: str, options: list[str], *, not_offered: str, pl
         return choice
     index = options.index(current) if current in options else len(options) - 1
     return st.selectbox(label, options, index=index, key=f"url_{key}", on_change=_sync, args=(key,))
+
+
+def round_choice(rounds_shown: list, lang: str, *, label_key: str = "round_select"):
+    """The round a page shows, from ?round= (else the latest), among `rounds_shown` (EvaluationRound rows)."""
+    codes = [f"{r.fiscal_year_be}-{r.round_no}" for r in rounds_shown]
+    code = url_choice("round", t(label_key, lang), codes,
+                      not_offered=t("round_not_offered", lang, codes=", ".join(codes)), placeholder=t("choose_round", lang))
+    return rounds_shown[codes.index(code)], code
