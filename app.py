@@ -41,8 +41,10 @@ pages = [
     page("pages/score.py", "nav_score", ":material/edit_note:", "score", hidden=not actor.can(Permission.SCORE)),
     page("pages/unit_report.py", "nav_unit_report", ":material/assignment:", "unit-report",
          hidden=not actor.can(Permission.REPORT_UNIT)),
+    # The staff reach the board from the rounds page: a twelfth item would not fit the top menu at 1280 px, and the
+    # menu's overflow is labelled by Streamlit in English.
     page("pages/board.py", "nav_board", ":material/checklist:", "board",
-         hidden=not actor.can(Permission.READ_UNPUBLISHED)),
+         hidden=not actor.can(Permission.READ_UNPUBLISHED) or actor.can(Permission.MANAGE_ROUNDS)),
     page("pages/rounds.py", "nav_rounds", ":material/event_repeat:", "rounds", hidden=not actor.can(Permission.MANAGE_ROUNDS)),
     page("pages/projects.py", "nav_projects", ":material/list:", "projects"),
     page("pages/project.py", "nav_project", ":material/article:", "project", hidden=True),

@@ -18,6 +18,8 @@ actor = session.require(Permission.MANAGE_ROUNDS)
 plan = bundle.plan
 frame.header(t("rounds_page_title", lang))
 actions.show_flash()
+st.page_link("pages/board.py", label=t("board_title", lang), icon=":material/checklist:",
+             query_params=frame.lang_params())
 with Session(state.engine()) as s:
     all_rounds = rounds.list_rounds(session=s, actor=actor, plan_id=plan.id)
 codes = [rounds.round_code(r) for r in all_rounds]

@@ -37,6 +37,7 @@ def test_an_administrator_amends_the_budget_in_the_editor_and_the_item_shows_its
     open_as(page, app, "admin1", "แก้ไขแผน")
     see(page, "รายละเอียดการแก้ไข")
     assert_healthy(page)
+    assert page.get_by_test_id("stTopNavSection").count() == 0  # the administrator's whole menu fits at 1280 px
     items = page.locator("[data-testid='stDataFrame']").first  # the items table (the first tab)
     items.scroll_into_view_if_needed()
     edit_cell(page, items, 1, 9, "55,555", x=100)  # number, kind, name, dimension, mission, sub-missions, unit, 2566, 2567, 2568

@@ -365,7 +365,7 @@ def test_uploading_a_sheet_made_for_another_member_is_refused_naming_both(scorin
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     open_as(page, app, "m1", "ให้คะแนน")
     page.get_by_text("กรอกด้วย Excel").click()
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(sheet))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(sheet))
     page.get_by_role("button", name="นำเข้า", exact=True).click()
     wait_idle(page)
     see(page, "แบบฟอร์มนี้เป็นของผู้ประเมิน m2 แต่กำลังนำเข้าเป็นคะแนนของ ผู้ใช้ m1 (m1)")

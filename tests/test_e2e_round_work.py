@@ -76,7 +76,7 @@ def test_a_member_reimports_the_rounds_own_sheet_and_the_page_shows_what_was_imp
         page.get_by_role("button", name="ดาวน์โหลดแบบฟอร์ม Excel ของฉัน").click()
     sheet = tmp_path / "mine.xlsx"
     download.value.save_as(sheet)
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(sheet))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(sheet))
     page.get_by_role("button", name="นำเข้า", exact=True).click()
     see(page, "ไม่มีแถวที่จะนำเข้า")
     assert page.get_by_text("แถว 2", exact=False).count() == 0  # no carried row is named as an error
@@ -86,7 +86,7 @@ def test_a_member_reimports_the_rounds_own_sheet_and_the_page_shows_what_was_imp
     ws["F2"], ws["F3"], ws["C3"], ws["E3"] = 4, 5, "ดำเนินการแล้วเสร็จ", 100
     filled = tmp_path / "filled.xlsx"
     wb.save(filled)
-    page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(filled))
+    page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(filled))
     page.get_by_role("button", name="นำเข้า", exact=True).click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible(timeout=30_000)
