@@ -42,17 +42,20 @@ with left.form("user_add", enter_to_submit=False, border=True):
                         placeholder=t("choose", lang))
     unit_names = st.multiselect(t("user_units", lang), plan_units, key="ua_units", help=t("user_units_help", lang),
                                 placeholder=t("choose", lang))
+    email = st.text_input(t("colname_email", lang), key="ua_email", max_chars=254, help=t("user_email_help", lang))
     password = st.text_input(t("user_password", lang), type="password", key="ua_password", max_chars=256)
     if st.form_submit_button(t("user_save", lang), type="primary"):
         def add(s):
             account = users.add_user(session=s, actor=admin, username=username.strip(), display_name=name, role=role,
                                      password=password, position_th=position, committee_duty=duty)
+            if email.strip():
+                users.set_email(session=s, actor=admin, username=account.username, email=email)
             if role == Role.UNIT or unit_names:  # a unit account reports for the units chosen
                 unitreports.set_units(session=s, actor=admin, username=account.username, plan_id=bundle.plan.id,
                                       unit_names=unit_names)
         if actions.run(add, lang):
             actions.empty_after_rerun({"ua_username": "", "ua_name": "", "ua_role": None, "ua_position": "",
-                                       "ua_duty": None, "ua_password": "", "ua_units": []})  # saved: the form starts empty again
+                                       "ua_duty": None, "ua_password": "", "ua_units": [], "ua_email": ""})  # saved: the form starts empty again
             actions.flash(t("user_saved", lang))
             st.rerun()
 
@@ -89,6 +92,13 @@ with right.container(border=True):
                                                         unit_names=chosen), lang):
                     actions.flash(t("user_saved", lang))
                     st.rerun()
+        with st.form(f"uc_email_{pick}", enter_to_submit=False, border=False):
+            new_email = st.text_input(t("colname_email", lang), value=account.email, key=f"uc_email_{pick}",
+                                      max_chars=254, help=t("user_email_help", lang))
+            if st.form_submit_button(t("user_set_email", lang), key="uc_set_email") and actions.run(
+                    lambda s: users.set_email(session=s, actor=admin, username=pick, email=new_email), lang):
+                actions.flash(t("user_saved", lang))
+                st.rerun()
         with st.form(f"uc_place_{pick}", enter_to_submit=False, border=False):  # per account: starts at its values
             place = st.text_input(t("col_position", lang), value=account.position_th, key=f"uc_position_{pick}",
                                   max_chars=users.MAX_POSITION_CHARS)

@@ -173,3 +173,21 @@ def test_the_public_sees_the_public_evidence_of_a_published_round(store, tmp_pat
     assert "ภาพอบรม.jpg" in shown and "ใบเสร็จ.pdf" not in shown  # only what the unit marked public
     assert len(at.get("image")) == 1  # the photo's thumbnail; the PDF has none
     assert [b.proto.label for b in at.get("download_button") if "ev_unit_report" in b.proto.id] == ["ดาวน์โหลด"]
+
+
+def test_the_administrator_sets_an_accounts_email_and_a_bad_one_is_refused_as_typed(store):
+    with Session(store) as s:
+        user(s, "admin1", "admin")
+        s.commit()
+    at = signed_in("admin1", "pages/users.py")
+    at.selectbox(key="uc_user").select("m1").run()
+    at.text_input(key="uc_email_m1").input("m1 at example")
+    at.button(key="uc_set_email").click().run()
+    assert "• อีเมล: อีเมล “m1 at example” ไม่ถูกต้อง" in [e.value for e in at.text]
+    assert at.text_input(key="uc_email_m1").value == "m1 at example"
+    at.text_input(key="uc_email_m1").input("m1@tt-chiang-muan.example")
+    at.button(key="uc_set_email").click().run()
+    assert not at.exception and at.success[0].value == "บันทึกแล้ว"
+    with Session(store) as s:
+        assert s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "m1")).one().email == \
+            "m1@tt-chiang-muan.example"
