@@ -108,7 +108,12 @@ def choose(page, box, option: str) -> None:
     from playwright.sync_api import TimeoutError as PlaywrightTimeout
 
     target = page.get_by_role("option", name=option, exact=True)
-    for opener in (box.click, lambda: box.press("ArrowDown"), box.click, lambda: box.press("ArrowDown")):
+
+    def type_it() -> None:  # the list may show only the options near the current one: typing filters it to this one
+        box.click()
+        box.fill(option)
+
+    for opener in (box.click, lambda: box.press("ArrowDown"), box.click, type_it, type_it):
         opener()
         try:
             target.wait_for(state="visible", timeout=5_000)
