@@ -9,11 +9,11 @@ from acplan.monitoring import unitreports
 from acplan.monitoring.models import EvaluationRound
 from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
-from tests.factories import OPERATOR, plan_id, user
+from tests.factories import OPERATOR
 from tests.server import ROOT, open_as, see, streamlit_server, wait_idle
 from tests.test_e2e_dashboard import assert_healthy
 from tests.test_evidence import jpeg
-from tests.test_unit_reports import open_round, unit_of
+from tests.test_unit_reports import unit_round
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 
@@ -25,12 +25,7 @@ def unit_app(tmp_path_factory):
     engine = make_engine(url)
     init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
-        user(s, "unit1", "unit")
-        unitreports.set_units(session=s, actor=OPERATOR, username="unit1", plan_id=plan_id(s),
-                              unit_names=[unit_of(s, 1).name_th])
-        user(s, "m1", "committee")
-        open_round(s)
-        s.commit()
+        unit_round(s)
     with streamlit_server({"ACPLAN_DATABASE_URL": url, "ACPLAN_TODAY": "2025-01-15"}, tmp / "streamlit.log") as app:
         yield app, engine
     engine.dispose()

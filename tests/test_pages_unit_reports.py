@@ -9,7 +9,7 @@ from acplan.monitoring.models import EvaluationRound
 from tests.apptest import clear_caches, run_page, signed_in, texts
 from tests.factories import OPERATOR, as_actor, plan_id, project_id, user
 from tests.test_evidence import jpeg, pdf
-from tests.test_unit_reports import open_round, unit_of
+from tests.test_unit_reports import unit_of, unit_round
 
 PAGE = "pages/unit_report.py"
 
@@ -17,12 +17,7 @@ PAGE = "pages/unit_report.py"
 @pytest.fixture
 def store(app_engine):
     with Session(app_engine) as s:
-        user(s, "unit1", "unit")
-        unitreports.set_units(session=s, actor=OPERATOR, username="unit1", plan_id=plan_id(s),
-                              unit_names=[unit_of(s, 1).name_th])
-        user(s, "m1", "committee")
-        open_round(s)
-        s.commit()
+        unit_round(s)
     clear_caches()
     return app_engine
 

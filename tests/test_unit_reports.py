@@ -35,6 +35,16 @@ def unit_of(session, number: int) -> Unit:
     return session.get(Unit, session.get(PlanItem, project_id(session, number)).unit_id)
 
 
+def unit_round(session) -> None:
+    """Account unit1 reporting for item 1's unit, member m1, round 2568-1 open (committed)."""
+    user(session, "unit1", "unit")
+    unitreports.set_units(session=session, actor=OPERATOR, username="unit1", plan_id=plan_id(session),
+                          unit_names=[unit_of(session, 1).name_th])
+    user(session, "m1", "committee")
+    open_round(session)
+    session.commit()
+
+
 def open_round(session, code="2568-1") -> EvaluationRound:
     fy, no = rounds.parse_code(code)
     rounds.create_round(session=session, actor=OPERATOR, plan_id=plan_id(session), fiscal_year_be=fy, round_no=no,
