@@ -66,6 +66,9 @@ def test_two_units_report_three_members_score_the_board_reminds_and_the_public_s
         assert units.loc[names[first], "submitted"] == 1 and units.loc[names[first], "missing"] == \
             units.loc[names[first], "items"] - 1  # what is missing is on the board
         assert set(b.members["entered"]) == {2} and set(b.members["submitted"]) == {0}
+        per_item = b.items.set_index("number")
+        assert (per_item.loc[a_item, "evidence"], per_item.loc[b_item, "evidence"]) == (2, 2)  # a photo and a PDF each
+        assert per_item.drop(index=[a_item, b_item])["evidence"].eq(0).all()
 
     env = {"ACPLAN_DATABASE_URL": str(loaded_engine.url)}
     code, out, err = cli("remind", env=env)

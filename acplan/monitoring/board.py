@@ -11,19 +11,21 @@ from datetime import date
 
 import pandas as pd
 from openpyxl import Workbook
+from sqlalchemy import func
 from sqlmodel import Session, select
 
 from acplan.access import Actor, Permission, Role
 from acplan.i18n import t
 from acplan.monitoring import unitreports
 from acplan.monitoring.auth import authorize, org_of
-from acplan.monitoring.models import AppUser, EntryState, EvaluationRound, ReportState, ScoreEntry
+from acplan.monitoring.models import AppUser, EntryState, EvaluationRound, Evidence, ReportState, ScoreEntry, UnitReport
+from acplan.plan.models import PlanItem
 from acplan.plan.queries import list_item_refs
 from acplan.xlsx import append_row, print_setup, style_header
 
 UNIT_COLUMNS = ["unit", "items", "submitted", "in_progress", "missing", "overdue"]
 MEMBER_COLUMNS = ["member", "entered", "submitted", "missing", "overdue"]
-ITEM_COLUMNS = ["number", "name_th", "unit", "unit_report", "members_submitted", "members"]
+ITEM_COLUMNS = ["number", "name_th", "unit", "unit_report", "evidence", "members_submitted", "members"]
 
 
 @dataclass(frozen=True)
@@ -64,13 +66,27 @@ def round_board(*, session: Session, actor: Actor, rnd: EvaluationRound, today: 
     for _member, p, s in entries:
         if p in expected and s == EntryState.SUBMITTED:
             per_item[expected[p]] += 1
+    files = _evidence_per_item(session, rnd)
     states = dict(zip(units["number"], units["state"], strict=True))
     names = dict(zip(units["number"], units["name_th"], strict=True))
     unit_of = dict(zip(units["number"], units["unit"], strict=True))
-    item_rows = [[n, names.get(n, ""), unit_of.get(n, ""), states.get(n), per_item[n], len(members)]
+    item_rows = [[n, names.get(n, ""), unit_of.get(n, ""), states.get(n), files.get(n, 0), per_item[n], len(members)]
                  for n in sorted(per_item)]
     return Board(pd.DataFrame(unit_rows, columns=UNIT_COLUMNS), pd.DataFrame(member_rows, columns=MEMBER_COLUMNS),
                  pd.DataFrame(item_rows, columns=ITEM_COLUMNS), rnd.units_due_on, rnd.members_due_on)
+
+
+def _evidence_per_item(session: Session, rnd: EvaluationRound) -> dict[int, int]:
+    """How many files (not withdrawn) each item's unit report and members' entries carry in the round."""
+    out: dict[int, int] = {}
+    for model, subject in ((UnitReport, "unit_report"), (ScoreEntry, "entry")):
+        rows = session.exec(select(PlanItem.number, func.count(Evidence.id))
+                            .join(model, model.id == Evidence.subject_id).join(PlanItem, PlanItem.id == model.project_id)
+                            .where(Evidence.subject == subject, Evidence.round_id == rnd.id,
+                                   Evidence.withdrawn_at.is_(None)).group_by(PlanItem.number))
+        for number, n in rows:
+            out[number] = out.get(number, 0) + n
+    return out
 
 
 def _org(session: Session, rnd: EvaluationRound) -> int | None:
@@ -90,7 +106,7 @@ def workbook(board: Board, code: str, lang: str = "th") -> bytes:
     sheets = (
         ("board_units", UNIT_COLUMNS, [[*r[:-1], yes if r[-1] else ""] for r in board.units.itertuples(index=False)]),
         ("board_members", MEMBER_COLUMNS, [[*r[:-1], yes if r[-1] else ""] for r in board.members.itertuples(index=False)]),
-        ("board_items", ITEM_COLUMNS, [[r.number, r.name_th, r.unit, state_label(r.unit_report, lang),
+        ("board_items", ITEM_COLUMNS, [[r.number, r.name_th, r.unit, state_label(r.unit_report, lang), r.evidence,
                                          r.members_submitted, r.members] for r in board.items.itertuples()]),
     )
     for title, columns, rows in sheets:
