@@ -4,10 +4,11 @@ resets passwords."""
 import streamlit as st
 from sqlmodel import Session
 
+from acplan import clock
 from acplan.access import ORG_ROLES as ROLES  # oversight accounts are the operator's to create
 from acplan.access import Permission, Role
 from acplan.i18n import t
-from acplan.monitoring import unitreports, users
+from acplan.monitoring import evidence, unitreports, users
 from acplan.monitoring.models import CommitteeDuty
 from acplan.ui import actions, frame, session, state
 from acplan.ui.views import duty_label
@@ -110,3 +111,16 @@ with right.container(border=True):
                                                         committee_duty=place_duty), lang):
                 actions.flash(t("user_saved", lang))
                 st.rerun()
+
+if admin.can(Permission.PURGE_EVIDENCE):
+    with st.expander(t("purge_title", lang), icon=":material/delete_sweep:"):
+        st.caption(t("purge_help", lang))
+        days = st.number_input(t("purge_days", lang), min_value=30, max_value=3650, value=180, step=30, key="purge_days")
+        if st.button(t("purge_button", lang), key="purge_go"):
+            actions.ask("purge_confirm", int(days))
+        if (asked_days := actions.asked("purge_confirm")) is not None:
+            actions.confirm("purge_confirm", t("purge_title", lang), [t("purge_effect", lang, days=asked_days)],
+                            t("purge_button", lang),
+                            lambda s: evidence.purge(session=s, actor=admin, plan_id=bundle.plan.id,
+                                                     older_than_days=asked_days, today=clock.today()),
+                            lang, done=t("purge_done", lang, days=asked_days))

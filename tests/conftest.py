@@ -41,8 +41,10 @@ def pytest_collection_modifyitems(items):
 
 
 @pytest.fixture(autouse=True)
-def fresh_settings():
-    """Each test reads the settings its own environment sets (the object is cached per process otherwise)."""
+def fresh_settings(tmp_path, monkeypatch):
+    """Each test reads the settings its own environment sets (the object is cached per process otherwise), and
+    keeps any evidence file in a folder of its own, never in the project's data/evidence."""
+    monkeypatch.setenv("ACPLAN_EVIDENCE_DIR", str(tmp_path / "evidence"))
     settings.get.cache_clear()
     yield
     settings.get.cache_clear()

@@ -24,7 +24,7 @@ def free_port() -> int:
 def streamlit_server(env: dict[str, str], log_path: Path):
     """Yield the base URL of a running `streamlit run app.py`; stop it afterwards."""
     port = free_port()
-    full_env = {**os.environ, **env}
+    full_env = {**os.environ, "ACPLAN_EVIDENCE_DIR": str(log_path.parent / "evidence"), **env}
     with open(log_path, "w") as log:
         proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", "serve.py", "--server.port", str(port),

@@ -1,9 +1,12 @@
 """The unit report page (AppTest, #14): a unit account sees its own items in the open round, saves a draft report,
 is told what to fix when a field is wrong (the form keeps what was typed), and submits its reports."""
 
+from datetime import date, timedelta
+
 import pytest
 from sqlmodel import Session, select
 
+from acplan import settings
 from acplan.monitoring import evidence, rounds, unitreports
 from acplan.monitoring.models import EvaluationRound
 from tests.apptest import clear_caches, run_page, signed_in, texts
@@ -186,3 +189,28 @@ def test_the_administrator_sets_an_accounts_email_and_a_bad_one_is_refused_as_ty
     with Session(store) as s:
         assert s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "m1")).one().email == \
             "m1@tt-chiang-muan.example"
+
+
+def test_the_administrator_purges_evidence_withdrawn_long_ago_after_a_confirmation(store, tmp_path, monkeypatch):
+    monkeypatch.setenv("ACPLAN_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    with Session(store) as s:
+        user(s, "admin1", "admin")
+        account = as_actor(s.exec(select(unitreports.AppUser).where(unitreports.AppUser.username == "unit1")).one())
+        report = unitreports.save_report(session=s, actor=account, rnd=s.exec(select(EvaluationRound)).one(),
+                                         project_id=project_id(s, 1), expected_version=None,
+                                         report_in=unitreports.parse_typed({"done_th": "x"}, [], {}))
+        row = evidence.attach(session=s, actor=account, subject="unit_report", subject_id=report.id, name="a.pdf",
+                              raw=pdf())
+        evidence.withdraw(session=s, actor=account, evidence_id=row.id, reason="ผิดไฟล์")
+        evidence_id = row.id
+        s.commit()
+    monkeypatch.setenv("ACPLAN_TODAY", (date.today() + timedelta(days=400)).isoformat())
+    settings.get.cache_clear()
+    at = signed_in("admin1", "pages/users.py")
+    at.button(key="purge_go").click().run()
+    assert any("ลบเนื้อไฟล์หลักฐานที่ถอนไว้นานกว่า 180 วัน" in e.value for e in at.text)
+    at.button(key="purge_confirm_yes").click().run()
+    assert not at.exception and "ลบไฟล์หลักฐานที่ถอนไว้นานกว่า 180 วันแล้ว" in [m.value for m in at.success]
+    assert [p for p in (tmp_path / "evidence").rglob("*") if p.is_file()] == []
+    with Session(store) as s:
+        assert s.get(evidence.Evidence, evidence_id).purged_at is not None  # the record stays
