@@ -25,6 +25,7 @@ from acplan.plan import amend, datafile
 from acplan.plan import models as m
 from acplan.plan.dump import export_plan
 from acplan.plan.load import add_item, sync_units
+from acplan.xlsx import whole_number
 
 MAX_REASON = 2000
 
@@ -51,7 +52,7 @@ def parse_amendment(*, session: Session, plan_id: int, values: dict) -> Amendmen
     empty: the fiscal year of the date — reason, reference); InvalidInput naming every field to fix."""
     plan = session.get(m.Plan, plan_id)
     issues = []
-    number = _whole(values.get("number"))
+    number = whole_number(values.get("number"))
     if number is None or number < 1:
         issues.append(Issue("amend_number_invalid", {"value": values.get("number")}, column="amend_number"))
     elif session.exec(select(m.PlanAmendment.id).where(m.PlanAmendment.plan_id == plan_id,
@@ -67,7 +68,7 @@ def parse_amendment(*, session: Session, plan_id: int, values: dict) -> Amendmen
             issues.append(Issue("amend_date_future", {"value": values.get("approved_on")}, column="approved_on"))
     except fmt.DateNotRead as exc:
         issues.append(Issue(exc.reason, {"value": values.get("approved_on")}, column="approved_on"))
-    effective = _whole(values.get("effective_fy")) if str(values.get("effective_fy") or "").strip() else (
+    effective = whole_number(values.get("effective_fy")) if str(values.get("effective_fy") or "").strip() else (
         fmt.fiscal_year_of(approved) if approved else None)
     if effective is None and str(values.get("effective_fy") or "").strip():
         issues.append(Issue("amend_fy_invalid", {"value": values.get("effective_fy"), "first": plan.start_fy_be,
@@ -86,11 +87,6 @@ def parse_amendment(*, session: Session, plan_id: int, values: dict) -> Amendmen
     if issues:
         raise InvalidInput(*issues)
     return AmendmentIn(number, approved, effective, reason, reference)
-
-
-def _whole(value) -> int | None:
-    text = "".join(str(int(ch)) if ch.isdigit() else ch for ch in str(value or "")).strip()
-    return int(text) if text.isdigit() else None
 
 
 @dataclass(frozen=True)

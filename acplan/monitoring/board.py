@@ -40,7 +40,7 @@ class Board:
 def round_board(*, session: Session, actor: Actor, rnd: EvaluationRound, today: date) -> Board:
     """The board of round `rnd` as of `today` (what is overdue depends on it)."""
     authorize(session=session, actor=actor, permission=Permission.READ_UNPUBLISHED, round_id=rnd.id)
-    units = unitreports._frame(session, rnd, units=None, states=None)
+    units = unitreports.items_frame(session, rnd, units=None, states=None)
     late_units = rnd.units_due_on is not None and today > rnd.units_due_on
     unit_rows = []
     for unit, group in units.groupby("unit", sort=True):
@@ -51,7 +51,7 @@ def round_board(*, session: Session, actor: Actor, rnd: EvaluationRound, today: 
     expected = {i.id: i.number for i in list_item_refs(session=session, plan_id=rnd.plan_id,
                                                          fiscal_year=rnd.fiscal_year_be)}
     members = session.exec(select(AppUser).where(AppUser.role == Role.COMMITTEE, AppUser.is_active,
-                                                 AppUser.organisation_id == _org(session, rnd))
+                                                 AppUser.organisation_id == org_of(session, round_id=rnd.id))
                            .order_by(AppUser.display_name)).all()
     entries = session.exec(select(ScoreEntry.member_id, ScoreEntry.project_id, ScoreEntry.state)
                            .where(ScoreEntry.round_id == rnd.id)).all()
@@ -87,10 +87,6 @@ def _evidence_per_item(session: Session, rnd: EvaluationRound) -> dict[int, int]
         for number, n in rows:
             out[number] = out.get(number, 0) + n
     return out
-
-
-def _org(session: Session, rnd: EvaluationRound) -> int | None:
-    return org_of(session, round_id=rnd.id)
 
 
 def state_label(state, lang: str) -> str:

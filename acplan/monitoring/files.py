@@ -41,6 +41,7 @@ ODF = {"application/vnd.oasis.opendocument.text", "application/vnd.oasis.opendoc
 PDF_DANGER = ("/JS", "/JavaScript", "/Launch", "/EmbeddedFiles", "/EmbeddedFile", "/RichMedia", "/XFA")
 MAX_PIXELS = 60_000_000  # a photo that would decode to more is a decompression bomb, not evidence
 THUMB_PX = 360
+Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses (DecompressionBombError) a photo that would decode to more
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -93,7 +94,6 @@ def _suffixed(name: str, suffix: str) -> str:
 
 
 def _photo(raw: bytes, mime: str, name: str) -> tuple[bytes, bytes]:
-    Image.MAX_IMAGE_PIXELS = MAX_PIXELS
     try:
         with Image.open(io.BytesIO(raw)) as probe:
             probe.verify()  # the whole file decodes as the image it claims to be

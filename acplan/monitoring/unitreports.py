@@ -33,6 +33,7 @@ from acplan.monitoring.models import (
 )
 from acplan.plan.models import Indicator, PlanItem, Unit
 from acplan.plan.queries import in_year_clause
+from acplan.xlsx import whole_number
 
 MAX_TEXT = 4000
 MAX_ACTIVITIES = 50
@@ -102,24 +103,21 @@ def parse_report(values: dict) -> UnitReportIn:
 
 
 def whole(text) -> int | str | None:
-    """A whole number as a person types it (Thai digits, thousands separators); the text itself if it is not one,
-    for the check to refuse with what was typed; None for an empty field."""
-    if text is None or isinstance(text, int):
-        return text
-    cleaned = "".join(str(int(ch)) if ch.isdigit() else ch for ch in str(text)).replace(",", "").strip()
-    if not cleaned:
-        return None
-    return int(cleaned) if cleaned.isdigit() else str(text)
+    """A whole number as a person types it (acplan.xlsx.whole_number: Thai digits, thousands separators); the text
+    itself if it is not one, for the check to refuse with what was typed; None for an empty field."""
+    number = whole_number(text)
+    return number if number is not None or text is None or not str(text).strip() else str(text)
 
 
 def decimal(text) -> float | str | None:
+    """A number with a fraction as typed (Thai digits and thousands separators read); the text if it is not one."""
     if text is None or isinstance(text, int | float):
         return text
-    cleaned = "".join(str(int(ch)) if ch.isdigit() else ch for ch in str(text)).replace(",", "").strip()
+    cleaned = str(text).replace(",", "").strip()
     if not cleaned:
         return None
     try:
-        return float(cleaned)
+        return float(cleaned)  # float() reads any Unicode digits, Thai ๐–๙ included
     except ValueError:
         return str(text)
 
@@ -355,7 +353,7 @@ def unit_progress(*, session: Session, actor: Actor, rnd: EvaluationRound) -> pd
     """Per unit, for the secretary steering the round: the items the round expects of it, how many it has
     submitted, how many are drafts or returned, how many it has not started (no content is read)."""
     authorize(session=session, actor=actor, permission=Permission.MANAGE_ROUNDS, writes=False, round_id=rnd.id)
-    frame = _frame(session, rnd, units=None, states=None)
+    frame = items_frame(session, rnd, units=None, states=None)
     rows = []
     for unit, group in frame.groupby("unit", sort=True):
         states = group["state"]
@@ -367,7 +365,7 @@ def unit_progress(*, session: Session, actor: Actor, rnd: EvaluationRound) -> pd
 def my_items(*, session: Session, actor: Actor, rnd: EvaluationRound) -> pd.DataFrame:
     """The items of the account's units that the round expects, each with its report so far (if any)."""
     authorize(session=session, actor=actor, permission=Permission.REPORT_UNIT, writes=False, plan_id=rnd.plan_id)
-    return _frame(session, rnd, units=units_of(session, actor.user_id), states=None)
+    return items_frame(session, rnd, units=units_of(session, actor.user_id), states=None)
 
 
 def reports_frame(*, session: Session, actor: Actor, rnd: EvaluationRound) -> pd.DataFrame:
@@ -375,15 +373,17 @@ def reports_frame(*, session: Session, actor: Actor, rnd: EvaluationRound) -> pd
     while the round runs, for everyone once it is published; a unit account reads its own units' in any state."""
     if can(actor.role, Permission.REPORT_UNIT) and acts_in(session, actor, round_id=rnd.id):
         authorize(session=session, actor=actor, permission=Permission.REPORT_UNIT, writes=False, round_id=rnd.id)
-        return _frame(session, rnd, units=units_of(session, actor.user_id), states=None, reported_only=True)
+        return items_frame(session, rnd, units=units_of(session, actor.user_id), states=None, reported_only=True)
     published = rnd.status == RoundStatus.PUBLISHED
     authorize(session=session, actor=actor, round_id=rnd.id,
               permission=Permission.READ_PUBLISHED if published else Permission.READ_UNPUBLISHED)
-    return _frame(session, rnd, units=None, states=(ReportState.SUBMITTED,), reported_only=True)
+    return items_frame(session, rnd, units=None, states=(ReportState.SUBMITTED,), reported_only=True)
 
 
-def _frame(session: Session, rnd: EvaluationRound, *, units: set[int] | None, states: tuple | None,
-           reported_only: bool = False) -> pd.DataFrame:
+def items_frame(session: Session, rnd: EvaluationRound, *, units: set[int] | None, states: tuple | None,
+                reported_only: bool = False) -> pd.DataFrame:
+    """The round's items (of `units`, or all) with their report, if any, in `states` (None: any), COLUMNS; with
+    `reported_only` only items that have one. No permission check: callers check who reads what."""
     stmt = (select(PlanItem.number, PlanItem.name_th, Unit.name_th, UnitReport)
             .join(Unit, Unit.id == PlanItem.unit_id)
             .outerjoin(UnitReport, (UnitReport.project_id == PlanItem.id) & (UnitReport.round_id == rnd.id))
