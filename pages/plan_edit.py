@@ -38,12 +38,10 @@ with st.expander(t("amend_history", lang, n=len(done)), icon=":material/history:
     as_of = st.selectbox(t("plan_as_of", lang), versions, key="pe_as_of",
                          format_func=lambda n: t("plan_as_of_now" if n is None else "plan_as_of_first" if n == 0
                                                  else "plan_as_of_n", lang, n=n))
-    with Session(state.engine()) as s:
-        book = workbook.write(amendments.plan_as_of(session=s, plan_id=plan.id, number=as_of), org_slug=org.code,
-                              org_name_th=org.name_th)
-    st.download_button(t("plan_download", lang), book, file_name=f"{org.code}-plan{'' if as_of is None else f'-{as_of}'}.xlsx",
+    st.download_button(t("plan_download", lang), lambda: pe.workbook_as_of(plan.id, as_of, org.code, org.name_th),
+                       file_name=f"{org.code}-plan{'' if as_of is None else f'-{as_of}'}.xlsx", on_click="ignore",
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="pe_download",
-                       icon=":material/download:")
+                       icon=":material/download:")  # made when clicked, not on every edit of the tables
 
 st.caption(t("plan_edit_help", lang))
 for tab, sheet in zip(st.tabs([t(f"pw_sheet_{k}", lang) for k in EDITABLE]), EDITABLE, strict=True):

@@ -8,7 +8,7 @@ from sqlmodel import Session
 from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
-from acplan.monitoring import entries, unitreports, unitsheet
+from acplan.monitoring import board, entries, unitreports, unitsheet
 from acplan.monitoring.models import ReportState
 from acplan.plan.queries import get_item_id, list_indicators
 from acplan.ui import actions, frame, session, state
@@ -34,14 +34,10 @@ if mine.empty:
     st.stop()
 
 
-def state_label(value) -> str:
-    return t(f"report_state_{value}" if isinstance(value, str) else "report_state_none", lang)
-
-
 done = int((mine["state"] == ReportState.SUBMITTED).sum())
 st.subheader(t("unit_items_count", lang, n=len(mine), submitted=done))
 st.dataframe(pd.DataFrame({t("col_number", lang): mine["number"], t("col_name", lang): mine["name_th"],
-                           t("col_unit", lang): mine["unit"], t("col_report_state", lang): mine["state"].map(state_label),
+                           t("col_unit", lang): mine["unit"], t("col_report_state", lang): [board.state_label(v, lang) for v in mine["state"]],
                            t("col_status", lang): [t(f"status_{v}", lang) if isinstance(v, str) else "—"
                                                     for v in mine["status"]]}),
              hide_index=True, width="stretch")
@@ -57,9 +53,9 @@ if actions.asked("unit_submit_confirm") == code:
 
 with st.expander(t("unit_sheet_section", lang), icon=":material/table_view:"):
     for unit_name in sorted(mine["unit"].unique()):
-        with Session(state.engine()) as s:
-            sheet = unitsheet.template(session=s, actor=actor, rnd=s.merge(rnd), unit_name=unit_name)
-        st.download_button(f"{t('unit_download_template', lang)} · {unit_name}", sheet,
+        st.download_button(f"{t('unit_download_template', lang)} · {unit_name}", on_click="ignore",
+                           data=lambda u=unit_name: unitsheet.template_for(actor=actor, rnd=rnd, unit_name=u,
+                                                                           engine=state.engine()),
                            file_name=f"acplan-{code}-{unit_name}.xlsx", key=f"unit_template_{unit_name}",
                            mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
                            icon=":material/download:")

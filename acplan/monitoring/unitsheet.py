@@ -67,7 +67,7 @@ def template(*, session: Session, actor: Actor, rnd: EvaluationRound, unit_name:
     """The unit's workbook for the round: its items, with what it has reported so far."""
     unit = _unit(session, rnd, unit_name)
     _may(session, actor, rnd, unit, on_behalf=actor.user_id is None)
-    frame = unitreports._frame(session, rnd, units={unit.id}, states=None)
+    frame = unitreports.items_frame(session, rnd, units={unit.id}, states=None)
     wb = Workbook()
     wb.remove(wb.active)
     statuses = [t(f"status_{s}", "th") for s in entries.STATUSES]
@@ -102,6 +102,12 @@ def template(*, session: Session, actor: Actor, rnd: EvaluationRound, unit_name:
     buf = io.BytesIO()
     wb.save(buf)
     return buf.getvalue()
+
+
+def template_for(*, actor: Actor, rnd: EvaluationRound, unit_name: str, engine) -> bytes:
+    """`template` in a session of its own (a download made when it is clicked)."""
+    with Session(engine) as session:
+        return template(session=session, actor=actor, rnd=session.merge(rnd), unit_name=unit_name)
 
 
 def _reader(actor: Actor) -> Actor:

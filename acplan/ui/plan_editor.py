@@ -100,6 +100,13 @@ def preview_current(d: dict, values: dict, source: str) -> dict | None:
     return pv
 
 
+def workbook_as_of(plan_id: int, number: int | None, org_code: str, org_name_th: str) -> bytes:
+    """The plan workbook as of amendment `number` (None: as it stands), for a download."""
+    with Session(state.engine()) as s:
+        data = amendments.plan_as_of(session=s, plan_id=plan_id, number=number)
+    return workbook.write(data, org_slug=org_code, org_name_th=org_name_th)
+
+
 def revision_now(plan_id: int) -> int:
     with Session(state.engine()) as s:
         return s.get(Plan, plan_id).revision
