@@ -119,6 +119,16 @@ def list_for(*, session: Session, actor: Actor, subject: str, subject_id: int) -
                          e.thumbnail_sha256 is not None) for e in session.exec(stmt.order_by(Evidence.id))]
 
 
+def listed_with_thumbnails(*, session: Session, actor: Actor, subject: str,
+                           subject_id: int) -> tuple[list[EvidenceInfo], dict[int, bytes]]:
+    """`list_for` and the photos' thumbnails, under one check of who may read the record."""
+    shown = list_for(session=session, actor=actor, subject=subject, subject_id=subject_id)
+    rows = session.exec(select(Evidence.id, Evidence.thumbnail_sha256).where(
+        Evidence.id.in_([e.id for e in shown]), Evidence.thumbnail_sha256.is_not(None))).all()
+    digests = {evidence_id: digest for evidence_id, digest in rows}
+    return shown, {i: files.get(d) for i, d in digests.items()}
+
+
 def read(*, session: Session, actor: Actor, evidence_id: int, thumbnail: bool = False) -> tuple[bytes, str, str]:
     """A file's bytes (checked against their SHA-256), its name and content type, for whoever may read its record;
     a thumbnail of a photo is a JPEG."""

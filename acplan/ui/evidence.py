@@ -17,9 +17,8 @@ def show(subject: str, subject_id: int, actor: Actor, lang: str, *, writable: bo
     key = f"ev_{subject}_{subject_id}"
     try:
         with Session(state.engine()) as s:
-            shown = evidence.list_for(session=s, actor=actor, subject=subject, subject_id=subject_id)
-            thumbs = {e.id: evidence.read(session=s, actor=actor, evidence_id=e.id, thumbnail=True)[0]
-                      for e in shown if e.has_thumbnail}
+            shown, thumbs = evidence.listed_with_thumbnails(session=s, actor=actor, subject=subject,
+                                                            subject_id=subject_id)
     except AcplanError:
         return  # not the actor's to see
     st.caption(t("evidence_heading", lang, n=len(shown)))
