@@ -38,7 +38,7 @@ def test_an_administrator_amends_the_budget_in_the_editor_and_the_item_shows_its
     see(page, "รายละเอียดการแก้ไข")
     assert_healthy(page)
     assert page.get_by_test_id("stTopNavSection").count() == 0  # the administrator's whole menu fits at 1280 px
-    items = page.locator("[data-testid='stDataFrame']").first  # the items table (the first tab)
+    items = page.get_by_role("tabpanel").locator("[data-testid='stDataFrame']").first  # the items table (first tab)
     items.scroll_into_view_if_needed()
     edit_cell(page, items, 1, 9, "55,555", x=100)  # number, kind, name, dimension, mission, sub-missions, unit, 2566, 2567, 2568
     see(page, "มีสิ่งที่แก้แต่ยังไม่บันทึกในตาราง: รายการ")  # the edit has reached the app
@@ -83,3 +83,39 @@ def test_an_administrator_amends_the_budget_in_the_editor_and_the_item_shows_its
     chart.scroll_into_view_if_needed()
     assert_healthy(page)
     page.screenshot(path=str(SHOTS / "budget-approved-vs-amended-1280x720.png"))
+
+
+def test_a_wrong_cell_is_named_in_the_browser_and_the_editor_reads_in_english(editor_app, browser):
+    """A budget typed in words is refused on preview, naming the table, row and column as the screen shows them;
+    the same page in English."""
+    app, engine = editor_app
+    pages = []
+    for query in ("", "?lang=en"):
+        page = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        open_as(page, app, "admin1", "แก้ไขแผน")
+        if query:
+            page.goto(page.url + ("&" if "?" in page.url else "?") + "lang=en")
+            wait_idle(page)
+        pages.append(page)
+    thai, english = pages
+    see(english, "Edit the plan")
+    items = thai.get_by_role("tabpanel").locator("[data-testid='stDataFrame']").first
+    items.scroll_into_view_if_needed()
+    edit_cell(thai, items, 2, 10, "หนึ่งแสน", x=100)  # item 2's budget for 2569
+    see(thai, "มีสิ่งที่แก้แต่ยังไม่บันทึกในตาราง: รายการ")
+    thai.get_by_label("วันที่อนุมัติ").fill("11/12/2567")
+    thai.get_by_label("เหตุผล").fill("แก้ไขงบประมาณ")
+    thai.get_by_label("เหตุผล").press("Tab")
+    wait_idle(thai)
+    thai.get_by_role("button", name="ดูความแตกต่างก่อนบันทึก").click()
+    wait_idle(thai)
+    see(thai, "ตาราง “รายการ” แถวที่ 2 ช่อง “งบประมาณ ปี 2569 (บาท)”")  # the wrong cell, named as the table shows it
+    assert_healthy(thai)
+    thai.screenshot(path=str(SHOTS / "plan-edit-refused-cell-1280x720.png"))
+    english.get_by_text("Edit the plan").first.scroll_into_view_if_needed()
+    assert_healthy(english)
+    english.screenshot(path=str(SHOTS / "plan-edit-en-1280x720.png"))
+    with Session(engine) as s:
+        assert len(amendments.list_amendments(session=s, plan_id=plan_id(s))) == 1  # nothing saved by the refusal
+    for page in pages:
+        page.context.close()
