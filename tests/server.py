@@ -137,7 +137,6 @@ def edit_score(page, row: int, value: str) -> None:
 def edit_cell(page, grid, row: int, right: int, value: str, *, x: int = 20) -> None:
     """Type `value` into a data editor's cell as a person would with the keyboard: click the first visible row `x`
     pixels in, go to the first row, down to `row` (1-based), `right` cells to the right, Enter, type, Enter."""
-    grid.scroll_into_view_if_needed()  # a click lands where the grid is only while it is on screen
     box = grid.bounding_box()
     page.mouse.click(box["x"] + x, box["y"] + 44 + 22)
     page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
