@@ -7,6 +7,7 @@ import zipfile
 from datetime import date, timedelta
 
 import boto3
+import filetype
 import pytest
 from docx import Document
 from openpyxl import Workbook
@@ -185,6 +186,45 @@ def test_a_photo_loses_its_location_and_camera_but_stays_upright(store):
     assert kept.size == (40, 80)  # turned upright, since the tag that said how is gone
     thumb, thumb_name, thumb_type = evidence.read(session=s, actor=unit, evidence_id=row.id, thumbnail=True)
     assert thumb_type == "image/jpeg" and max(Image.open(io.BytesIO(thumb)).size) <= files.THUMB_PX
+
+
+def heic(size=(80, 40), orientation=6) -> bytes:
+    """A photo as an iPhone saves it: HEIC, with location and camera tags, taken sideways."""
+    img = Image.new("RGB", size, (30, 90, 200))
+    exif = Image.Exif()
+    exif[0x0110] = "Phone X"
+    exif[0x0112] = orientation
+    exif[GPS_IFD] = {1: "N", 2: (18.0, 52.0, 0.0), 3: "E", 4: (100.0, 18.0, 0.0)}
+    out = io.BytesIO()
+    img.save(out, format="HEIF", exif=exif.tobytes(), quality=80)
+    return out.getvalue()
+
+
+def test_a_phone_photo_in_heic_is_kept_as_a_clean_upright_jpeg(store):
+    s, unit, report_id, _folder = store
+    raw = heic()
+    assert filetype.guess(raw).mime == "image/heic" and b"Phone X" in raw
+    row = evidence.attach(session=s, actor=unit, subject="unit_report", subject_id=report_id, name="IMG_0042.HEIC",
+                          raw=raw)
+    s.commit()
+    data, name, content_type = evidence.read(session=s, actor=unit, evidence_id=row.id)
+    kept = Image.open(io.BytesIO(data))
+    assert (name, content_type, kept.format) == ("IMG_0042.jpg", "image/jpeg", "JPEG")
+    assert dict(kept.getexif()) == {} and b"Phone X" not in data
+    assert kept.size == (40, 80)  # upright as taken
+    thumb, _name, _type = evidence.read(session=s, actor=unit, evidence_id=row.id, thumbnail=True)
+    assert Image.open(io.BytesIO(thumb)).format == "JPEG"
+
+
+def test_a_damaged_heic_is_refused_and_nothing_is_kept(store):
+    s, unit, report_id, _folder = store
+    raw = heic()
+    with pytest.raises(InvalidInput) as refused:
+        evidence.attach(session=s, actor=unit, subject="unit_report", subject_id=report_id, name="IMG.heic",
+                        raw=raw[: len(raw) // 2])
+    assert [i.code for i in refused.value.issues] == ["evidence_damaged"]
+    s.rollback()
+    assert s.exec(select(Evidence)).all() == []
 
 
 def test_who_may_attach_read_withdraw_and_purge(store):

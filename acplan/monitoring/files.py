@@ -1,8 +1,8 @@
 """Evidence files: what is accepted (judged by content, never by name), how photos are cleaned, where bytes live.
 
-Accepted: photos (JPEG, PNG, WebP), PDF, and Word/Excel/OpenDocument files. A photo is decoded whole by Pillow and
+Accepted: photos (JPEG, PNG, WebP, and HEIC/HEIF as phones take them), PDF, and Word/Excel/OpenDocument files. A photo is decoded whole by Pillow and
 saved again without its metadata (location, camera, dates) but upright as it was taken; a thumbnail is made from
-it. A PDF is read whole and refused if it carries JavaScript, launch actions or embedded files. An office file
+it. A HEIC/HEIF photo (read through pillow-heif) is kept as JPEG, which every committee member's computer opens. A PDF is read whole and refused if it carries JavaScript, launch actions or embedded files. An office file
 must be the zip its name promises, not unpack to far more than it weighs, and carry no macros. Anything else —
 an executable renamed .jpg, HTML or SVG in disguise, an empty file, one over the size limit — is refused with a
 message that says what is accepted.
@@ -23,6 +23,7 @@ import filetype
 import obstore
 from obstore.store import LocalStore, S3Store
 from PIL import Image, ImageOps, UnidentifiedImageError
+from pillow_heif import register_heif_opener
 from pypdf import PdfReader
 from pypdf.generic import ArrayObject, DictionaryObject, IndirectObject
 
@@ -30,7 +31,9 @@ from acplan import settings
 from acplan.errors import InvalidInput, Issue
 from acplan.xlsx import check_archive
 
-PHOTOS = {"image/jpeg": ("JPEG", ".jpg"), "image/png": ("PNG", ".png"), "image/webp": ("WEBP", ".webp")}
+PHOTOS = {"image/jpeg": ("JPEG", ".jpg"), "image/png": ("PNG", ".png"), "image/webp": ("WEBP", ".webp"),
+          "image/heic": ("JPEG", ".jpg"), "image/heif": ("JPEG", ".jpg")}  # a phone's HEIC is stored as JPEG
+STORED_AS = {"JPEG": "image/jpeg", "PNG": "image/png", "WEBP": "image/webp"}
 OFFICE = {  # what the zip's own manifest says it is -> content type
     "word/document.xml": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "xl/workbook.xml": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
@@ -42,6 +45,7 @@ PDF_DANGER = ("/JS", "/JavaScript", "/Launch", "/EmbeddedFiles", "/EmbeddedFile"
 MAX_PIXELS = 60_000_000  # a photo that would decode to more is a decompression bomb, not evidence
 THUMB_PX = 360
 Image.MAX_IMAGE_PIXELS = MAX_PIXELS  # Pillow refuses (DecompressionBombError) a photo that would decode to more
+register_heif_opener()  # Pillow reads HEIC/HEIF (iPhones' default) through libheif
 CONTROL = re.compile(r"[\x00-\x1f\x7f\u200b-\u200f\u202a-\u202e\u2066-\u2069]")
 
 
@@ -73,7 +77,8 @@ def check(raw: bytes, name: str, *, max_bytes: int) -> Checked:
     mime = kind.mime if kind else None
     if mime in PHOTOS:
         data, thumb = _photo(raw, mime, name)
-        return Checked(data, mime, _suffixed(clean_name(name), PHOTOS[mime][1]), thumb, sha256(data))
+        fmt, suffix = PHOTOS[mime]
+        return Checked(data, STORED_AS[fmt], _suffixed(clean_name(name), suffix), thumb, sha256(data))
     if mime == "application/pdf" or raw.startswith(b"%PDF-"):
         _pdf(raw, name)
         return Checked(raw, "application/pdf", _suffixed(clean_name(name), ".pdf"), None, sha256(raw))
