@@ -61,4 +61,9 @@ pages = [
 ]
 current = st.navigation(pages, position="hidden" if presenting else "top")
 state.follow_route(pages)
-current.run()
+try:
+    current.run()
+except Exception:  # Streamlit's own rerun/stop are BaseExceptions and pass through
+    if settings.get().show_errors:
+        raise
+    frame.page_failed(current.url_path, lang)

@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         "warning", validation_alias=_var("ACPLAN_LOG_LEVEL"),
         description="How much acplan writes to the server log (standard error): `info` adds each cached read "
                     "computed anew; no level ever writes passwords, hashes or bound values.")]
+    show_errors: Annotated[bool, Field(
+        False, validation_alias=_var("ACPLAN_SHOW_ERRORS"),
+        description="`1`: a fault in a page is shown in full, with its traceback (development and tests); `0`: the "
+                    "reader sees a short message in their language and the fault goes to the server log.")]
     logo_file: Annotated[FilePath | None, Field(
         None, validation_alias=_var("ACPLAN_LOGO_FILE"),
         description="The organisation's emblem (PNG, JPEG or SVG) on the meeting pack's cover; empty means "

@@ -50,6 +50,6 @@ with members:
 st.subheader(t("board_items", lang))
 st.dataframe(b.items.assign(unit_report=[board.state_label(v, lang) for v in b.items["unit_report"]]).rename(
     columns={c: t(f"col_board_{c}", lang) for c in board.ITEM_COLUMNS}), hide_index=True, width="stretch")
-st.download_button(t("board_download", lang), board.workbook(b, code, lang), file_name=f"acplan-board-{code}.xlsx",
+st.download_button(t("board_download", lang), lambda: board.workbook(b, code, lang), on_click="ignore", file_name=f"acplan-board-{code}.xlsx",
                    mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="board_xlsx",
                    icon=":material/download:")

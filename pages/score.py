@@ -80,18 +80,21 @@ with st.expander(t("detail_form", lang), icon=":material/edit_note:"):
     grid.detail_form(df, rnd, actor, lang)
 
 with st.expander(t("sheet_section", lang), icon=":material/table_view:"):
-    with Session(state.engine()) as s:
-        me = s.get(AppUser, actor.user_id)
-        sheet = scoresheet.member_template(session=s, actor=actor, rnd=s.merge(rnd), member=me)
-    st.download_button(t("download_template", lang), sheet, file_name=f"acplan-{code}-{actor.username}.xlsx",
-                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template")
+    def member_sheet() -> bytes:  # built when asked for, not on every rerun of the grid
+        with Session(state.engine()) as s:
+            return scoresheet.member_template(session=s, actor=actor, rnd=s.merge(rnd),
+                                              member=s.get(AppUser, actor.user_id))
+
+    st.download_button(t("download_template", lang), member_sheet, file_name=f"acplan-{code}-{actor.username}.xlsx",
+                       mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template",
+                       on_click="ignore")
     upload = st.file_uploader(t("upload_sheet", lang), type=["xlsx"], key="upload_sheet", max_upload_size=MAX_UPLOAD_MB)
     if upload is not None and st.button(t("import_button", lang), key="import_sheet"):
         actions.ask("import_confirm", code)
     if upload is not None and actions.asked("import_confirm") == code:
         with Session(state.engine()) as s:
             rows, issues, warnings = scoresheet.preview(session=s, actor=actor, data=upload.getvalue(),
-                                                        rnd=s.merge(rnd), member=s.merge(me))
+                                                        rnd=s.merge(rnd), member=s.get(AppUser, actor.user_id))
         if issues:
             actions.show_issues(issues, lang, "import_failed")
         else:

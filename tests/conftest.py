@@ -45,6 +45,7 @@ def fresh_settings(tmp_path, monkeypatch):
     """Each test reads the settings its own environment sets (the object is cached per process otherwise), and
     keeps any evidence file in a folder of its own, never in the project's data/evidence."""
     monkeypatch.setenv("ACPLAN_EVIDENCE_DIR", str(tmp_path / "evidence"))
+    monkeypatch.setenv("ACPLAN_SHOW_ERRORS", "1")  # a page's fault fails its test (AppTest's `exception`)
     settings.get.cache_clear()
     yield
     settings.get.cache_clear()

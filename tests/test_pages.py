@@ -2,6 +2,8 @@
 
 import pytest
 
+from acplan import settings
+from acplan.ui import state
 from tests.apptest import clear_caches, run_page, texts
 
 PAGES = ["pages/overview.py", "pages/projects.py", "pages/project.py", "pages/budget.py", "pages/risks.py",
@@ -161,3 +163,26 @@ def test_presentation_mode_steps_through_dimensions():
         at.button(key="present_next").click().run()
     assert at.header[0].value.startswith("มิติที่ 4")
     assert at.button(key="present_next").disabled
+
+
+@pytest.mark.parametrize("lang", ["th", "en"])
+def test_a_fault_in_a_page_is_told_in_the_readers_language_and_logged_not_shown_as_a_traceback(
+        lang, monkeypatch, caplog):
+    def broken(plan_id, actor):
+        raise RuntimeError("secret detail from deep inside")
+
+    monkeypatch.setattr(state, "evaluation", broken)  # a fault the overview cannot foresee
+    monkeypatch.setenv("ACPLAN_SHOW_ERRORS", "0")  # as deployed
+    settings.get.cache_clear()
+    with caplog.at_level("ERROR", logger="acplan"):
+        at = run_page(lang=lang)  # the overview, run through app.py's frame
+    assert not at.exception
+    expected = "หน้านี้ขัดข้อง" if lang == "th" else "This page ran into a fault"
+    assert [e.value for e in at.error if expected in e.value]
+    assert "secret detail" not in texts(at) and "Traceback" not in texts(at)
+    assert "secret detail from deep inside" in caplog.text  # the operator has it in the log
+
+    monkeypatch.setenv("ACPLAN_SHOW_ERRORS", "1")  # development and tests: the fault in full
+    settings.get.cache_clear()
+    at = run_page(lang=lang)
+    assert at.exception  # raised to Streamlit (which shows it as `client.showErrorDetails` says), not swallowed

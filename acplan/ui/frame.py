@@ -1,5 +1,7 @@
 """Page frame shared by every page: heading row with the language switch, links that keep ?lang=."""
 
+import logging
+
 import streamlit as st
 
 from acplan.i18n import t
@@ -20,6 +22,13 @@ html { font-size: 24px; }
 [data-testid="stMetricValue"] { font-size: 2.1rem; }
 </style>
 """
+
+
+def page_failed(page: str, lang: str) -> None:
+    """A fault in a page: the reader is told in their language (never Streamlit's English notice or a traceback);
+    the operator finds the fault in the server log."""
+    logging.getLogger("acplan").exception("page %r failed", page or "/")
+    st.error(t("page_failed", lang), icon=":material/error:")
 
 
 def lang_params(**params: object) -> dict[str, str]:
@@ -69,8 +78,6 @@ def presentation_chrome() -> None:
 
 def configure_logging(level: str) -> None:
     """acplan's log lines to standard error at `level` (ACPLAN_LOG_LEVEL), set up once per process."""
-    import logging
-
     logger = logging.getLogger("acplan")
     logger.setLevel(level.upper())
     if not logger.handlers:
