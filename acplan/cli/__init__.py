@@ -59,6 +59,16 @@ def build_parser() -> argparse.ArgumentParser:
     remind.add_argument("--days-before", type=int, default=3, help="how many days before a deadline (default 3)")
     remind.add_argument("--dry-run", action="store_true", help="list who would be reminded of what; send nothing")
     _store(sub)
+    site = _cmd(sub, "publish-site", "site:publish",
+                help="write the organisation's public website (static files: upload them to any web host)")
+    site.add_argument("-o", "--output", required=True, help="the folder to write (re-publishing rewrites what changed)")
+    site.add_argument("--base-url", help="the address it will be served at, e.g. https://www.example.go.th/acplan "
+                                         "(for the sitemap and the OIT links)")
+    site.add_argument("--lang", dest="lang_site", default="th,en", help="languages, Thai first (default th,en)")
+    site.add_argument("--oit-year", type=int, help="the ITA assessment year of the OIT page (default: the latest map)")
+    oit = _cmd(sub, "oit", "site:oit_table", help="the ITA/OIT items this plan answers, with their links")
+    oit.add_argument("--year", type=int, required=True, help="the ITA assessment year, e.g. 2569")
+    oit.add_argument("--base-url", help="the public website's address, to print absolute links")
     verify = _cmd(sub.add_parser("audit", help="the audit log").add_subparsers(dest="action", required=True), "verify",
                   "audit:verify", help="check that no audit row was changed, removed or inserted since it was written")
     verify.add_argument("--head", help="a chain head printed in a published report: check that the record contains it")
