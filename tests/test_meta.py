@@ -17,13 +17,15 @@ from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
 from acplan.plan import amend
 from acplan.plan import models as plan_models
 from acplan.plan import workbook as plan_workbook
+from acplan.site import build as site_build
+from acplan.site import pages as site_pages
 
 ROOT = Path(__file__).resolve().parent.parent
 PACKAGE = ROOT / "acplan"
 TH, EN = catalog("th"), catalog("en")
 
 # One direction: a layer imports only from itself and the layers before it; `base` is the package's own top level.
-LAYERS = ["base", "db", "plan", "monitoring", "reporting", "cli", "ui"]
+LAYERS = ["base", "db", "plan", "monitoring", "reporting", "site", "cli", "ui"]
 PEERS = {"cli": {"ui"}, "ui": {"cli"}}  # neither front end imports the other
 
 
@@ -125,7 +127,8 @@ DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in e
     {f"us_sheet_{k}" for k in (*unitsheet.SHEETS, "about")} | \
     {f"us_col_{c}" for cols in unitsheet.SHEETS.values() for c, _w in cols} | {"us_col_round", "us_col_unit"} | \
     {f"reminder_{k}_{part}" for k in ("round_open", "units_due", "members_due", "finding_overdue")
-     for part in ("subject", "body")}
+     for part in ("subject", "body")} | \
+    {f"site_nav_{k}" for k in site_pages.NAV} | {f"site_text_{k}" for k in (*site_build.TEXT_KEYS, "other_lang")}
 # Keys built from data or column names rather than an enum (sheet columns, units and periods of plan targets, …).
 DYNAMIC_PREFIXES = ("colname_", "unit_", "period_", "series_", "match_", "nav_", "report_", "issue_")
 

@@ -4,6 +4,7 @@ their figures in a table), links and evidence files. `page.html` draws them in o
 import csv
 import io
 import json
+import re
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
@@ -13,6 +14,7 @@ from markupsafe import escape
 
 from acplan.cells import csv_cell
 
+INNER_ARIA = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
 FONTS = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
 
 
@@ -90,7 +92,8 @@ def _fonts() -> None:
 def svg_chart(spec: dict, title: str, chart_id: str) -> str:
     """A Vega-Lite chart as inline SVG (drawn at build time in Sarabun, served by the site itself)."""
     _fonts()
-    svg = vl_convert.vegalite_to_svg(spec)
+    svg = INNER_ARIA.sub("", vl_convert.vegalite_to_svg(spec))  # one image, named by its title; its figures are
+    # in the table beside it, so the marks carry no roles or labels of their own
     head = f'<svg role="img" aria-labelledby="{chart_id}-t" '
     svg = svg.replace("<svg ", head, 1)
     close = svg.index(">", len(head)) + 1

@@ -1,6 +1,7 @@
 """`publish_site`: read the organisation's public content, render every page in each language, the round reports,
 the tables' CSV/JSON, the public evidence, the OIT page and the sitemap, and write what changed."""
 
+import json
 import multiprocessing
 import time
 from collections.abc import Callable
@@ -18,11 +19,13 @@ from acplan.i18n import t
 from acplan.monitoring import evidence, orgs
 from acplan.site import content as site_content
 from acplan.site import oit, output, pages
-from acplan.site.blocks import FONTS, Link, Table, dumps
+from acplan.site.blocks import FONTS, Link, Table
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
 LANGS = ("th", "en")
+TEXT_KEYS = ("skip", "nav", "download", "chart_table", "filter_dimension", "filter_unit", "filter_text", "all",
+             "filter_count", "oit")  # the template's own words (`site_text_…`)
 
 
 @dataclass
@@ -104,9 +107,7 @@ def _render(env: Environment, page, data, lang: str, langs, base_url: str | None
     site = home + ("" if lang == "th" else "../")
     other = next((x for x in langs if x != lang), None)
     other_href = (site + _prefix(other) + page.path) if other else None
-    text = {k: t(f"site_text_{k}", lang) for k in
-            ("skip", "nav", "download", "chart_table", "filter_dimension", "filter_unit", "filter_text", "all",
-             "filter_count", "oit")}
+    text = {k: t(f"site_text_{k}", lang) for k in TEXT_KEYS}
     text["other_lang"] = t("site_text_other_lang", lang)
     text["footer"] = t("site_text_footer", lang, org=data.plan.org_name_th)  # no version or date: a page changes
     # only when what it shows does
@@ -119,7 +120,7 @@ def _render(env: Environment, page, data, lang: str, langs, base_url: str | None
 
 def _fingerprint(report) -> str:
     values = {k: (v.to_dict("split") if isinstance(v, pd.DataFrame) else v) for k, v in vars(report).items()}
-    return output.sha256(dumps(values))
+    return output.sha256(json.dumps(values, sort_keys=True, default=str).encode())  # some dicts' key order varies
 
 
 def _round_reports(session, plan_id: int, data, out: Path, files, sources, tell) -> int:

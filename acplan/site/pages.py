@@ -78,9 +78,11 @@ def home(content: SiteContent, lang: str) -> Page:
     return p
 
 
+NAV = ("index", "plan", "budget", "risks", "targets", "rounds", "findings", "oit")  # the top links, by page stem
+
+
 def nav_links(lang: str) -> list[Link]:
-    return [Link(t(f"site_nav_{k}", lang), f"{k}.html") for k in
-            ("index", "plan", "budget", "risks", "targets", "rounds", "findings", "oit")]
+    return [Link(t(f"site_nav_{k}", lang), f"{k}.html") for k in NAV]
 
 
 def plan(content: SiteContent, lang: str) -> Page:
