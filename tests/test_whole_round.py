@@ -1,6 +1,6 @@
 """A whole round as #14 tells it: two units report with evidence, three members score from their reports, the
 secretary's board shows what is missing, reminders arrive at a real SMTP server, and once published the meeting
-pack and the public snapshot show the units' reports and public evidence — and nothing internal."""
+pack, the public snapshot and the static public website show the units' reports and public evidence — and nothing internal."""
 
 import sqlite3
 
@@ -103,3 +103,15 @@ def test_two_units_report_three_members_score_the_board_reminds_and_the_public_s
         assert conn.execute("SELECT count(*) FROM appuser WHERE email != ''").fetchone() == (0,)
     finally:
         conn.close()
+
+    code, _, err = cli("publish-site", "-o", str(tmp_path / "site"), env=env)  # the static public website
+    assert code == 0, err
+    site = tmp_path / "site"
+    item_a = (site / "items" / f"{a_item}.html").read_text(encoding="utf-8")
+    item_b = (site / "items" / f"{b_item}.html").read_text(encoding="utf-8")
+    assert "รายงานของ unit-a" in item_a and 'download="unit-a.jpg"' in item_a  # the unit's report and public photo
+    assert "รายงานของ unit-b" in item_b and "unit-b.jpg" not in item_b  # unit B's photo is internal
+    everything = "".join(p.read_bytes().decode("utf-8", "replace") for p in site.rglob("*")
+                         if p.suffix in (".html", ".csv", ".json"))
+    assert "ใบเสร็จ" not in everything and "ความเห็นภายในของกรรมการ" not in everything and "@example.org" not in everything
+    assert len([p for p in (site / "evidence").rglob("*.jpg")]) == 2  # unit A's photo and its thumbnail
