@@ -144,3 +144,21 @@ def test_an_unpublished_round_asked_for_in_the_url_is_said_so_not_swapped(public
     see(page, "ไม่มีรอบ “2567-2” ที่คุณดูได้")
     assert "ผลประเมินภาพรวม" not in page.inner_text("[data-testid='stMain']")  # no other round in its place
     page.close()
+
+
+def test_every_public_page_has_no_serious_or_critical_accessibility_violation(public_site, browser):
+    """#15: axe-core on every page of the public Streamlit site, as on every page of the static website."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    url, _db, _before, _folder = public_site
+    axe, failed = Axe(), []
+    page = browser.new_page(viewport={"width": 1280, "height": 720})
+    for path in PUBLIC_PAGES:
+        page.goto(url + path)
+        wait_idle(page)
+        found = [(v["id"], v["impact"], [n["target"] for n in v["nodes"]][:3])
+                 for v in axe.run(page).response["violations"] if v["impact"] in ("serious", "critical")]
+        if found:
+            failed.append((path, found))
+    page.close()
+    assert not failed, failed

@@ -113,8 +113,13 @@ def _two_series(df: pd.DataFrame, series: tuple[str, str], colours: tuple[str, s
 
 def ita_target_vs_actual(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
     """ITA score per fiscal year: the plan's target as bars, the recorded score as points."""
-    data = df.assign(year_label=[fmt.fiscal_year_short(y, lang) for y in df["fiscal_year_be"]])
-    base = alt.Chart(data).encode(x=alt.X("year_label:N", title=t("col_fiscal_year", lang), axis=alt.Axis(labelAngle=0)))
+    years = [fmt.fiscal_year_short(y, lang) for y in df["fiscal_year_be"]]
+    data = df.assign(year_label=years, described=[  # each mark's name for a screen reader
+        f"{y}: {t('col_ita_target', lang)} {fmt.number(target)}, {t('col_ita_actual', lang)} "
+        + (t("not_recorded", lang) if pd.isna(actual) else fmt.number(actual))
+        for y, target, actual in zip(years, df["ita_target"], df["ita_actual"], strict=True)])
+    base = alt.Chart(data).encode(x=alt.X("year_label:N", title=t("col_fiscal_year", lang), axis=alt.Axis(labelAngle=0)),
+                                  description="described:N")
     target = base.mark_bar(color="#9CC3E6").encode(
         y=alt.Y("ita_target:Q", title=t("axis_ita_score", lang), scale=alt.Scale(domain=[0, 100])),
         tooltip=[alt.Tooltip("year_label:N", title=t("col_fiscal_year", lang)),
@@ -122,7 +127,8 @@ def ita_target_vs_actual(df: pd.DataFrame, *, lang: str, present: bool = False) 
     actual = base.mark_point(size=260, filled=True, color=ACTUAL_COLOUR, shape="diamond").encode(
         y="ita_actual:Q", tooltip=[alt.Tooltip("year_label:N", title=t("col_fiscal_year", lang)),
                                    alt.Tooltip("ita_actual:Q", title=t("col_ita_actual", lang), format=".2f")])
-    return _finish(alt.layer(target, actual), t("chart_ita", lang), present)
+    recorded = data["ita_actual"].notna().any()  # no empty layer: Vega would name its empty mark group nothing
+    return _finish(alt.layer(target, actual) if recorded else target, t("chart_ita", lang), present)
 
 
 def score_heatmap(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
