@@ -14,6 +14,7 @@ from markupsafe import escape
 
 from acplan.cells import csv_cell
 
+CHART_WIDTH_PX = 760  # drawn at this width, scaled down with the page on a phone
 INNER_ARIA = re.compile(r' (?:role|aria-roledescription|aria-label)="[^"]*"')
 FONTS = Path(__file__).resolve().parent.parent.parent / "static" / "fonts"
 
@@ -92,6 +93,8 @@ def _fonts() -> None:
 def svg_chart(spec: dict, title: str, chart_id: str) -> str:
     """A Vega-Lite chart as inline SVG (drawn at build time in Sarabun, served by the site itself)."""
     _fonts()
+    if "width" not in spec and "facet" not in spec and "hconcat" not in spec:
+        spec = {**spec, "width": CHART_WIDTH_PX}  # the dashboard's charts fill their column; here they have a width
     svg = INNER_ARIA.sub("", vl_convert.vegalite_to_svg(spec))  # one image, named by its title; its figures are
     # in the table beside it, so the marks carry no roles or labels of their own
     head = f'<svg role="img" aria-labelledby="{chart_id}-t" '
