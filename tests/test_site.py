@@ -192,6 +192,9 @@ def test_a_change_rewrites_only_what_it_touches_and_a_reopened_round_leaves_the_
     engine, site, ev, _r = built
     monkeypatch.setenv("ACPLAN_EVIDENCE_DIR", str(ev))
     out = tmp_path / "site"
+    out.mkdir()  # a web folder that already holds the webmaster's own files, and another tool's manifest
+    (out / "theirs.html").write_text("of the webmaster")
+    (out / "manifest.json").write_text(json.dumps({"files": {"theirs.html": "x"}}))
     copy = tmp_path / "copy.db"  # this test changes the store: a copy of its own
     shutil.copyfile(engine.url.database, copy)
     engine = make_engine(f"sqlite:///{copy}")
@@ -212,6 +215,7 @@ def test_a_change_rewrites_only_what_it_touches_and_a_reopened_round_leaves_the_
     assert gone.removed >= 4 and not (out / "rounds" / "2567-1.html").exists()
     assert not (out / "rounds" / "2567-1.pdf").exists() and not list((out / "evidence").rglob("*.jpg"))
     assert "2567-1" not in (out / "rounds.html").read_text(encoding="utf-8")
+    assert (out / "theirs.html").read_text() == "of the webmaster"  # never named by a manifest of ours: kept
     engine.dispose()
 
 
@@ -262,3 +266,35 @@ def test_a_postgresql_store_gives_the_same_website(built, pg_url, tmp_path, monk
     assert ours.keys() == theirs.keys()
     differ = sorted(p for p in ours if ours[p] != theirs[p])
     assert differ == ["rounds/2567-1.pdf", "rounds/2567-1.xlsx"], differ[:10]
+
+
+def test_each_organisation_gets_its_own_website_and_nothing_of_the_other(built, tmp_path, monkeypatch, cli):
+    from acplan.monitoring import orgs, plans
+    from acplan.plan import workbook as plan_workbook
+    from tests.test_plan_workbook import EXAMPLE
+
+    engine, _site, ev, _r = built
+    monkeypatch.setenv("ACPLAN_EVIDENCE_DIR", str(ev))
+    copy = tmp_path / "two.db"
+    shutil.copyfile(engine.url.database, copy)
+    engine = make_engine(f"sqlite:///{copy}")
+    try:
+        with Session(engine) as s:
+            org = orgs.add_org(session=s, actor=OPERATOR, code="sao-example", org_in=orgs.parse_org(
+                {"name_th": "อบต.ตัวอย่างทดสอบ", "org_type": "sao", "province_th": "จังหวัดตัวอย่าง"}))
+            plans.import_plan(session=s, actor=OPERATOR, org_code=org.code,
+                              data=plan_workbook.read(EXAMPLE.read_bytes()).data, sha256="x")
+            s.commit()
+            b = publish_site(session=s, org_code="sao-example", out=tmp_path / "b")
+            a = publish_site(session=s, org_code=ORG, out=tmp_path / "a")
+    finally:
+        engine.dispose()
+    assert (b.rounds, a.rounds) == (0, 1)
+    text_b = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "b").rglob("*.html"))
+    assert "อบต.ตัวอย่างทดสอบ" in text_b
+    assert "เชียงม่วน" not in text_b and "ควรเผยแพร่รายงานจัดซื้อ" not in text_b and "2567-1" not in text_b
+    assert not (tmp_path / "b" / "evidence").exists() and not (tmp_path / "b" / "rounds").exists()
+    text_a = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "a").rglob("*.html"))
+    assert "อบต.ตัวอย่างทดสอบ" not in text_a and "เทศบาลตำบลเชียงม่วน" in text_a
+    code, _out, err = cli("publish-site", "-o", str(tmp_path / "which"), env={"ACPLAN_DATABASE_URL": f"sqlite:///{copy}"})
+    assert code == 1 and "--org" in err  # two organisations: the command asks which

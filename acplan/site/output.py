@@ -14,6 +14,7 @@ from pathlib import Path
 from acplan.site.blocks import dumps
 
 MANIFEST = "manifest.json"
+GENERATOR = "acplan publish-site"
 SUFFIX = {"image/jpeg": ".jpg", "image/png": ".png", "image/webp": ".webp", "application/pdf": ".pdf",
           "application/vnd.openxmlformats-officedocument.wordprocessingml.document": ".docx",
           "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet": ".xlsx",
@@ -47,9 +48,11 @@ def sha256(data: bytes) -> str:
 def previous(out: Path) -> dict:
     """The manifest an earlier build left in `out` ({} when none or unreadable)."""
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        found = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
     except (OSError, ValueError):
         return {}
+    # another tool's manifest.json names files that are not ours to remove
+    return found if isinstance(found, dict) and found.get("generator") == GENERATOR else {}
 
 
 def write(out: Path, files: dict[str, bytes], *, data_version: str, sources: dict[str, str]) -> Written:
@@ -76,7 +79,7 @@ def write(out: Path, files: dict[str, bytes], *, data_version: str, sources: dic
         if stale.is_file() and ".." not in Path(path).parts:
             stale.unlink()
             result.removed += 1
-    manifest = {"generator": "acplan publish-site", "data_version": data_version,
+    manifest = {"generator": GENERATOR, "data_version": data_version,
                 "files": dict(sorted(result.files.items())), "sources": dict(sorted(sources.items()))}
     (out / MANIFEST).write_bytes(dumps(manifest))
     return result
