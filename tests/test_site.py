@@ -167,6 +167,9 @@ def test_tables_download_as_csv_with_bom_and_json_and_no_cell_runs_as_a_formula(
     reports = list(csv.reader(io.StringIO(
         (site / "data" / "rounds" / "2567-1-unit-reports.csv").read_bytes().decode("utf-8-sig"))))
     assert reports[1][3] == "'" + FORMULA  # the unit's problems
+    home = (site / "en" / "index.html").read_text(encoding="utf-8")
+    assert "<title>Anti-Corruption Action Plan to Raise Integrity and Transparency · Chiang Muan Subdistrict " \
+           "Municipality</title>" in home  # the plan's and the organisation's English names where it has them
     english = list(csv.reader(io.StringIO((site / "en" / "data" / "items.csv").read_bytes().decode("utf-8-sig"))))
     assert english[0][:2] == ["No.", "Item"]
 

@@ -109,10 +109,10 @@ def _render(env: Environment, page, data, lang: str, langs, base_url: str | None
     other_href = (site + _prefix(other) + page.path) if other else None
     text = {k: t(f"site_text_{k}", lang) for k in TEXT_KEYS}
     text["other_lang"] = t("site_text_other_lang", lang)
-    text["footer"] = t("site_text_footer", lang, org=data.plan.org_name_th)  # no version or date: a page changes
+    text["footer"] = t("site_text_footer", lang, org=pages.org_name(data, lang))  # no version or date: a page changes
     # only when what it shows does
     return env.get_template("page.html").render(
-        page=page, lang=lang, home=home, site=site, org=data.plan.org_name_th, nav=pages.nav_links(lang),
+        page=page, lang=lang, home=home, site=site, org=pages.org_name(data, lang), nav=pages.nav_links(lang),
         current=page.nav + ".html", other_href=other_href, other_lang=other or lang, text=text,
         canonical=oit.absolute(base_url, _prefix(lang) + page.path) if base_url else None,
         has_filter=any(b.kind == "filter" for b in page.blocks))

@@ -44,15 +44,21 @@ def build(content: SiteContent, lang: str) -> list[Page]:
     return pages
 
 
+def org_name(content: SiteContent, lang: str) -> str:
+    """The organisation's name in the page's language, Thai where it has no English name."""
+    return (content.plan.org_name_en if lang == "en" else None) or content.plan.org_name_th
+
+
 def dim_name(content: SiteContent, n: int, lang: str) -> str:
     names = dict(zip(content.dimensions["dimension"], content.dimensions["dimension_name_th"], strict=True))
     return f"{t('dimension_n', lang, n=n)} {names.get(n, '')}".strip()
 
 
 def home(content: SiteContent, lang: str) -> Page:
-    p, plan_ = Page("index.html", content.plan.title_th, nav="index"), content.plan
+    plan_ = content.plan
+    p = Page("index.html", (plan_.title_en if lang == "en" else None) or plan_.title_th, nav="index")
     total = int(content.budget["amount_thb"].sum())
-    p.blocks += [Block("p", t("site_home_intro", lang, org=plan_.org_name_th, start=plan_.start_fy_be,
+    p.blocks += [Block("p", t("site_home_intro", lang, org=org_name(content, lang), start=plan_.start_fy_be,
                                 end=plan_.end_fy_be)),
                  Block("dl", [(t("site_items", lang), fmt.number(len(content.projects))),
                               (t("site_budget_total", lang), f"{fmt.number(total)} {t('site_baht', lang)}"),
