@@ -1,5 +1,6 @@
 """Two app processes on one PostgreSQL, as behind a load balancer (#16): a person signed in through one stays signed
-in on the other, and what is saved through one is shown by the other on its next run, with no restart."""
+in on the other, what is saved through one is shown by the other on its next run, with no restart, and wrong
+guesses are counted across both."""
 
 import pytest
 from playwright.sync_api import expect
@@ -14,7 +15,7 @@ from tests.server import see, sign_in, streamlit_server, wait_idle
 pytestmark = pytest.mark.browser
 
 
-def test_a_sign_in_and_a_write_through_one_process_reach_the_other(pg_url, browser, tmp_path):
+def test_a_sign_in_a_write_and_wrong_guesses_through_one_process_hold_on_the_other(pg_url, browser, tmp_path):
     engine = make_engine(pg_url)
     init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
@@ -47,4 +48,20 @@ def test_a_sign_in_and_a_write_through_one_process_reach_the_other(pg_url, brows
         wait_idle(on_b)
         see(on_b, "ผลจริง: 88.5")  # B shows A's write on its next run, with no restart
         context.close()
+
+        guesser = browser.new_context(viewport={"width": 1280, "height": 720}).new_page()
+        for base in (a, b, a, b, a):  # five wrong guesses from one address, spread over both processes
+            attempt(guesser, base, "ชื่อผู้ใช้หรือรหัสผ่านไม่ถูกต้อง")
+        attempt(guesser, b, "ลองผิดหลายครั้ง")  # the sixth waits, whichever process it reaches
+        guesser.context.close()
     engine.dispose()
+
+
+def attempt(page, base: str, told: str) -> None:
+    """One sign-in with a wrong password through the form, and what the page then says."""
+    page.goto(base + "/login")
+    wait_idle(page)
+    page.get_by_label("ชื่อผู้ใช้").fill("sec")
+    page.get_by_label("รหัสผ่าน").fill("not-the-password")
+    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    see(page, told)
