@@ -14,7 +14,7 @@ from axe_playwright_python.sync_playwright import Axe
 
 from tests.test_site import built  # noqa: F401  (the module's store and its site)
 
-SHOTS = Path(__file__).resolve().parent.parent / "docs" / "screenshots"
+SHOTS = Path(__file__).resolve().parent.parent / "artifacts" / "screenshots"
 pytestmark = pytest.mark.browser
 
 
