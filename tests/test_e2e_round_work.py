@@ -77,6 +77,7 @@ def test_a_member_reimports_the_rounds_own_sheet_and_the_page_shows_what_was_imp
     sheet = tmp_path / "mine.xlsx"
     download.value.save_as(sheet)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(sheet))
+    expect(page.get_by_role("button", name="Remove mine.xlsx")).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="นำเข้า", exact=True).click()
     see(page, "ไม่มีแถวที่จะนำเข้า")
     assert page.get_by_text("แถว 2", exact=False).count() == 0  # no carried row is named as an error
@@ -87,6 +88,8 @@ def test_a_member_reimports_the_rounds_own_sheet_and_the_page_shows_what_was_imp
     filled = tmp_path / "filled.xlsx"
     wb.save(filled)
     page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(filled))
+    # the new file has replaced the first (uploaded: it can be removed) before the import is asked for
+    expect(page.get_by_role("button", name="Remove filled.xlsx")).to_be_visible(timeout=30_000)
     page.get_by_role("button", name="นำเข้า", exact=True).click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible(timeout=30_000)
