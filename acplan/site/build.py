@@ -15,11 +15,12 @@ import pandas as pd
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 from sqlmodel import Session
 
+from acplan.errors import InvalidInput, Issue
 from acplan.i18n import t
 from acplan.monitoring import evidence, orgs
 from acplan.site import content as site_content
 from acplan.site import oit, output, pages
-from acplan.site.blocks import FONTS, Link, Table
+from acplan.site.blocks import FONTS, Block, Link, Table
 
 HERE = Path(__file__).resolve().parent
 ASSETS = HERE / "assets"
@@ -57,8 +58,6 @@ def publish_site(*, session: Session, org_code: str, out: Path, base_url: str | 
     org = orgs.get_org(session=session, code=org_code)
     plan = orgs.plan_of(session=session, org=org)
     if plan is None:
-        from acplan.errors import InvalidInput, Issue
-
         raise InvalidInput(Issue("no_plan_loaded"))
     data = site_content.read(session, org, plan.id, progress=lambda i, n: tell("site_step_read", i, n))
     files: dict[str, bytes] = {}
@@ -148,7 +147,8 @@ def _round_reports(session, plan_id: int, data, out: Path, files, sources, tell)
                 files[f"rounds/{code}.pdf"], files[f"rounds/{code}.xlsx"] = pdf, xlsx
                 done += 1
                 tell("site_step_reports", done, len(todo))
-    for code, day in todo[:1] if len(todo) == 1 else []:
+    if len(todo) == 1:  # one round: no pool to start
+        (code, day), = todo
         files[f"rounds/{code}.pdf"], files[f"rounds/{code}.xlsx"] = _reports(url, plan_id, code, day)
         tell("site_step_reports", 1, 1)
     return len(todo)
@@ -186,8 +186,6 @@ def _assets(files) -> None:
 
 
 def _oit_page(items: list[oit.OitItem], year: int | None, base_url: str | None, lang: str) -> pages.Page:
-    from acplan.site.blocks import Block
-
     page = pages.Page("oit.html", t("site_oit_title", lang, year=year or "—"), nav="oit")
     table = Table("oit", t("site_oit_title", lang, year=year or "—"),
                   [t("site_oit_code", lang), t("site_oit_item", lang), t("site_oit_answer", lang),

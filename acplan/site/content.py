@@ -9,8 +9,8 @@ from sqlmodel import Session, func, select
 from acplan.access import Actor
 from acplan.monitoring import evaluation, evidence, unitreports, yearly
 from acplan.monitoring.findings import findings_frame
-from acplan.monitoring.models import AuditLog, EvaluationRound, RoundStatus
-from acplan.plan import figures, queries
+from acplan.monitoring.models import AuditLog, EvaluationRound, Evidence, RoundStatus
+from acplan.plan import queries
 from acplan.plan.models import Organisation
 from acplan.reporting.data import ReportData, gather
 
@@ -92,8 +92,6 @@ def read(session: Session, org: Organisation, plan_id: int, *, progress=None) ->
 
 def _public_files(session: Session, published, found: pd.DataFrame) -> list[PublicFile]:
     """The public evidence of published rounds: of the units' reports and of public findings."""
-    from acplan.monitoring.models import Evidence
-
     out = []
     for info in published:
         rnd = session.get(EvaluationRound, info.id)
@@ -115,6 +113,3 @@ def _data_version(session: Session) -> str:
     row = session.get(AuditLog, last) if last else None
     return f"{last}:{row.row_hash}" if row else "0"
 
-
-def budget_by_dimension_year(content: SiteContent) -> pd.DataFrame:
-    return figures.budget_by_dimension_year(content.projects, content.budget)

@@ -2,15 +2,18 @@
 (`items/19.html`, `rounds/2567-1.html`), so links handed to ITA assessors keep working."""
 
 from dataclasses import dataclass, field
+from datetime import date
 
 import pandas as pd
 
 from acplan import format as fmt
 from acplan.i18n import t
-from acplan.plan.labels import kind_label
+from acplan.plan import figures
+from acplan.plan.labels import kind_label, target_text
 from acplan.reporting import charts
 from acplan.site.blocks import Block, Chart, FileCard, Link, Table, svg_chart
 from acplan.site.content import RoundContent, SiteContent
+from acplan.site.output import evidence_path, thumb_path
 
 STATUSES = ("completed", "in_progress", "not_started", "not_possible", "not_scored")
 
@@ -140,7 +143,7 @@ def item(content: SiteContent, lang: str, number: int) -> Page:
                     [t("col_indicator_kind", lang), t("col_indicator", lang), t("col_target", lang)],
                     ["kind", "text_th", "targets"])
         for i in d.indicators:
-            targets = "; ".join(target_line(x, lang) for x in i["targets"])
+            targets = "; ".join(target_text(x, lang) for x in i["targets"])
             ind.add([str(i["kind"].value if hasattr(i["kind"], "value") else i["kind"]), i["text_th"], targets],
                     [t(f"indicator_{getattr(i['kind'], 'value', i['kind'])}", lang), i["text_th"], targets])
         p.blocks += [Block("h2", t("site_indicators", lang)), Block("table", ind)]
@@ -184,23 +187,13 @@ def item(content: SiteContent, lang: str, number: int) -> Page:
     return p
 
 
-def target_line(target: dict, lang: str) -> str:
-    from acplan.plan.labels import target_text
-
-    return target_text(target, lang)
-
-
 def file_cards(files, lang: str) -> list[FileCard]:
-    from acplan.site.output import evidence_path, thumb_path
-
     return [FileCard(f.name, evidence_path(f), thumb_path(f) if f.thumbnail_sha256 else None,
                      f"{f.name} · {fmt.number(max(1, round(f.size / 1024)))} KB",
                      t("site_evidence_alt", lang, name=f.name, number=f.number)) for f in files]
 
 
 def budget(content: SiteContent, lang: str) -> Page:
-    from acplan.plan import figures
-
     p = Page("budget.html", t("site_budget_title", lang), nav="budget")
     df = figures.budget_by_dimension_year(content.projects, content.budget)
     table = Table("budget-by-dimension-year", t("site_budget_table", lang),
@@ -373,7 +366,7 @@ def findings_block(df: pd.DataFrame, name: str, lang: str) -> Block:
                    "unit_response"])
     for f in df.sort_values(["round", "id"]).itertuples():
         number = None if pd.isna(f.number) else int(f.number)
-        due = f.due_date if isinstance(f.due_date, type(pd.Timestamp(0).date())) else None
+        due = f.due_date if isinstance(f.due_date, date) else None  # NaN/None when no date was set
         table.add([f.round, number, f.text, f.severity, f.recommendation, f.responsible_unit,
                    due.isoformat() if due else None, f.status, f.unit_response],
                   [Link(f.round, f"rounds/{f.round}.html"),
