@@ -86,7 +86,7 @@ def test_public_snapshot_holds_published_data_and_nothing_that_names_or_links_a_
     rest = tables - PLAN_TABLES
     assert rest == {"evaluationround", "scoreentry", "indicatorresult", "finding", "appuser", "audit_log",
                     "login_throttle", "web_session", "signin_ticket", "unit_report", "unit_report_activity",
-                    "unit_report_indicator", "account_unit", "evidence", "reminder_log"}
+                    "unit_report_indicator", "account_unit", "evidence", "reminder_log", "round_summary"}
     assert conn.execute("SELECT DISTINCT status FROM evaluationround").fetchall() == [("published",)]
     published = conn.execute("SELECT published_at FROM evaluationround").fetchone()[0]
     assert conn.execute("SELECT DISTINCT state, comment, version, created_at, updated_at FROM scoreentry").fetchall() \

@@ -47,6 +47,7 @@ RULES = {
                 f"(subject = 'unit_report' AND subject_id IN {PUBLIC_REPORTS}) OR (subject = 'finding' AND subject_id IN "
                 "(SELECT id FROM public.finding WHERE visibility = 'public')) OR "
                 f"(subject = 'entry' AND subject_id IN {SUBMITTED}))",
+    "round_summary": f"SELECT * FROM public.round_summary WHERE round_id IN {PUBLISHED_ROUNDS}",
     "audit_log": "SELECT * FROM public.audit_log WHERE false",
     "login_throttle": "SELECT * FROM public.login_throttle WHERE false",
     "reminder_log": "SELECT * FROM public.reminder_log WHERE false",

@@ -19,6 +19,7 @@ PUBLIC_REPORTS = ("(SELECT u.id FROM unit_report u JOIN evaluationround r ON r.i
 # Run on the copy, never on the live store. Order matters: children before parents.
 SCRUB = [
     "DELETE FROM reminder_log",  # who was reminded of what: never public
+    "DELETE FROM round_summary WHERE round_id IN (SELECT id FROM evaluationround WHERE status != 'published')",
     "DELETE FROM indicatorresult WHERE score_entry_id IN (SELECT e.id FROM scoreentry e JOIN evaluationround r "
     "ON r.id = e.round_id WHERE r.status != 'published' OR e.state != 'submitted')",
     "DELETE FROM scoreentry WHERE round_id IN (SELECT id FROM evaluationround WHERE status != 'published') "

@@ -18,7 +18,7 @@ from acplan import clock
 from acplan import format as fmt
 from acplan.access import Actor, Permission
 from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed, NotFound
-from acplan.monitoring import audit
+from acplan.monitoring import audit, rollup
 from acplan.monitoring.auth import authorize
 from acplan.monitoring.models import IndicatorResult
 from acplan.plan import amend, datafile
@@ -178,6 +178,7 @@ def apply(*, session: Session, actor: Actor, plan_id: int, proposed: dict, amend
                         "approved_on": amendment.approved_on.isoformat(), "effective_fy_be": amendment.effective_fy_be,
                         "reference_th": amendment.reference_th, "changes": changes},
                  reason=amendment.reason_th)
+    rollup.refresh(session, plan_id=plan_id)  # a published round's listed items and budget may have changed
     return row
 
 

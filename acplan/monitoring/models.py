@@ -340,3 +340,29 @@ class ReminderLog(SQLModel, table=True):
     user_id: int = Field(foreign_key="appuser.id")
     about: str = Field(max_length=64)  # e.g. "2570-1:2570-04-15" or "finding:12:2570-03-31"
     sent_at: datetime
+
+
+class RoundSummary(SQLModel, table=True):
+    """A published round's figures as the roll-up across organisations reads them (monitoring/rollup.py): written
+    when the round is published, removed when it is reopened, rewritten when its plan is amended. Reading the
+    roll-up so costs one row per round, never the members' entries."""
+
+    __tablename__ = "round_summary"
+    round_id: int = Field(foreign_key="evaluationround.id", primary_key=True)
+    plan_id: int = Field(foreign_key="plan.id", index=True)
+    fiscal_year_be: int
+    round_no: int
+    published_on: date  # the day (Thai time) it was published
+    on_time: bool  # published within rollup.PUBLISH_WITHIN_DAYS of the round's period end
+    result: float | None = None  # SCORING.md §4, as the results page shows it
+    items: int  # the items the round lists
+    items_scored: int
+    completed: int
+    in_progress: int
+    not_started: int
+    not_possible: int
+    not_scored: int
+    reasons: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # not possible: reason -> items
+    planned_thb: int  # the listed items' budget for the round's fiscal year
+    spent_thb: int | None = None  # the sum of the items' spending (each the members' median); None: none recorded
+    dimensions: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # "1": [result, scored, items]

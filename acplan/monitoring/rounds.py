@@ -11,7 +11,7 @@ from acplan import format as fmt
 from acplan.access import Actor, Permission, Role
 from acplan.errors import Conflict, InvalidInput, Issue, NotAllowed, NotFound
 from acplan.format import BE_OFFSET
-from acplan.monitoring import audit, chain, findings
+from acplan.monitoring import audit, chain, findings, rollup
 from acplan.monitoring.auth import authorize
 from acplan.monitoring.models import AppUser, EntryState, EvaluationRound, RoundStatus, ScoreEntry
 from acplan.plan.models import Plan, PlanItem
@@ -169,6 +169,7 @@ def transition(*, session: Session, actor: Actor, plan_id: int, code: str, actio
     session.flush()
     audit.record(session, actor=actor.username, action=f"round.{action}", entity="round", entity_id=code, before=before,
                  after=audit.snapshot(rnd), reason=(reason or "").strip() or None)
+    rollup.refresh(session, plan_id=plan_id)  # the roll-up's figures follow a publish or reopen
     return rnd
 
 
