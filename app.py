@@ -3,7 +3,7 @@
 import streamlit as st
 
 from acplan import settings
-from acplan.access import Permission
+from acplan.access import Permission, Role
 from acplan.i18n import t
 from acplan.ui import frame, session, state
 
@@ -55,6 +55,9 @@ pages = [
     page("pages/findings.py", "nav_findings", ":material/fact_check:", "findings"),
     page("pages/plan_edit.py", "nav_plan_edit", ":material/edit_document:", "plan-edit",
          hidden=not actor.can(Permission.EDIT_PLAN)),
+    # Across organisations: for oversight offices and the public, once the store serves several.
+    page("pages/rollup.py", "nav_rollup", ":material/travel_explore:", "rollup",
+         hidden=len(state.organisations()) < 2 or actor.role not in (None, Role.OVERSIGHT)),
     page("pages/users.py", "nav_users", ":material/group:", "users", hidden=not actor.can(Permission.MANAGE_USERS)),
     page("pages/login.py", "nav_account" if actor.role else "nav_login", ":material/person:", "login", hidden=public),
     page("pages/present.py", "nav_present", ":material/slideshow:", "present", hidden=True),

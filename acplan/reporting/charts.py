@@ -199,3 +199,21 @@ def planned_vs_spent_by_dimension(df: pd.DataFrame, *, lang: str, present: bool 
     labels = base.mark_text(align="left", dx=4, fontSize=SIZES[present][0] - 2, color=TEXT_COLOUR).encode(
         text="amount_text:N")
     return _finish(alt.layer(bars, labels), t("chart_planned_vs_spent_year", lang), present)
+
+
+def rollup_dimensions(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
+    """Across organisations: each dimension's results (1–5) as a box (quartiles, median) with every organisation
+    as a point over it, so the spread shows and not only a mean. `df`: dimension, result, org (its name)."""
+    data = df.assign(dimension_label=[t("dimension_n", lang, n=n) for n in df["dimension"]],
+                     result_text=[f"{v:.2f}" for v in df["result"]])
+    order = [t("dimension_n", lang, n=n) for n in DIMENSIONS]
+    x = alt.X("dimension_label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0))
+    y = alt.Y("result:Q", title=t("col_result", lang), scale=alt.Scale(domain=[1, 5]), axis=alt.Axis(tickCount=5))
+    box = alt.Chart(data).mark_boxplot(extent="min-max", size=60, opacity=0.35, color=PLANNED_COLOUR,
+                                       median={"color": TEXT_COLOUR, "strokeWidth": 3}).encode(x=x, y=y)
+    points = alt.Chart(data).mark_circle(size=70, opacity=0.8, color=ACTUAL_COLOUR).encode(
+        x=x, y=y, xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
+        tooltip=[alt.Tooltip("org:N", title=t("col_org", lang)), alt.Tooltip("dimension_label:N", title=""),
+                 alt.Tooltip("result_text:N", title=t("col_result", lang))]
+    ).transform_calculate(jitter="sqrt(-2*log(random()))*cos(2*PI*random()) / 4")
+    return _finish(alt.layer(box, points), t("chart_rollup_dimensions", lang), present)

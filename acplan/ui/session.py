@@ -101,6 +101,12 @@ def actor() -> Actor:
     return acting
 
 
+def account_actor() -> Actor:
+    """The signed-in account (or an anonymous visitor), whichever organisation the pages show: the roll-up across
+    organisations reads with it (its service decides the scope)."""
+    return _actor_of(current_user())
+
+
 def _actor_of(user: AppUser | None) -> Actor:
     return Actor.anonymous() if user is None else Actor(user.username, user.role, user.id, user.organisation_id)
 

@@ -1,0 +1,218 @@
+"""The roll-up page across organisations (#16): filters kept in the address, the figures, and the organisations
+behind each figure with links to their own pages. Every figure comes from stored per-round summaries
+(monitoring/rollup.py); text from the store is shown as table cells, never as markup."""
+
+from datetime import date
+
+import pandas as pd
+import streamlit as st
+from sqlmodel import Session
+
+from acplan import clock
+from acplan import format as fmt
+from acplan.access import Actor
+from acplan.i18n import t
+from acplan.monitoring import rollup
+from acplan.monitoring.models import ImplementationStatus
+from acplan.ui import cache, frame, state, views
+
+PARAMS = {"province": "rollup_province", "district": "rollup_district", "type": "rollup_type"}
+
+
+@cache.shared(maxsize=200, immutable=True)  # the pure figure functions never change what they are given
+def read(actor: Actor, filters: rollup.Filters, today: date) -> rollup.Rollup:
+    with Session(state.engine()) as session:
+        return rollup.read(session=session, actor=actor, filters=filters, today=today)
+
+
+def _pick(label: str, options: list, param: str, key: str, fmt_option=None):
+    """A select box whose choice is kept in the address (`?param=`), so a view can be shared or bookmarked; a value
+    in the address that is not among the options is ignored."""
+    wanted = st.query_params.get(param)
+    if key not in st.session_state:
+        st.session_state[key] = wanted if wanted in options else None
+    elif st.session_state[key] not in options:
+        st.session_state[key] = None
+    chosen = st.selectbox(label, [None, *options], key=key, format_func=fmt_option or (
+        lambda v: t("rollup_all", state.lang()) if v is None else str(v)))
+    if chosen is None:
+        st.query_params.pop(param, None)
+    else:
+        st.query_params[param] = str(chosen)
+    return chosen
+
+
+def filters(scope: pd.DataFrame, lang: str) -> rollup.Filters:
+    c1, c2, c3 = st.columns(3)
+    with c1:
+        province = _pick(t("rollup_filter_province", lang), sorted(set(scope["province_th"]) - {""}), "province",
+                         PARAMS["province"])
+    in_province = scope if province is None else scope[scope["province_th"] == province]
+    with c2:
+        district = _pick(t("rollup_filter_district", lang), sorted(set(in_province["district_th"]) - {""}), "district",
+                         PARAMS["district"])
+    with c3:
+        kind = _pick(t("rollup_filter_type", lang), sorted(set(scope["org_type"])), "type", PARAMS["type"],
+                     lambda v: t("rollup_all", lang) if v is None else t(f"org_type_{v}", lang))
+    return rollup.Filters(province, district, kind)
+
+
+def page(actor: Actor, lang: str) -> None:
+    frame.header(t("rollup_title", lang))
+    everything = read(actor, rollup.Filters(), clock.today())
+    scope = everything.scope_province or t("rollup_scope_all", lang)
+    st.caption(t("rollup_intro_internal", lang, scope=scope) if everything.internal else t("rollup_intro_public", lang))
+    chosen = filters(everything.choices, lang)
+    r = read(actor, chosen, clock.today()) if chosen != rollup.Filters() else everything
+    if r.orgs.empty:
+        st.info(t("rollup_none", lang))
+        return
+    codes = rollup.round_codes(r)
+    code = codes[0] if codes else None
+    counts = rollup.counts(r)
+    pub = rollup.publication(r)
+    c1, c2, c3, c4 = st.columns(4)
+    c1.metric(t("rollup_metric_orgs", lang), fmt.number(counts["orgs"]), border=True)
+    c2.metric(t("rollup_metric_plans", lang), t("rollup_of", lang, n=fmt.number(counts["with_plan"]),
+                                               of=fmt.number(counts["orgs"])), border=True)
+    c3.metric(t("rollup_metric_rounds", lang), t("rollup_of", lang, n=fmt.number(counts["with_rounds"]),
+                                                of=fmt.number(counts["with_plan"])), border=True)
+    if code is not None:
+        latest = pub.iloc[0]
+        c4.metric(t("rollup_metric_on_time", lang, code=code), t("rollup_of", lang, n=fmt.number(latest["on_time"]),
+                                                                of=fmt.number(counts["with_plan"])), border=True)
+    st.subheader(t("rollup_publication", lang))
+    if code is None:
+        st.info(t("rollup_no_published", lang))
+    else:
+        st.dataframe(pub.rename(columns={"code": t("col_round", lang), "published": t("col_published", lang),
+                                         "on_time": t("col_on_time", lang), "late": t("col_late", lang),
+                                         "not_published": t("col_not_published", lang)}), hide_index=True,
+                     width="stretch")
+        st.caption(t("rollup_publication_note", lang, days=rollup.PUBLISH_WITHIN_DAYS))
+        round_section(r, codes, lang)
+    year_sections(r, lang)
+    drill_section(r, codes, lang)
+
+
+def round_section(r: rollup.Rollup, codes: list[str], lang: str) -> None:
+    code = _pick(t("rollup_round", lang), codes, "round", "rollup_round",
+                 lambda v: t("rollup_latest", lang, code=codes[0]) if v is None else v) or codes[0]
+    names = dict(zip(r.orgs["org_id"], r.orgs["name_th"], strict=True))
+    points = rollup.dimension_points(r, code)
+    left, right = st.columns([3, 2])
+    with left:
+        st.subheader(t("rollup_dimensions", lang, code=code))
+        if not points.empty:
+            data = points.assign(org=[names.get(i, "") for i in points["org_id"]])
+            table = _spread_table(points, lang)
+            views.show_block(views.chart_block("rollup_dimensions", data, table, key=f"rollup_dims_{code}", lang=lang),
+                             lang)
+    with right:
+        st.subheader(t("rollup_items", lang, code=code))
+        statuses = rollup.item_statuses(r, code)
+        order = [s.value for s in ImplementationStatus] + ["not_scored"]
+        st.dataframe({t("col_status", lang): [t(f"status_{s}", lang) for s in order],
+                      t("col_items", lang): [fmt.number(statuses.get(s, 0)) for s in order]},
+                     hide_index=True, width="stretch")
+        reasons = {k.removeprefix("reason_"): v for k, v in statuses.items() if k.startswith("reason_")}
+        if reasons:
+            st.caption(t("rollup_reasons", lang))
+            st.dataframe({t("col_reason", lang): [t(f"reason_{k}", lang) for k in reasons],
+                          t("col_items", lang): [fmt.number(v) for v in reasons.values()]},
+                         hide_index=True, width="stretch")
+
+
+def _spread_table(points: pd.DataFrame, lang: str) -> pd.DataFrame:
+    rows = []
+    for dim, group in points.groupby("dimension"):
+        v = group["result"]
+        rows.append({t("col_dimension", lang): t("dimension_n", lang, n=int(dim)), t("col_orgs", lang): len(v),
+                     t("col_median", lang): round(float(v.median()), 2),
+                     t("col_quartiles", lang): f"{v.quantile(0.25):.2f}–{v.quantile(0.75):.2f}",
+                     t("col_lowest", lang): round(float(v.min()), 2), t("col_highest", lang): round(float(v.max()), 2)})
+    return pd.DataFrame(rows)
+
+
+def year_sections(r: rollup.Rollup, lang: str) -> None:
+    left, right = st.columns(2)
+    budget = rollup.budget_by_year(r)
+    with left:
+        st.subheader(t("rollup_budget", lang))
+        if not budget.empty:
+            data = pd.concat([budget.assign(series="planned", amount_thb=budget["planned_thb"]),
+                              budget.assign(series="actual", amount_thb=budget["spent_thb"])])
+            table = pd.DataFrame({t("col_fiscal_year", lang): [fmt.fiscal_year_short(y, lang) for y in budget["fiscal_year_be"]],
+                                  t("col_orgs_reporting", lang): budget["orgs"],
+                                  t("series_planned", lang): budget["planned_thb"],
+                                  t("series_actual", lang): budget["spent_thb"]})
+            views.show_block(views.chart_block("planned_vs_actual", data[["fiscal_year_be", "series", "amount_thb"]],
+                                               table, key="rollup_budget", lang=lang), lang)
+    with right:
+        st.subheader(t("rollup_ita", lang))
+        ita = rollup.ita_by_year(r)
+        st.dataframe({t("col_fiscal_year", lang): [fmt.fiscal_year_short(y, lang) for y in ita["fiscal_year_be"]],
+                      t("col_targets", lang): [fmt.number(v) for v in ita["targets"]],
+                      t("col_recorded", lang): [fmt.number(v) for v in ita["recorded"]],
+                      t("col_met", lang): [fmt.number(v) for v in ita["met"]],
+                      t("col_below", lang): [fmt.number(v) for v in ita["below"]],
+                      t("col_median_ita", lang): ["" if pd.isna(v) else f"{v:.2f}" for v in ita["median_actual"]]},
+                     hide_index=True, width="stretch")
+        st.subheader(t("rollup_overdue", lang))
+        overdue = r.overdue
+        if overdue.empty:
+            st.write(t("rollup_overdue_none", lang))
+        else:
+            st.write(t("rollup_overdue_line", lang, orgs=fmt.number(len(overdue)), n=fmt.number(int(overdue["overdue"].sum()))))
+
+
+def drill_options(r: rollup.Rollup, codes: list[str], lang: str) -> dict[str, str]:
+    """Every figure the page shows that has organisations behind it: key (kept in `?show=`) -> label."""
+    out = {"no_plan": t("drill_no_plan", lang), "no_rounds": t("drill_no_rounds", lang)}
+    for code in codes:
+        for key in ("not_published", "late", "on_time", "not_started", "not_possible"):
+            out[f"{key}:{code}"] = t(f"drill_{key}", lang, code=code)
+        for n in sorted({int(d) for ds in r.summaries.loc[r.summaries["code"] == code, "dimensions"] for d in ds}):
+            out[f"dimension:{code}:{n}"] = t("drill_dimension", lang, code=code, n=n)
+    for fy in sorted(set(r.yearly["fiscal_year_be"]), reverse=True):
+        out[f"ita_below:{fy}"] = t("drill_ita_below", lang, fy=fmt.fiscal_year_short(int(fy), lang))
+        out[f"ita_missing:{fy}"] = t("drill_ita_missing", lang, fy=fmt.fiscal_year_short(int(fy), lang))
+    for fy in sorted(set(r.summaries["fiscal_year_be"]), reverse=True):
+        out[f"budget:{fy}"] = t("drill_budget", lang, fy=fmt.fiscal_year_short(int(fy), lang))
+    out["overdue"] = t("drill_overdue", lang)
+    return out
+
+
+def drill_section(r: rollup.Rollup, codes: list[str], lang: str) -> None:
+    st.subheader(t("rollup_drill", lang))
+    options = drill_options(r, codes, lang)
+    key = _pick(t("rollup_drill_hint", lang), list(options), "show", "rollup_show",
+                lambda v: t("rollup_drill_hint", lang) if v is None else options[v])
+    if key is None:
+        return
+    figure, *rest = key.split(":")
+    kw = {}
+    if figure in ("ita_below", "ita_missing", "budget"):
+        kw["fiscal_year"] = int(rest[0])
+    elif rest:
+        kw["code"] = rest[0]
+        if figure == "dimension":
+            kw["dimension"] = int(rest[1])
+    orgs = rollup.drill(r, figure, **kw)
+    st.dataframe({t("col_province", lang): orgs["province_th"], t("col_district", lang): orgs["district_th"],
+                  t("col_org", lang): orgs["name_en"].where((orgs["name_en"] != "") & (lang == "en"), orgs["name_th"]),
+                  t("col_org_type", lang): [t(f"org_type_{v}", lang) for v in orgs["org_type"]],
+                  t("col_value", lang): [_value(v) for v in orgs["value"]],
+                  t("rollup_open", lang): [f"./?org={c}&lang={lang}" for c in orgs["code"]]},
+                 hide_index=True, width="stretch",
+                 column_config={t("rollup_open", lang): st.column_config.LinkColumn(display_text=t("rollup_open", lang))})
+
+
+def _value(v) -> str:
+    if v is None or (isinstance(v, float) and pd.isna(v)):
+        return ""
+    if isinstance(v, date):
+        return fmt.date_short(v)
+    if isinstance(v, float) and not v.is_integer():
+        return f"{v:.2f}"
+    return fmt.number(int(v))
