@@ -69,6 +69,18 @@ def build_parser() -> argparse.ArgumentParser:
     oit = _cmd(sub, "oit", "site:oit_table", help="the ITA/OIT items this plan answers, with their links")
     oit.add_argument("--year", type=int, required=True, help="the ITA assessment year, e.g. 2569")
     oit.add_argument("--base-url", help="the public website's address, to print absolute links")
+    demo = _cmd(sub, "demo-data", "demo:load", org=False,
+                help="add fictional organisations (marked ตัวอย่าง / demo) with plans, rounds and scores, to try or "
+                     "measure the roll-up at a province's or the nation's size")
+    demo.add_argument("--orgs", type=int, required=True, help="how many organisations, e.g. 1000")
+    demo.add_argument("--rounds", type=int, default=10, help="rounds per organisation, at most 2 per plan year (default 10)")
+    demo.add_argument("--members", type=int, default=7, help="committee members per organisation (default 7)")
+    demo.add_argument("--seed", type=int, default=1, help="the same seed gives the same data (default 1)")
+    rollup_cmd = sub.add_parser("rollup", help="the roll-up's stored per-round figures").add_subparsers(
+        dest="action", required=True)
+    _cmd(rollup_cmd, "check", "demo:rollup_check", org=False,
+         help="compare every published round's stored figures with a fresh computation")
+    _cmd(rollup_cmd, "refresh", "demo:rollup_refresh", org=False, help="recompute every published round's stored figures")
     verify = _cmd(sub.add_parser("audit", help="the audit log").add_subparsers(dest="action", required=True), "verify",
                   "audit:verify", help="check that no audit row was changed, removed or inserted since it was written")
     verify.add_argument("--head", help="a chain head printed in a published report: check that the record contains it")

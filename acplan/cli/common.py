@@ -80,3 +80,13 @@ def read_file(path: str) -> bytes:
         return Path(path).read_bytes()
     except OSError:
         raise UnusableInput(Issue("file_missing", {"path": path})) from None
+
+
+def progress_bar(lang: str):
+    """A one-line progress bar on standard error: the step, and how far it is."""
+    def tell(step: str, done: int, total: int) -> None:
+        width = 24
+        filled = width * done // total if total else width
+        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {t(step, lang)}\033[K")
+        sys.stderr.flush()
+    return tell

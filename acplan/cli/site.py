@@ -4,7 +4,7 @@ system."""
 import sys
 from pathlib import Path
 
-from acplan.cli.common import org_plan, out
+from acplan.cli.common import org_plan, out, progress_bar
 from acplan.errors import Issue, UnusableInput
 from acplan.i18n import t
 
@@ -17,21 +17,11 @@ def publish(args, session, actor) -> str:
         raise UnusableInput(Issue("site_langs", {"value": args.lang_site}))
     org, _plan = org_plan(session, args.org)
     result = publish_site(session=session, org_code=org.code, out=Path(args.output), base_url=args.base_url,
-                          langs=langs, oit_year=args.oit_year, progress=_bar(args.lang))
+                          langs=langs, oit_year=args.oit_year, progress=progress_bar(args.lang))
     sys.stderr.write("\n")
     return t("cli_site_done", args.lang, path=args.output, files=result.files, written=result.written,
              unchanged=result.unchanged, removed=result.removed, size=f"{result.total_bytes / 1e6:.1f}",
              seconds=f"{result.seconds:.1f}")
-
-
-def _bar(lang: str):
-    """A one-line progress bar on standard error: the step, and how far it is."""
-    def tell(step: str, done: int, total: int) -> None:
-        width = 24
-        filled = width * done // total if total else width
-        sys.stderr.write(f"\r[{'#' * filled}{'.' * (width - filled)}] {done}/{total} {t(step, lang)}\033[K")
-        sys.stderr.flush()
-    return tell
 
 
 def oit_table(args, session, actor) -> str:
