@@ -66,8 +66,8 @@ def test_the_public_sees_published_figures_across_organisations():
     at = run_page(PAGE)
     assert not at.exception
     assert at.header[0].value == "ภาพรวมการติดตามแผนของหลายองค์กร"
-    assert metrics(at) == {"องค์กร": "2", "มีแผนในระบบ": "2 จาก 2", "จัดรอบการติดตามแล้ว": "1 จาก 2",
-                           "เผยแพร่รอบ 2567-1 ตรงเวลา": "0 จาก 2"}  # B's open round is not public
+    assert metrics(at) == {"องค์กร": "2", "มีแผนในระบบ (จาก 2)": "2", "จัดรอบติดตามแล้ว (จาก 2)": "1",
+                           "ตรงเวลา รอบ 2567-1": "0"}  # B's open round is not public
     publication = at.dataframe[0].value
     assert publication.to_dict("records") == [{"รอบ": "2567-1", "เผยแพร่แล้ว": 1, "ตรงเวลา": 0, "ล่าช้า": 1,
                                                "ยังไม่เผยแพร่": 1}]
@@ -103,15 +103,16 @@ def test_filters_are_kept_in_the_address_and_an_unknown_value_there_is_ignored()
 def test_an_oversight_account_reads_its_province_with_the_rounds_held():
     at = signed_in("prov", PAGE)
     assert not at.exception
-    assert metrics(at) == {"องค์กร": "1", "มีแผนในระบบ": "1 จาก 1", "จัดรอบการติดตามแล้ว": "1 จาก 1"}
+    assert metrics(at) == {"องค์กร": "1", "มีแผนในระบบ (จาก 1)": "1", "จัดรอบติดตามแล้ว (จาก 1)": "1"}
     assert "ขอบเขต: จังหวัดตัวอย่าง" in texts(at)
-    assert [o for o in at.selectbox(key="rollup_province").options] == ["ทั้งหมด", "จังหวัดตัวอย่าง"]
+    box = at.selectbox(key="rollup_province")
+    assert box.options == ["ทั้งหมด", "จังหวัดตัวอย่าง"] and box.placeholder == "ทั้งหมด"
 
 
 def test_in_english():
     at = run_page(PAGE, lang="en")
     assert not at.exception and at.header[0].value == "Plan monitoring across organisations"
-    assert metrics(at)["Holding monitoring rounds"] == "1 of 2"
+    assert metrics(at)["Holding rounds (of 2)"] == "1"
     at.selectbox(key="rollup_show").select("late:2567-1").run()
     assert list(at.dataframe[-1].value["Open the organisation"]) == ["./?org=tt-chiang-muan&lang=en"]
 

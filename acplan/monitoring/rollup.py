@@ -13,10 +13,12 @@ reads its province (or every one) and sees how many rounds are held before they 
 published data only.
 """
 
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from zoneinfo import ZoneInfo
 
+import numpy as np
 import pandas as pd
 from sqlalchemy import and_, delete, func
 from sqlmodel import Session, select
@@ -87,15 +89,17 @@ def summarise(session: Session, rounds: list[EvaluationRound]) -> list[RoundSumm
     """The summaries of these published rounds, from their members' submitted entries (SCORING.md §3–§5)."""
     if not rounds:
         return []
-    listed = _listed_items(session, rounds)
-    items = _item_figures(_entries(session, [r.id for r in rounds]), listed)
+    items = _item_figures(_entries(session, [r.id for r in rounds]), _listed_items(session, rounds))
+    ids = items["round_id"].to_numpy()
+    firsts = {int(rid): i for rid, i in zip(*np.unique(ids, return_index=True), strict=True)}
+    bounds = sorted(firsts.values()) + [len(ids)]
+    ends = {int(ids[a]): b for a, b in zip(bounds, bounds[1:], strict=False)}
+    cols = {c: items[c].to_numpy() for c in ("dimension", "mean_exact", "status", "reason", "spent_thb", "planned_thb")}
     out = []
     for rnd in rounds:
-        mine = items.get(rnd.id)
-        if mine is None:
-            mine = pd.DataFrame(columns=["number", "dimension", "mean_exact", "status", "reason", "spent_thb",
-                                         "planned_thb"])
-        out.append(_summary(rnd, mine))
+        a = firsts.get(rnd.id, 0)
+        b = ends.get(rnd.id, 0)
+        out.append(_summary(rnd, **{c: v[a:b] for c, v in cols.items()}))
     return out
 
 
@@ -147,8 +151,9 @@ def _mode(entries: pd.DataFrame, column: str, order: list[str]) -> pd.Series:
     return best.drop_duplicates(["round_id", "project_id"]).set_index(["round_id", "project_id"])[column]
 
 
-def _item_figures(entries: pd.DataFrame, listed: pd.DataFrame) -> dict[int, pd.DataFrame]:
-    """Per round, one row per listed item: number, dimension, mean_exact, status, reason, spent_thb, planned_thb."""
+def _item_figures(entries: pd.DataFrame, listed: pd.DataFrame) -> pd.DataFrame:
+    """One row per listed item of every round, by round and number: round_id, number, dimension, mean_exact (NaN:
+    not scored), status, reason (None: none), spent_thb (NaN: none recorded; whole baht), planned_thb."""
     keys = ["round_id", "project_id"]
     scored = entries.dropna(subset=["score"]).groupby(keys)["score"].agg(["sum", "count"])
     spent = entries.dropna(subset=["spent_thb"]).groupby(keys)["spent_thb"].median()
@@ -157,30 +162,42 @@ def _item_figures(entries: pd.DataFrame, listed: pd.DataFrame) -> dict[int, pd.D
     with_entries = entries[keys].drop_duplicates()
     items = listed.merge(with_entries.assign(has_entries=True), on=keys, how="left")
     items = items[items["in_year"] | items["has_entries"].fillna(False).astype(bool)].set_index(keys)
-    items["mean_exact"] = (scored["sum"] / scored["count"]).reindex(items.index)
-    items["status"] = status.reindex(items.index)
-    items["reason"] = reason.reindex(items.index)
-    items["spent_thb"] = spent.reindex(items.index).map(lambda v: None if pd.isna(v) else int(round(v)))
-    items = items.reset_index().sort_values(["round_id", "number"])
-    cols = ["number", "dimension", "mean_exact", "status", "reason", "spent_thb", "planned_thb"]
-    return {rid: group[cols].reset_index(drop=True) for rid, group in items.groupby("round_id")}
+    items["mean_exact"] = (scored["sum"] / scored["count"]).reindex(items.index).astype("float64")
+    items["status"] = status.reindex(items.index).astype(object)
+    items["reason"] = reason.reindex(items.index).astype(object)
+    # whole baht as SCORING.md §5 rounds it (Python's round, half to even), per item
+    items["spent_thb"] = [np.nan if pd.isna(v) else float(round(v)) for v in spent.reindex(items.index)]
+    return items.reset_index().sort_values(["round_id", "number"], kind="stable")
 
 
-def _summary(rnd: EvaluationRound, items: pd.DataFrame) -> RoundSummary:
+def _mean(values: np.ndarray) -> float:
+    """The mean exactly as pandas' Series.mean computes it (numpy's sum over the count), so that the stored figures
+    equal the results page's to the last bit before rounding."""
+    return float(scoring.round_half_away(values.sum() / len(values)))
+
+
+def _summary(rnd: EvaluationRound, *, dimension: np.ndarray, mean_exact: np.ndarray, status: np.ndarray,
+             reason: np.ndarray, spent_thb: np.ndarray, planned_thb: np.ndarray) -> RoundSummary:
+    """One round's figures from its listed items' arrays (in number order), as scoring.round_result and
+    scoring.dimension_results compute them."""
     day = published_on(rnd.published_at)
-    statuses = items["status"].fillna("not_scored").value_counts()
-    reasons = items.loc[items["status"] == ImplementationStatus.NOT_POSSIBLE.value, "reason"].fillna("unstated")
-    dims = scoring.dimension_results(items[["number", "mean_exact"]], items[["number", "dimension"]])
-    spent = [int(v) for v in items["spent_thb"] if v is not None and not pd.isna(v)]
+    statuses = Counter(s if isinstance(s, str) else "not_scored" for s in status)
+    reasons = Counter(r if isinstance(r, str) else "unstated" for s, r in zip(status, reason, strict=True)
+                      if s == ImplementationStatus.NOT_POSSIBLE.value)
+    scored = ~np.isnan(mean_exact)
+    dims = {}
+    for d in sorted({int(x) for x in dimension}):
+        mine = dimension == d
+        values = mean_exact[mine & scored]
+        dims[str(d)] = [_mean(values) if len(values) else None, int(len(values)), int(mine.sum())]
+    spent = spent_thb[~np.isnan(spent_thb)]
     return RoundSummary(
         round_id=rnd.id, plan_id=rnd.plan_id, fiscal_year_be=rnd.fiscal_year_be, round_no=rnd.round_no,
-        published_on=day, on_time=day <= due_on(rnd.period_end), result=scoring.round_result(items),
-        items=len(items), items_scored=int(items["mean_exact"].notna().sum()),
-        **{s: int(statuses.get(s, 0)) for s in [*STATUSES, "not_scored"]},
-        reasons={k: int(v) for k, v in sorted(reasons.value_counts().items())},
-        planned_thb=int(items["planned_thb"].sum()), spent_thb=sum(spent) if spent else None,
-        dimensions={str(int(d.dimension)): [None if pd.isna(d.result) else float(d.result), int(d.scored), int(d.items)]
-                    for d in dims.itertuples()})
+        published_on=day, on_time=day <= due_on(rnd.period_end),
+        result=_mean(mean_exact[scored]) if scored.any() else None, items=len(mean_exact),
+        items_scored=int(scored.sum()), **{s: int(statuses.get(s, 0)) for s in [*STATUSES, "not_scored"]},
+        reasons=dict(sorted(reasons.items())), planned_thb=int(planned_thb.sum()),
+        spent_thb=int(spent.sum()) if len(spent) else None, dimensions=dims)
 
 
 def as_dict(row: RoundSummary) -> dict:

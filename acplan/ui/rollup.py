@@ -33,8 +33,9 @@ def _pick(label: str, options: list, param: str, key: str, fmt_option=None):
         st.session_state[key] = wanted if wanted in options else None
     elif st.session_state[key] not in options:
         st.session_state[key] = None
-    chosen = st.selectbox(label, [None, *options], key=key, format_func=fmt_option or (
-        lambda v: t("rollup_all", state.lang()) if v is None else str(v)))
+    show = fmt_option or (lambda v: t("rollup_all", state.lang()) if v is None else str(v))
+    # "all" is both the first option (to go back to it) and the placeholder (a None choice shows the placeholder)
+    chosen = st.selectbox(label, [None, *options], key=key, format_func=show, placeholder=show(None))
     if chosen is None:
         st.query_params.pop(param, None)
     else:
@@ -73,14 +74,12 @@ def page(actor: Actor, lang: str) -> None:
     pub = rollup.publication(r)
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("rollup_metric_orgs", lang), fmt.number(counts["orgs"]), border=True)
-    c2.metric(t("rollup_metric_plans", lang), t("rollup_of", lang, n=fmt.number(counts["with_plan"]),
-                                               of=fmt.number(counts["orgs"])), border=True)
-    c3.metric(t("rollup_metric_rounds", lang), t("rollup_of", lang, n=fmt.number(counts["with_rounds"]),
-                                                of=fmt.number(counts["with_plan"])), border=True)
+    c2.metric(t("rollup_metric_plans", lang, of=fmt.number(counts["orgs"])), fmt.number(counts["with_plan"]), border=True)
+    c3.metric(t("rollup_metric_rounds", lang, of=fmt.number(counts["with_plan"])), fmt.number(counts["with_rounds"]),
+              border=True)
     if code is not None:
-        latest = pub.iloc[0]
-        c4.metric(t("rollup_metric_on_time", lang, code=code), t("rollup_of", lang, n=fmt.number(latest["on_time"]),
-                                                                of=fmt.number(counts["with_plan"])), border=True)
+        c4.metric(t("rollup_metric_on_time", lang, code=code),
+                  fmt.number(pub.iloc[0]["on_time"]), border=True)
     st.subheader(t("rollup_publication", lang))
     if code is None:
         st.info(t("rollup_no_published", lang))
@@ -152,8 +151,8 @@ def year_sections(r: rollup.Rollup, lang: str) -> None:
         st.subheader(t("rollup_ita", lang))
         ita = rollup.ita_by_year(r)
         st.dataframe({t("col_fiscal_year", lang): [fmt.fiscal_year_short(y, lang) for y in ita["fiscal_year_be"]],
-                      t("col_targets", lang): [fmt.number(v) for v in ita["targets"]],
-                      t("col_recorded", lang): [fmt.number(v) for v in ita["recorded"]],
+                      t("col_recorded", lang): [f"{fmt.number(v)} / {fmt.number(n)}" for v, n in
+                                                zip(ita["recorded"], ita["targets"], strict=True)],
                       t("col_met", lang): [fmt.number(v) for v in ita["met"]],
                       t("col_below", lang): [fmt.number(v) for v in ita["below"]],
                       t("col_median_ita", lang): ["" if pd.isna(v) else f"{v:.2f}" for v in ita["median_actual"]]},
