@@ -8,8 +8,8 @@ from acplan.i18n import t
 from acplan.monitoring import evaluation, scoring
 from acplan.monitoring.models import RoundStatus
 from acplan.reporting import charts
+from acplan.ui import cache, frame, session, state, views
 from acplan.ui import evidence as evidence_view
-from acplan.ui import frame, session, state, views
 from acplan.ui.widgets import url_choice
 
 lang = state.lang()
@@ -68,10 +68,12 @@ if not reports.empty:
                 st.text(t("project_option", lang, no=report.number, name=report.name_th))
                 evidence_view.show("unit_report", int(report.report_id), actor, lang)
 
-heatmap = charts.score_heatmap(results, lang=lang).to_dict()  # full width, a readable row per item
+heatmap = cache.chart_spec(lambda: charts.score_heatmap(results, lang=lang).to_dict(), "heatmap", lang,
+                           cache.frame_key(results))  # full width, a readable row per item
 st.vega_lite_chart(heatmap, width="stretch", height=heatmap["height"] + 140)
-st.vega_lite_chart(charts.status_distribution(evaluation.status_distribution(items), lang=lang).to_dict(),
-                   width="stretch", height=charts.CHART_HEIGHT_PX + 120)
+statuses = evaluation.status_distribution(items)
+st.vega_lite_chart(cache.chart_spec(lambda: charts.status_distribution(statuses, lang=lang).to_dict(), "statuses", lang,
+                                    cache.frame_key(statuses)), width="stretch", height=charts.CHART_HEIGHT_PX + 120)
 
 internal = actor.can(Permission.READ_MEMBER_SCORES) and not evaluation.sealed(actor, rnd.status)
 if internal or rnd.status == RoundStatus.PUBLISHED:  # the public edition exists only once the round is published

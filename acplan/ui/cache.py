@@ -50,3 +50,27 @@ def clear() -> None:
     with _lock:
         for store in _caches:
             store.clear()
+
+
+_specs: TTLCache = TTLCache(maxsize=256, ttl=TTL_S)
+_caches.append(_specs)
+
+
+def chart_spec(build: Callable[[], dict], *key) -> dict:
+    """A chart's Vega-Lite spec, built once per `key` (Altair's building and schema validation cost a page tens of
+    milliseconds a run); a copy, since Streamlit takes the data out of the spec it is given."""
+    with _lock:
+        if key in _specs:
+            return copy.deepcopy(_specs[key])
+    spec = build()
+    with _lock:
+        _specs[key] = spec
+    return copy.deepcopy(spec)
+
+
+def frame_key(data) -> tuple:
+    """A DataFrame's content as a cache key: its columns, types and a hash of every value."""
+    import pandas as pd
+
+    return (tuple(map(str, data.columns)), tuple(map(str, data.dtypes)), len(data),
+            int(pd.util.hash_pandas_object(data, index=True).sum()))

@@ -60,66 +60,95 @@ def filters(scope: pd.DataFrame, lang: str) -> rollup.Filters:
 
 def page(actor: Actor, lang: str) -> None:
     frame.header(t("rollup_title", lang))
-    everything = read(actor, rollup.Filters(), clock.today())
+    today = clock.today()
+    everything = read(actor, rollup.Filters(), today)
     scope = everything.scope_province or t("rollup_scope_all", lang)
     st.caption(t("rollup_intro_internal", lang, scope=scope) if everything.internal else t("rollup_intro_public", lang))
     chosen = filters(everything.choices, lang)
-    r = read(actor, chosen, clock.today()) if chosen != rollup.Filters() else everything
-    if r.orgs.empty:
+    head = overview(actor, chosen, today, lang)
+    if head is None:
         st.info(t("rollup_none", lang))
         return
-    codes = rollup.round_codes(r)
-    code = codes[0] if codes else None
-    counts = rollup.counts(r)
-    pub = rollup.publication(r)
+    counts, codes = head["counts"], head["codes"]
     c1, c2, c3, c4 = st.columns(4)
     c1.metric(t("rollup_metric_orgs", lang), fmt.number(counts["orgs"]), border=True)
     c2.metric(t("rollup_metric_plans", lang, of=fmt.number(counts["orgs"])), fmt.number(counts["with_plan"]), border=True)
     c3.metric(t("rollup_metric_rounds", lang, of=fmt.number(counts["with_plan"])), fmt.number(counts["with_rounds"]),
               border=True)
-    if code is not None:
-        c4.metric(t("rollup_metric_on_time", lang, code=code),
-                  fmt.number(pub.iloc[0]["on_time"]), border=True)
+    if codes:
+        c4.metric(t("rollup_metric_on_time", lang, code=codes[0]), fmt.number(head["on_time"]), border=True)
     st.subheader(t("rollup_publication", lang))
-    if code is None:
+    if not codes:
         st.info(t("rollup_no_published", lang))
     else:
-        st.dataframe(pub.rename(columns={"code": t("col_round", lang), "published": t("col_published", lang),
-                                         "on_time": t("col_on_time", lang), "late": t("col_late", lang),
-                                         "not_published": t("col_not_published", lang)}), hide_index=True,
-                     width="stretch")
+        st.dataframe(head["publication"], hide_index=True, width="stretch")
         st.caption(t("rollup_publication_note", lang, days=rollup.PUBLISH_WITHIN_DAYS))
-        round_section(r, codes, lang)
-    year_sections(r, lang)
-    drill_section(r, codes, lang)
+        code = _pick(t("rollup_round", lang), codes, "round", "rollup_round",
+                     lambda v: t("rollup_latest", lang, code=codes[0]) if v is None else v) or codes[0]
+        round_section(round_figures(actor, chosen, today, code, lang), code, lang)
+    year_sections(head, lang)
+    drill_section(actor, chosen, today, head["drills"], lang)
 
 
-def round_section(r: rollup.Rollup, codes: list[str], lang: str) -> None:
-    code = _pick(t("rollup_round", lang), codes, "round", "rollup_round",
-                 lambda v: t("rollup_latest", lang, code=codes[0]) if v is None else v) or codes[0]
+@cache.shared(maxsize=200, immutable=True)
+def overview(actor: Actor, chosen: rollup.Filters, today: date, lang: str) -> dict | None:
+    """The figures above the round chosen, built once per reader's scope, filters and language."""
+    r = read(actor, chosen, today)
+    if r.orgs.empty:
+        return None
+    pub = rollup.publication(r)
+    budget = rollup.budget_by_year(r)
+    out = {"counts": rollup.counts(r), "codes": rollup.round_codes(r), "on_time": int(pub.iloc[0]["on_time"]) if len(pub) else 0,
+           "publication": pub.rename(columns={"code": t("col_round", lang), "published": t("col_published", lang),
+                                              "on_time": t("col_on_time", lang), "late": t("col_late", lang),
+                                              "not_published": t("col_not_published", lang)}),
+           "budget": None, "ita": _ita_table(rollup.ita_by_year(r), lang), "overdue": r.overdue,
+           "drills": drill_options(r, rollup.round_codes(r), lang)}
+    if not budget.empty:
+        data = pd.concat([budget.assign(series="planned", amount_thb=budget["planned_thb"]),
+                          budget.assign(series="actual", amount_thb=budget["spent_thb"])])
+        table = pd.DataFrame({t("col_fiscal_year", lang): [fmt.fiscal_year_short(y, lang) for y in budget["fiscal_year_be"]],
+                              t("col_orgs_reporting", lang): budget["orgs"],
+                              t("series_planned", lang): budget["planned_thb"],
+                              t("series_actual", lang): budget["spent_thb"]})
+        out["budget"] = views.chart_block("planned_vs_actual", data[["fiscal_year_be", "series", "amount_thb"]], table,
+                                          key="rollup_budget", lang=lang)
+    return out
+
+
+@cache.shared(maxsize=200, immutable=True)
+def round_figures(actor: Actor, chosen: rollup.Filters, today: date, code: str, lang: str) -> dict:
+    """Round `code`'s figures: the dimensions' spread (chart and table), the items by status, the reasons."""
+    r = read(actor, chosen, today)
     names = dict(zip(r.orgs["org_id"], r.orgs["name_th"], strict=True))
     points = rollup.dimension_points(r, code)
+    statuses = rollup.item_statuses(r, code)
+    order = [s.value for s in ImplementationStatus] + ["not_scored"]
+    reasons = {k.removeprefix("reason_"): v for k, v in statuses.items() if k.startswith("reason_")}
+    block = None
+    if not points.empty:
+        data = points.assign(org=[names.get(i, "") for i in points["org_id"]])
+        block = views.chart_block("rollup_dimensions", data, _spread_table(points, lang), key=f"rollup_dims_{code}",
+                                  lang=lang)
+    return {"block": block,
+            "statuses": pd.DataFrame({t("col_status", lang): [t(f"status_{s}", lang) for s in order],
+                                      t("col_items", lang): [fmt.number(statuses.get(s, 0)) for s in order]}),
+            "reasons": pd.DataFrame({t("col_reason", lang): [t(f"reason_{k}", lang) for k in reasons],
+                                     t("col_items", lang): [fmt.number(v) for v in reasons.values()]})}
+
+
+def round_section(figures: dict, code: str, lang: str) -> None:
     left, right = st.columns([3, 2])
     with left:
         st.subheader(t("rollup_dimensions", lang, code=code))
-        if not points.empty:
-            data = points.assign(org=[names.get(i, "") for i in points["org_id"]])
-            table = _spread_table(points, lang)
-            views.show_block(views.chart_block("rollup_dimensions", data, table, key=f"rollup_dims_{code}", lang=lang),
-                             lang)
+        if figures["block"] is not None:
+            views.show_block(figures["block"], lang)
     with right:
         st.subheader(t("rollup_items", lang, code=code))
-        statuses = rollup.item_statuses(r, code)
-        order = [s.value for s in ImplementationStatus] + ["not_scored"]
-        st.dataframe({t("col_status", lang): [t(f"status_{s}", lang) for s in order],
-                      t("col_items", lang): [fmt.number(statuses.get(s, 0)) for s in order]},
-                     hide_index=True, width="stretch")
-        reasons = {k.removeprefix("reason_"): v for k, v in statuses.items() if k.startswith("reason_")}
-        if reasons:
+        st.dataframe(figures["statuses"], hide_index=True, width="stretch")
+        if not figures["reasons"].empty:
             st.caption(t("rollup_reasons", lang))
-            st.dataframe({t("col_reason", lang): [t(f"reason_{k}", lang) for k in reasons],
-                          t("col_items", lang): [fmt.number(v) for v in reasons.values()]},
-                         hide_index=True, width="stretch")
+            st.dataframe(figures["reasons"], hide_index=True, width="stretch")
 
 
 def _spread_table(points: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -133,32 +162,26 @@ def _spread_table(points: pd.DataFrame, lang: str) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
-def year_sections(r: rollup.Rollup, lang: str) -> None:
+def _ita_table(ita: pd.DataFrame, lang: str) -> pd.DataFrame:
+    return pd.DataFrame({
+        t("col_fiscal_year", lang): [fmt.fiscal_year_short(y, lang) for y in ita["fiscal_year_be"]],
+        t("col_recorded", lang): [f"{fmt.number(v)} / {fmt.number(n)}" for v, n in zip(ita["recorded"], ita["targets"],
+                                                                                      strict=True)],
+        t("col_met", lang): [fmt.number(v) for v in ita["met"]], t("col_below", lang): [fmt.number(v) for v in ita["below"]],
+        t("col_median_ita", lang): ["" if pd.isna(v) else f"{v:.2f}" for v in ita["median_actual"]]})
+
+
+def year_sections(head: dict, lang: str) -> None:
     left, right = st.columns(2)
-    budget = rollup.budget_by_year(r)
     with left:
         st.subheader(t("rollup_budget", lang))
-        if not budget.empty:
-            data = pd.concat([budget.assign(series="planned", amount_thb=budget["planned_thb"]),
-                              budget.assign(series="actual", amount_thb=budget["spent_thb"])])
-            table = pd.DataFrame({t("col_fiscal_year", lang): [fmt.fiscal_year_short(y, lang) for y in budget["fiscal_year_be"]],
-                                  t("col_orgs_reporting", lang): budget["orgs"],
-                                  t("series_planned", lang): budget["planned_thb"],
-                                  t("series_actual", lang): budget["spent_thb"]})
-            views.show_block(views.chart_block("planned_vs_actual", data[["fiscal_year_be", "series", "amount_thb"]],
-                                               table, key="rollup_budget", lang=lang), lang)
+        if head["budget"] is not None:
+            views.show_block(head["budget"], lang)
     with right:
         st.subheader(t("rollup_ita", lang))
-        ita = rollup.ita_by_year(r)
-        st.dataframe({t("col_fiscal_year", lang): [fmt.fiscal_year_short(y, lang) for y in ita["fiscal_year_be"]],
-                      t("col_recorded", lang): [f"{fmt.number(v)} / {fmt.number(n)}" for v, n in
-                                                zip(ita["recorded"], ita["targets"], strict=True)],
-                      t("col_met", lang): [fmt.number(v) for v in ita["met"]],
-                      t("col_below", lang): [fmt.number(v) for v in ita["below"]],
-                      t("col_median_ita", lang): ["" if pd.isna(v) else f"{v:.2f}" for v in ita["median_actual"]]},
-                     hide_index=True, width="stretch")
+        st.dataframe(head["ita"], hide_index=True, width="stretch")
         st.subheader(t("rollup_overdue", lang))
-        overdue = r.overdue
+        overdue = head["overdue"]
         if overdue.empty:
             st.write(t("rollup_overdue_none", lang))
         else:
@@ -182,13 +205,18 @@ def drill_options(r: rollup.Rollup, codes: list[str], lang: str) -> dict[str, st
     return out
 
 
-def drill_section(r: rollup.Rollup, codes: list[str], lang: str) -> None:
+def drill_section(actor: Actor, chosen: rollup.Filters, today: date, options: dict[str, str], lang: str) -> None:
     st.subheader(t("rollup_drill", lang))
-    options = drill_options(r, codes, lang)
     key = _pick(t("rollup_drill_hint", lang), list(options), "show", "rollup_show",
                 lambda v: t("rollup_drill_hint", lang) if v is None else options[v])
-    if key is None:
-        return
+    if key is not None:
+        st.dataframe(drill_table(actor, chosen, today, key, lang), hide_index=True, width="stretch",
+                     column_config={t("rollup_open", lang): st.column_config.LinkColumn(display_text=t("rollup_open", lang))})
+
+
+@cache.shared(maxsize=200, immutable=True)
+def drill_table(actor: Actor, chosen: rollup.Filters, today: date, key: str, lang: str) -> pd.DataFrame:
+    """The organisations behind figure `key` (as drill_options names it), with links to their own pages."""
     figure, *rest = key.split(":")
     kw = {}
     if figure in ("ita_below", "ita_missing", "budget"):
@@ -197,14 +225,13 @@ def drill_section(r: rollup.Rollup, codes: list[str], lang: str) -> None:
         kw["code"] = rest[0]
         if figure == "dimension":
             kw["dimension"] = int(rest[1])
-    orgs = rollup.drill(r, figure, **kw)
-    st.dataframe({t("col_province", lang): orgs["province_th"], t("col_district", lang): orgs["district_th"],
-                  t("col_org", lang): orgs["name_en"].where((orgs["name_en"] != "") & (lang == "en"), orgs["name_th"]),
-                  t("col_org_type", lang): [t(f"org_type_{v}", lang) for v in orgs["org_type"]],
-                  t("col_value", lang): [_value(v) for v in orgs["value"]],
-                  t("rollup_open", lang): [f"./?org={c}&lang={lang}" for c in orgs["code"]]},
-                 hide_index=True, width="stretch",
-                 column_config={t("rollup_open", lang): st.column_config.LinkColumn(display_text=t("rollup_open", lang))})
+    orgs = rollup.drill(read(actor, chosen, today), figure, **kw)
+    return pd.DataFrame({
+        t("col_province", lang): orgs["province_th"], t("col_district", lang): orgs["district_th"],
+        t("col_org", lang): orgs["name_en"].where((orgs["name_en"] != "") & (lang == "en"), orgs["name_th"]),
+        t("col_org_type", lang): [t(f"org_type_{v}", lang) for v in orgs["org_type"]],
+        t("col_value", lang): [_value(v) for v in orgs["value"]],
+        t("rollup_open", lang): [f"./?org={c}&lang={lang}" for c in orgs["code"]]})
 
 
 def _value(v) -> str:

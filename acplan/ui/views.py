@@ -12,6 +12,7 @@ from acplan.monitoring import scoring
 from acplan.plan import figures
 from acplan.plan.amend import change_row
 from acplan.reporting import charts
+from acplan.ui import cache
 from acplan.ui.frame import lang_params
 
 
@@ -80,7 +81,9 @@ def chart_block(builder: str, data: pd.DataFrame, table: pd.DataFrame, *, key: s
                 present: bool = False) -> dict:
     """A chart of acplan.charts built and validated once, with its table and the table's CSV (UTF-8 with BOM)."""
     numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
-    return {"spec": getattr(charts, builder)(data, lang=lang, present=present).to_dict(), "table": table,
+    spec = cache.chart_spec(lambda: getattr(charts, builder)(data, lang=lang, present=present).to_dict(),
+                            builder, lang, present, cache.frame_key(data))
+    return {"spec": spec, "table": table,
             "numeric": numeric, "csv": table.map(csv_cell).to_csv(index=False).encode("utf-8-sig"), "key": key, "present": present}
 
 
