@@ -5,10 +5,10 @@ import streamlit as st
 from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
-from acplan.monitoring import evaluation, scoring
+from acplan.monitoring import evaluation
 from acplan.monitoring.models import RoundStatus
 from acplan.reporting import charts
-from acplan.ui import cache, frame, session, state, views
+from acplan.ui import blocks, frame, session, state, views
 from acplan.ui import evidence as evidence_view
 from acplan.ui.widgets import url_choice
 
@@ -24,34 +24,26 @@ codes = [r.code for r in visible]
 code = url_choice("round", t("round_select", lang), codes, not_offered=t("round_not_offered", lang, codes=", ".join(codes)),
                   placeholder=t("choose_round", lang))
 rnd = visible[codes.index(code)]
-items = results[results["round"] == code].merge(bundle.projects[["number", "name_th", "dimension"]], on="number")
+view = blocks.results_view(state.org_code(), bundle.plan.id, actor, code, lang)
 st.caption(t("results_round_banner", lang, code=code, status=t(f"round_status_{rnd.status}", lang),
              period=f"{fmt.date_long(rnd.period_start, lang)} – {fmt.date_long(rnd.period_end, lang)}")
            + (f" · {t('after_the_fact', lang)}" if rnd.recorded_after_fact else ""))
 
 if evaluation.sealed(actor, rnd.status):
     st.info(t("results_sealed", lang), icon=":material/lock:")
-overall = scoring.round_result(items)
 c1, c2, c3 = st.columns(3)
-c1.metric(t("metric_round_result", lang), views.score_text(overall), border=True)
-c2.metric(t("metric_scored", lang), f"{int((items['n'] > 0).sum())} / {len(items)}", border=True)
-c3.metric(t("metric_flagged", lang), int(items["flag"].sum()), border=True)
+c1.metric(t("metric_round_result", lang), views.score_text(view["overall"]), border=True)
+c2.metric(t("metric_scored", lang), view["scored"], border=True)
+c3.metric(t("metric_flagged", lang), view["flagged_n"], border=True)
 
 st.subheader(t("dimension_results", lang))
-dims = scoring.dimension_results(items, bundle.projects)
-st.dataframe({t("col_dimension", lang): [t("dimension_n", lang, n=d) for d in dims["dimension"]],
-              t("col_result", lang): [views.score_text(v) for v in dims["result"]],
-              t("col_scored", lang): [f"{a} / {b}" for a, b in zip(dims["scored"], dims["items"], strict=True)]},
-             hide_index=True, width="stretch")
+st.dataframe(view["dims"], hide_index=True, width="stretch")
 
 st.subheader(t("item_results", lang))
-year_budget = bundle.budget[bundle.budget["fiscal_year_be"] == rnd.fiscal_year_be]
-item_table = views.item_results_table(items, lang, dict(zip(year_budget["number"], year_budget["amount_thb"],
-                                                            strict=True)))
-st.dataframe(item_table, hide_index=True, width="stretch",
+st.dataframe(view["items"], hide_index=True, width="stretch",
              column_config={t("col_number", lang): st.column_config.NumberColumn(pinned=True),
                             t("col_name", lang): st.column_config.TextColumn(width="large", pinned=True)})
-if flagged := views.flagged_items(item_table, lang):  # said beside the table, not only in its last column
+if flagged := view["flagged"]:  # said beside the table, not only in its last column
     st.warning(t("results_checks", lang, n=len(flagged)), icon=":material/warning:")
     for number, note in flagged:
         st.text(t("results_check_line", lang, no=number, note=note))
@@ -68,12 +60,8 @@ if not reports.empty:
                 st.text(t("project_option", lang, no=report.number, name=report.name_th))
                 evidence_view.show("unit_report", int(report.report_id), actor, lang)
 
-heatmap = cache.chart_spec(lambda: charts.score_heatmap(results, lang=lang).to_dict(), "heatmap", lang,
-                           cache.frame_key(results))  # full width, a readable row per item
-st.vega_lite_chart(heatmap, width="stretch", height=heatmap["height"] + 140)
-statuses = evaluation.status_distribution(items)
-st.vega_lite_chart(cache.chart_spec(lambda: charts.status_distribution(statuses, lang=lang).to_dict(), "statuses", lang,
-                                    cache.frame_key(statuses)), width="stretch", height=charts.CHART_HEIGHT_PX + 120)
+st.vega_lite_chart(dict(view["heatmap"]), width="stretch", height=view["heatmap"]["height"] + 140)
+st.vega_lite_chart(dict(view["statuses"]), width="stretch", height=charts.CHART_HEIGHT_PX + 120)
 
 internal = actor.can(Permission.READ_MEMBER_SCORES) and not evaluation.sealed(actor, rnd.status)
 if internal or rnd.status == RoundStatus.PUBLISHED:  # the public edition exists only once the round is published

@@ -4,10 +4,12 @@ import pandas as pd
 
 from acplan import format as fmt
 from acplan.i18n import t
+from acplan.monitoring import evaluation, scoring
 from acplan.plan import figures
 from acplan.plan.models import DIMENSIONS
+from acplan.reporting import charts
 from acplan.ui import cache, state
-from acplan.ui.views import by_year_table, chart_block
+from acplan.ui.views import by_year_table, chart_block, flagged_items, item_results_table, score_text
 
 
 @cache.shared()
@@ -99,4 +101,32 @@ def overview_view(plan_id: int, lang: str, fy: int) -> dict:
         "cards": [{"dimension": int(d), "name_th": name, "items": int(counts.get(d, 0)), "budget": int(money.get(d, 0))}
                   for d, name in zip(bundle.dimensions["dimension"], bundle.dimensions["dimension_name_th"], strict=True)],
         "by_year": list(zip(by_year["fiscal_year_be"].astype(int), by_year["amount_thb"].astype(int), strict=True)),
+    }
+
+
+def results_view(org: str | None, plan_id: int, actor, code: str, lang: str) -> dict:
+    """The results page's figures for round `code` of organisation `org`'s plan, as the actor's kind of reader
+    sees them (state.viewer)."""
+    return _results_view(org, plan_id, state.viewer(actor), code, lang)
+
+
+@cache.shared(maxsize=100, immutable=True)
+def _results_view(org: str | None, plan_id: int, viewer, code: str, lang: str) -> dict:
+    bundle = state.plan_bundle_of(org)
+    visible, results = state.evaluation(plan_id, viewer)
+    rnd = next(r for r in visible if r.code == code)
+    items = results[results["round"] == code].merge(bundle.projects[["number", "name_th", "dimension"]], on="number")
+    dims = scoring.dimension_results(items, bundle.projects)
+    year_budget = bundle.budget[bundle.budget["fiscal_year_be"] == rnd.fiscal_year_be]
+    table = item_results_table(items, lang, dict(zip(year_budget["number"], year_budget["amount_thb"], strict=True)))
+    statuses = evaluation.status_distribution(items)
+    return {
+        "overall": scoring.round_result(items), "scored": f"{int((items['n'] > 0).sum())} / {len(items)}",
+        "flagged_n": int(items["flag"].sum()),
+        "dims": pd.DataFrame({t("col_dimension", lang): [t("dimension_n", lang, n=d) for d in dims["dimension"]],
+                              t("col_result", lang): [score_text(v) for v in dims["result"]],
+                              t("col_scored", lang): [f"{a} / {b}" for a, b in zip(dims["scored"], dims["items"], strict=True)]}),
+        "items": table, "flagged": flagged_items(table, lang),
+        "heatmap": charts.score_heatmap(results, lang=lang).to_dict(),  # every round's, a readable row per item
+        "statuses": charts.status_distribution(statuses, lang=lang).to_dict(),
     }

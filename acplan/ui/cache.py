@@ -58,14 +58,15 @@ _caches.append(_specs)
 
 def chart_spec(build: Callable[[], dict], *key) -> dict:
     """A chart's Vega-Lite spec, built once per `key` (Altair's building and schema validation cost a page tens of
-    milliseconds a run); a copy, since Streamlit takes the data out of the spec it is given."""
+    milliseconds a run). Streamlit takes the data out of a shallow copy of the spec it is given and changes nothing
+    nested, so the cached spec is handed out as a shallow copy too."""
     with _lock:
         if key in _specs:
-            return copy.deepcopy(_specs[key])
+            return dict(_specs[key])
     spec = build()
     with _lock:
         _specs[key] = spec
-    return copy.deepcopy(spec)
+    return dict(spec)
 
 
 def frame_key(data) -> tuple:

@@ -214,7 +214,7 @@ def filtered_projects(plan_id: int, flt: ProjectFilter) -> pd.DataFrame:
     return apply_filter(bundle.projects, bundle.budget, bundle.search, flt)
 
 
-def _viewer(actor: Actor) -> Actor:
+def viewer(actor: Actor) -> Actor:
     """What a cached read depends on (one cache entry per kind): whether the actor may read unpublished rounds,
     and whether it may read the scores of a round still open."""
     if actor.can(Permission.READ_OPEN_ROUND_SCORES):
@@ -224,7 +224,7 @@ def _viewer(actor: Actor) -> Actor:
 
 def evaluation(plan_id: int, actor: Actor) -> tuple[list, pd.DataFrame]:
     """Rounds the actor may see and every item's results in them, with round-over-round and year-over-year changes."""
-    return _evaluation(plan_id, _viewer(actor))
+    return _evaluation(plan_id, viewer(actor))
 
 
 @cache.shared()
@@ -237,7 +237,7 @@ def _evaluation(plan_id: int, viewer: Actor) -> tuple[list, pd.DataFrame]:
 
 def unit_reports(round_id: int, actor: Actor) -> pd.DataFrame:
     """The units' submitted reports of a round, as the actor's kind of reader sees them (read through the cache)."""
-    return _unit_reports(round_id, _viewer(actor))
+    return _unit_reports(round_id, viewer(actor))
 
 
 @cache.shared()
@@ -274,7 +274,7 @@ def project_audit(plan_id: int, number: int, actor: Actor, lang: str) -> pd.Data
 def round_report(plan_id: int, code: str, actor: Actor, fmt_key: str) -> bytes:
     """A round's report (PDF or XLSX): the internal edition for who may read member scores, else the public one."""
     internal = actor.can(Permission.READ_MEMBER_SCORES)
-    return _round_report(plan_id, code, _viewer(actor) if internal else Actor.anonymous(), internal, fmt_key)
+    return _round_report(plan_id, code, viewer(actor) if internal else Actor.anonymous(), internal, fmt_key)
 
 
 @cache.shared(maxsize=20)
