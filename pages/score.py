@@ -32,8 +32,8 @@ def mine(write):
     return lambda s: write(s, s.get(AppUser, actor.user_id), s.merge(rnd))
 
 
-with Session(state.engine()) as s:
-    df = grid.member_frame(s, actor, rnd, lang)
+view = grid.member_view(actor, rnd.id, lang)
+df = view["frame"]
 scored, submitted = int(df["score"].notna().sum()), int((df["state"] == "submitted").sum())
 st.subheader(t("scored_count", lang, n=scored, total=len(df), submitted=submitted))
 messages = st.session_state.pop(grid.MESSAGES_KEY, [])
@@ -42,7 +42,7 @@ for level, message in messages:  # a toast: the grid does not move under the mem
         st.toast(message, icon=":material/check_circle:" if level == "success" else ":material/warning:")
 st.caption(t("grid_help", lang))
 key = f"grid_{code}_{st.session_state.get('grid_generation', 0)}"
-st.data_editor(grid.editor_frame(df, lang), key=key, width="stretch", placeholder="—",
+st.data_editor(view["editor"], key=key, width="stretch", placeholder="—",
                column_config=grid.editor_columns(lang), num_rows="fixed", height=min(44 * (len(df) + 1), 720),
                on_change=grid.save_edits, args=(key, df, rnd.id, actor, lang))
 if errors := [m for level, m in messages if level == "error"]:  # below the grid, so the grid stays where it was
@@ -50,7 +50,7 @@ if errors := [m for level, m in messages if level == "error"]:  # below the grid
     st.error(t("input_refused", lang), icon=":material/error:")
     for message in errors:
         st.text("• " + message)
-if disagree := grid.disagreements(df, lang):  # said while it lasts; the member decides which figure is right
+if disagree := view["disagree"]:  # said while it lasts; the member decides which figure is right
     st.warning(t("grid_disagree", lang), icon=":material/warning:")
     for message in disagree:
         st.text("• " + message)
@@ -77,7 +77,7 @@ if actions.asked("submit_confirm") == code:
                     after=grid.refresh_grid)
 
 with st.expander(t("detail_form", lang), icon=":material/edit_note:"):
-    grid.detail_form(df, rnd, actor, lang)
+    grid.detail_form(df, view["labels"], rnd, actor, lang)
 
 with st.expander(t("sheet_section", lang), icon=":material/table_view:"):
     def member_sheet() -> bytes:  # built when asked for, not on every rerun of the grid

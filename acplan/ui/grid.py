@@ -10,8 +10,8 @@ from acplan.i18n import describe, t
 from acplan.monitoring import entries, scoring, unitreports
 from acplan.monitoring.models import AppUser, EvaluationRound
 from acplan.plan import queries
+from acplan.ui import cache, state
 from acplan.ui import evidence as evidence_view
-from acplan.ui import state
 from acplan.ui.actions import attempt, run
 
 MESSAGES_KEY = "grid_messages"
@@ -33,6 +33,16 @@ def member_frame(session: Session, actor: Actor, rnd: EvaluationRound, lang: str
         state_label=[t(f"entry_state_{s}", lang) if isinstance(s, str) else t("entry_state_none", lang) for s in df["state"]],
         previous_label=[_previous_text(previous.get(n), lang) for n in df.index],
         carried_label=[_change_mark(row, previous.get(n)) for n, row in df.iterrows()])
+
+
+@cache.shared(maxsize=500)
+def member_view(actor: Actor, round_id: int, lang: str) -> dict:
+    """The member's grid read through the app's cache (cleared after every write, this process's or another's):
+    `frame` (member_frame), `editor` (the grid's frame), `disagree` (warnings), `labels` (the item form's choices)."""
+    with Session(state.engine()) as session:
+        df = member_frame(session, actor, session.get(EvaluationRound, round_id), lang)
+    return {"frame": df, "editor": editor_frame(df, lang), "disagree": disagreements(df, lang),
+            "labels": {n: f"{n}. {name[:70]}" for n, name in zip(df.index, df["name_th"], strict=True)}}
 
 
 def _unit_text(report: pd.Series, lang: str) -> str:
@@ -82,18 +92,28 @@ def _change_mark(row: pd.Series, prev: dict | None) -> str:
     return "↻" if same else "✎"
 
 
-def unit_report(rnd: EvaluationRound, actor: Actor, number: int, lang: str) -> None:
-    """The unit's submitted report on item `number` (what it did, its activities, indicator values, problems and
-    suggestions), as plain text: what the member scores from."""
+@cache.shared(maxsize=500)
+def _unit_report_data(actor: Actor, round_id: int, plan_id: int, number: int) -> dict | None:
     with Session(state.engine()) as s:
+        rnd = s.get(EvaluationRound, round_id)
         reports = unitreports.reports_frame(session=s, actor=actor, rnd=rnd).set_index("number")
         if number not in reports.index:
-            st.caption(t("unit_report_none", lang))
-            return
+            return None
         report = reports.loc[number]
         activities, values = unitreports.report_details(session=s, actor=actor, report_id=int(report["report_id"]))
         indicators = {i["id"]: i["text_th"] for i in queries.list_indicators(
-            session=s, project_id=queries.get_item_id(session=s, plan_id=rnd.plan_id, number=number))}
+            session=s, project_id=queries.get_item_id(session=s, plan_id=plan_id, number=number))}
+    return {"report": report, "activities": activities, "values": values, "indicators": indicators}
+
+
+def unit_report(rnd: EvaluationRound, actor: Actor, number: int, lang: str) -> None:
+    """The unit's submitted report on item `number` (what it did, its activities, indicator values, problems and
+    suggestions), as plain text: what the member scores from."""
+    data = _unit_report_data(actor, rnd.id, rnd.plan_id, number)
+    if data is None:
+        st.caption(t("unit_report_none", lang))
+        return
+    report, activities, values, indicators = data["report"], data["activities"], data["values"], data["indicators"]
     with st.container(border=True):
         st.caption(t("unit_report_heading", lang, unit=report["unit"]))
         st.text(_unit_text(report, lang))
@@ -226,17 +246,14 @@ def save_edits(key: str, frame: pd.DataFrame, round_id: int, actor: Actor, lang:
     st.session_state[MESSAGES_KEY] = messages
 
 
-def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str) -> None:
+def detail_form(df: pd.DataFrame, labels: dict[int, str], rnd: EvaluationRound, actor: Actor, lang: str) -> None:
     """One item's entry in full: each indicator's actual value and whether it was achieved, and the evidence."""
-    number = st.selectbox(t("detail_item", lang), df.index.tolist(), key="detail_item",
-                          format_func=lambda n: f"{n}. {df.loc[n, 'name_th'][:70]}", placeholder=t("choose", lang))
+    number = st.selectbox(t("detail_item", lang), list(labels), key="detail_item", format_func=labels.get,
+                          placeholder=t("choose", lang))
     row = df.loc[number]
     st.text(f"{t('project_heading', lang, no=number)} {row['name_th']}")  # the whole name, wrapped by the browser
     unit_report(rnd, actor, number, lang)
-    with Session(state.engine()) as s:
-        indicators = [(i["id"], i["text_th"]) for i in queries.list_indicators(session=s, project_id=int(row["project_id"]))]
-        saved = entries.indicator_results(session=s, actor=actor, round_id=rnd.id, project_id=int(row["project_id"]),
-                                          member_id=actor.user_id)
+    indicators, saved, entry = _detail_data(actor, rnd.id, int(row["project_id"]))
     with st.form(f"detail_{number}", enter_to_submit=False):
         results = {}
         for ind_id, text in indicators:
@@ -256,9 +273,18 @@ def detail_form(df: pd.DataFrame, rnd: EvaluationRound, actor: Actor, lang: str)
                     for w in scoring.score_status_warnings(values["status"], values["score"])]
                 refresh_grid()
                 st.rerun()
-    with Session(state.engine()) as s:  # the member's own evidence, on their entry once it exists
-        entry = entries.get_entry(session=s, round_id=rnd.id, project_id=int(row["project_id"]), member_id=actor.user_id)
-    if entry is not None:
-        evidence_view.show("entry", entry.id, actor, lang, writable=entry.state != "submitted")
+    if entry is not None:  # the member's own evidence, on their entry once it exists
+        evidence_view.show("entry", entry[0], actor, lang, writable=entry[1] != "submitted")
     else:
         st.caption(t("evidence_after_entry", lang))
+
+
+@cache.shared(maxsize=500)
+def _detail_data(actor: Actor, round_id: int, project_id: int) -> tuple[list, dict, tuple | None]:
+    """An item's indicators, the member's recorded results for them, and the member's entry (id, state) if any."""
+    with Session(state.engine()) as s:
+        indicators = [(i["id"], i["text_th"]) for i in queries.list_indicators(session=s, project_id=project_id)]
+        saved = entries.indicator_results(session=s, actor=actor, round_id=round_id, project_id=project_id,
+                                          member_id=actor.user_id)
+        entry = entries.get_entry(session=s, round_id=round_id, project_id=project_id, member_id=actor.user_id)
+    return indicators, saved, None if entry is None else (entry.id, str(entry.state))
