@@ -2,13 +2,12 @@
 states only, never a score. For the secretary steering the round and the council following it."""
 
 import streamlit as st
-from sqlmodel import Session
 
 from acplan import clock
 from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
-from acplan.monitoring import board, rounds
+from acplan.monitoring import board
 from acplan.ui import frame, session, state
 from acplan.ui.widgets import round_choice
 
@@ -16,14 +15,12 @@ lang = state.lang()
 bundle = state.require_plan()
 actor = session.require(Permission.READ_UNPUBLISHED)
 frame.header(t("board_title", lang), t("board_subtitle", lang))
-with Session(state.engine()) as s:
-    running = rounds.list_rounds(session=s, actor=actor, plan_id=bundle.plan.id)
+running = list(state.rounds_of(bundle.plan.id, actor))
 if not running:
     st.info(t("rounds_none", lang))
     st.stop()
 rnd, code = round_choice(running, lang)
-with Session(state.engine()) as s:
-    b = board.round_board(session=s, actor=actor, rnd=s.merge(rnd), today=clock.today())
+b = state.round_board(rnd.id, actor, clock.today())
 st.caption(" · ".join([
     t("board_due_units", lang, date=fmt.date_long(b.units_due_on, lang)) if b.units_due_on else t("board_no_due_units", lang),
     t("board_due_members", lang, date=fmt.date_long(b.members_due_on, lang)) if b.members_due_on

@@ -20,8 +20,7 @@ frame.header(t("rounds_page_title", lang))
 actions.show_flash()
 st.page_link("pages/board.py", label=t("board_title", lang), icon=":material/checklist:",
              query_params=frame.lang_params())
-with Session(state.engine()) as s:
-    all_rounds = rounds.list_rounds(session=s, actor=actor, plan_id=plan.id)
+all_rounds = state.rounds_of(plan.id, actor)
 codes = [rounds.round_code(r) for r in all_rounds]
 if all_rounds:
     st.dataframe({t("col_round", lang): codes,
@@ -117,9 +116,7 @@ if codes and rnd.status in (RoundStatus.DRAFT, RoundStatus.OPEN):
 if codes and rnd.status != RoundStatus.DRAFT:
     with st.container(border=True):
         st.subheader(t("unit_reports_of_round", lang, code=code))
-        with Session(state.engine()) as s:
-            progress = unitreports.unit_progress(session=s, actor=actor, rnd=rnd)
-            submitted = unitreports.reports_frame(session=s, actor=actor, rnd=rnd)
+        progress, submitted = state.unit_progress(rnd.id, actor)
         st.dataframe(progress.rename(columns={c: t(f"col_unit_progress_{c}", lang) for c in progress.columns}),
                      hide_index=True, width="stretch")
         if rnd.status == RoundStatus.OPEN and not submitted.empty:

@@ -2,6 +2,7 @@
 
 import threading
 from dataclasses import dataclass
+from datetime import date
 from urllib.parse import urlsplit
 
 import pandas as pd
@@ -269,6 +270,34 @@ def project_audit(plan_id: int, number: int, actor: Actor, lang: str) -> pd.Data
     return pd.DataFrame({t("col_when", lang): [fmt.datetime_short(r.at, lang) for r in rows],
                          t("col_who", lang): [r.actor for r in rows], t("col_action", lang): [r.action for r in rows],
                          t("col_detail", lang): [audit.change_text(r.before, r.after) for r in rows]})
+
+
+@cache.shared(maxsize=200, immutable=True)
+def rounds_of(plan_id: int, actor: Actor) -> tuple[EvaluationRound, ...]:
+    """The plan's rounds as `actor` may list them (rounds.list_rounds), read through the cache: detached records that
+    callers read and never change."""
+    from acplan.monitoring import rounds
+
+    with Session(engine()) as session:
+        return tuple(rounds.list_rounds(session=session, actor=actor, plan_id=plan_id))
+
+
+@cache.shared(maxsize=200)
+def unit_progress(round_id: int, actor: Actor) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A round's units' progress and their submitted reports, as the staff see them (read through the cache)."""
+    with Session(engine()) as session:
+        rnd = session.get(EvaluationRound, round_id)
+        return (unitreports.unit_progress(session=session, actor=actor, rnd=rnd),
+                unitreports.reports_frame(session=session, actor=actor, rnd=rnd))
+
+
+@cache.shared(maxsize=200, immutable=True)
+def round_board(round_id: int, actor: Actor, today: date):
+    """The round board (monitoring/board.py) read through the cache; its frames are only read."""
+    from acplan.monitoring import board
+
+    with Session(engine()) as session:
+        return board.round_board(session=session, actor=actor, rnd=session.get(EvaluationRound, round_id), today=today)
 
 
 def round_report(plan_id: int, code: str, actor: Actor, fmt_key: str) -> bytes:
