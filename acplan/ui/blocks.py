@@ -12,7 +12,7 @@ from acplan.ui import cache, state
 from acplan.ui.views import by_year_table, chart_block, flagged_items, item_results_table, score_text
 
 
-@cache.shared()
+@cache.shared(immutable=True)  # pages only read it (charts, tables, figures)
 def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
     """The budget page's four charts with their tables; planned-versus-actual only once actuals exist."""
     bundle = state.plan_bundle()
@@ -51,7 +51,7 @@ def budget_blocks(plan_id: int, lang: str) -> dict[str, dict]:
     return blocks
 
 
-@cache.shared()
+@cache.shared(immutable=True)  # pages only read it (charts, tables, figures)
 def present_summary_block(plan_id: int, lang: str) -> dict:
     frames = state.budget_frames(plan_id)
     return chart_block("budget_by_dimension_year", frames["by_dim_year"], frames["by_dim_year"], key="present",
@@ -62,7 +62,7 @@ def _shown(value, template: str, lang: str) -> str:
     return t("not_recorded", lang) if value is None or pd.isna(value) else t(template, lang, value=fmt.number(value))
 
 
-@cache.shared()
+@cache.shared(immutable=True)  # pages only read it (charts, tables, figures)
 def targets_view(plan_id: int, lang: str) -> dict:
     """The targets page: baseline line, the target-versus-actual table, and the ITA chart block."""
     targets = state.plan_bundle().targets
@@ -83,7 +83,7 @@ def targets_view(plan_id: int, lang: str) -> dict:
             "table": table, "block": chart_block("ita_target_vs_actual", targets, table, key="ita_targets", lang=lang)}
 
 
-@cache.shared()
+@cache.shared(immutable=True)  # pages only read it (charts, tables, figures)
 def overview_view(plan_id: int, lang: str, fy: int) -> dict:
     """Headline figures of the overview for fiscal year `fy`: money, this year's targets, items, dimension cards."""
     bundle = state.plan_bundle()

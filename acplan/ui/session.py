@@ -87,7 +87,10 @@ def _show_own_org(organisation_id: int | None) -> None:
 def actor() -> Actor:
     """Who is acting in this run: the signed-in account, or an anonymous visitor. An account looking at another
     organisation's pages sees them as the public does (the services refuse it anything more in any case)."""
-    user = current_user()
+    return _acting_as(current_user())
+
+
+def _acting_as(user: AppUser | None) -> Actor:
     acting = _actor_of(user)
     shown = state.current_org()
     if shown is None or user is None:
@@ -165,7 +168,7 @@ def require(permission: Permission) -> Actor:
     The services check the permission again; this only decides what the page shows.
     """
     user = current_user()
-    who = actor()
+    who = _acting_as(user)
     if who.can(permission):
         return who
     lang = state.lang()

@@ -131,9 +131,8 @@ def item_results_table(items: pd.DataFrame, lang: str, budgets: dict[int, int] |
     def signed(v) -> str:
         return "" if v is None or pd.isna(v) else f"{v:+.2f}"
 
-    def checks(row) -> str:
-        found = scoring.inconsistencies(row["status"], row["progress_pct"], row["spent_thb"],
-                                        (budgets or {}).get(int(row["number"])), row["mean"])
+    def checks(number, status, progress, spent, mean) -> str:
+        found = scoring.inconsistencies(status, progress, spent, (budgets or {}).get(int(number)), mean)
         return "; ".join("⚠ " + describe(i, lang) for i in found)
     return pd.DataFrame({
         t("col_number", lang): items["number"], t("col_name", lang): items["name_th"],
@@ -148,7 +147,8 @@ def item_results_table(items: pd.DataFrame, lang: str, budgets: dict[int, int] |
         t("col_spent", lang): ["—" if v is None or pd.isna(v) else fmt.number(v) for v in items["spent_thb"]],
         t("col_change_prev", lang): [signed(v) for v in items["change_prev"]],
         t("col_change_year", lang): [signed(v) for v in items["change_year"]],
-        t("col_checks", lang): [checks(row) for _, row in items.iterrows()],
+        t("col_checks", lang): [checks(*row) for row in zip(items["number"], items["status"], items["progress_pct"],
+                                                            items["spent_thb"], items["mean"], strict=True)],
     })
 
 
