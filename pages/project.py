@@ -6,7 +6,7 @@ from acplan import format as fmt
 from acplan.access import Permission
 from acplan.i18n import t
 from acplan.plan import labels
-from acplan.ui import frame, session, state, views
+from acplan.ui import blocks, frame, session, state, views
 
 lang = state.lang()
 bundle = state.require_plan()
@@ -75,14 +75,11 @@ if detail.source_notes:
 
 st.subheader(t("section_history", lang))
 actor = session.actor()
-visible, results = state.evaluation(bundle.plan.id, actor)
-history = results[(results["number"] == detail.number) & (results["n"] > 0)] if visible else results.iloc[0:0]
+history = blocks.item_history(bundle.plan.id, actor, detail.number, lang)
 if history.empty:
     st.caption(t("history_none", lang))
 else:
-    st.dataframe(views.item_results_table(history.assign(name_th=history["round"]), lang)
-                 .rename(columns={t("col_name", lang): t("col_round", lang)}).drop(columns=[t("col_number", lang)]),
-                 hide_index=True, width="stretch")
+    st.dataframe(history, hide_index=True, width="stretch")
 st.subheader(t("section_amendments", lang))
 if not amended:
     st.caption(t("amendments_none_item", lang))

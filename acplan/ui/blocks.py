@@ -130,3 +130,18 @@ def _results_view(org: str | None, plan_id: int, viewer, code: str, lang: str) -
         "heatmap": charts.score_heatmap(results, lang=lang).to_dict(),  # every round's, a readable row per item
         "statuses": charts.status_distribution(statuses, lang=lang).to_dict(),
     }
+
+
+def item_history(plan_id: int, actor, number: int, lang: str) -> pd.DataFrame:
+    """Item `number`'s results in every round the actor's kind of reader sees, as the item page lists them."""
+    return _item_history(plan_id, state.viewer(actor), number, lang)
+
+
+@cache.shared(maxsize=500, immutable=True)
+def _item_history(plan_id: int, viewer, number: int, lang: str) -> pd.DataFrame:
+    visible, results = state.evaluation(plan_id, viewer)
+    history = results[(results["number"] == number) & (results["n"] > 0)] if visible else results.iloc[0:0]
+    if history.empty:
+        return pd.DataFrame()
+    return (item_results_table(history.assign(name_th=history["round"]), lang)
+            .rename(columns={t("col_name", lang): t("col_round", lang)}).drop(columns=[t("col_number", lang)]))
