@@ -3,6 +3,7 @@
 import os
 import shutil
 import uuid
+from contextlib import contextmanager
 from functools import cache
 from pathlib import Path
 
@@ -107,9 +108,9 @@ def app_engine(loaded_engine, monkeypatch):
     clear_caches()
 
 
-@pytest.fixture
-def pg_url():
-    """A fresh PostgreSQL schema-less database for one test, dropped afterwards."""
+@contextmanager
+def fresh_pg_database():
+    """A fresh PostgreSQL database (no schema yet), dropped afterwards; its URL."""
     try:
         admin = make_engine(PG_ADMIN_URL)
         with admin.connect() as conn:
@@ -119,11 +120,19 @@ def pg_url():
     name = f"acplan_test_{uuid.uuid4().hex[:10]}"
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
         conn.execute(text(f'CREATE DATABASE "{name}"'))
-    url = PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
-    yield url
-    with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    try:
+        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture
+def pg_url():
+    """A fresh PostgreSQL schema-less database for one test, dropped afterwards."""
+    with fresh_pg_database() as url:
+        yield url
 
 
 @pytest.fixture

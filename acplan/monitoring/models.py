@@ -362,7 +362,24 @@ class RoundSummary(SQLModel, table=True):
     not_started: int
     not_possible: int
     not_scored: int
-    reasons: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # not possible: reason -> items
+    # the items not possible, by the reason most of their members gave (unstated: none given)
+    reason_no_budget: int = 0
+    reason_policy_change: int = 0
+    reason_staffing: int = 0
+    reason_other: int = 0
+    reason_unstated: int = 0
     planned_thb: int  # the listed items' budget for the round's fiscal year
     spent_thb: int | None = None  # the sum of the items' spending (each the members' median); None: none recorded
-    dimensions: dict = Field(default_factory=dict, sa_column=Column(JSON, nullable=False))  # "1": [result, scored, items]
+    # per dimension of the national template (1–4): its result (SCORING.md §4), items scored, items listed
+    dim1_result: float | None = None
+    dim1_scored: int = 0
+    dim1_items: int = 0
+    dim2_result: float | None = None
+    dim2_scored: int = 0
+    dim2_items: int = 0
+    dim3_result: float | None = None
+    dim3_scored: int = 0
+    dim3_items: int = 0
+    dim4_result: float | None = None
+    dim4_scored: int = 0
+    dim4_items: int = 0

@@ -40,7 +40,7 @@ from acplan.monitoring.models import (
     Visibility,
     YearlyResult,
 )
-from acplan.plan.models import BudgetLine, Dimension, Organisation, Plan, PlanItem, YearlyTarget
+from acplan.plan.models import DIMENSIONS, BudgetLine, Dimension, Organisation, Plan, PlanItem, YearlyTarget
 
 PUBLISH_WITHIN_DAYS = 60  # a round's report is on time when published within this many days of its period's end
 THAI_TIME = ZoneInfo("Asia/Bangkok")
@@ -186,18 +186,19 @@ def _summary(rnd: EvaluationRound, *, dimension: np.ndarray, mean_exact: np.ndar
                       if s == ImplementationStatus.NOT_POSSIBLE.value)
     scored = ~np.isnan(mean_exact)
     dims = {}
-    for d in sorted({int(x) for x in dimension}):
+    for d in DIMENSIONS:
         mine = dimension == d
         values = mean_exact[mine & scored]
-        dims[str(d)] = [_mean(values) if len(values) else None, int(len(values)), int(mine.sum())]
+        dims |= {f"dim{d}_result": _mean(values) if len(values) else None, f"dim{d}_scored": int(len(values)),
+                 f"dim{d}_items": int(mine.sum())}
     spent = spent_thb[~np.isnan(spent_thb)]
     return RoundSummary(
         round_id=rnd.id, plan_id=rnd.plan_id, fiscal_year_be=rnd.fiscal_year_be, round_no=rnd.round_no,
         published_on=day, on_time=day <= due_on(rnd.period_end),
         result=_mean(mean_exact[scored]) if scored.any() else None, items=len(mean_exact),
         items_scored=int(scored.sum()), **{s: int(statuses.get(s, 0)) for s in [*STATUSES, "not_scored"]},
-        reasons=dict(sorted(reasons.items())), planned_thb=int(planned_thb.sum()),
-        spent_thb=int(spent.sum()) if len(spent) else None, dimensions=dims)
+        **{f"reason_{r}": int(reasons.get(r, 0)) for r in [*REASONS, "unstated"]}, planned_thb=int(planned_thb.sum()),
+        spent_thb=int(spent.sum()) if len(spent) else None, **dims)
 
 
 def as_dict(row: RoundSummary) -> dict:
@@ -271,8 +272,9 @@ def read(*, session: Session, actor: Actor, filters: Filters, today: date) -> Ro
         .group_by(EvaluationRound.plan_id)).all()) if plan_ids else {}
     orgs["rounds"] = [held.get(int(p), 0) if pd.notna(p) else 0 for p in orgs["plan_id"]]
     by_plan = dict(zip(orgs["plan_id"].dropna().astype(int), orgs.loc[orgs["plan_id"].notna(), "org_id"], strict=True))
-    summaries = _rows(session, select(RoundSummary).where(RoundSummary.plan_id.in_(plan_ids)), plan_ids,
-                      list(RoundSummary.model_fields))
+    fields = list(RoundSummary.model_fields)  # columns, not records: ten thousand rows at national size
+    summaries = _rows(session, select(*[getattr(RoundSummary, f) for f in fields])
+                      .where(RoundSummary.plan_id.in_(plan_ids)), plan_ids, fields)
     summaries["org_id"] = summaries["plan_id"].map(by_plan)
     summaries["code"] = [f"{y}-{n}" for y, n in zip(summaries["fiscal_year_be"], summaries["round_no"], strict=True)]
     yearly = _rows(session, select(YearlyTarget.plan_id, YearlyTarget.fiscal_year_be, YearlyTarget.ita_score_target,
@@ -295,10 +297,7 @@ def read(*, session: Session, actor: Actor, filters: Filters, today: date) -> Ro
 def _rows(session: Session, stmt, plan_ids: list[int], columns: list[str]) -> pd.DataFrame:
     if not plan_ids:
         return pd.DataFrame(columns=columns)
-    rows = session.exec(stmt).all()
-    if rows and isinstance(rows[0], RoundSummary):
-        rows = [tuple(getattr(r, c) for c in columns) for r in rows]
-    return pd.DataFrame(rows, columns=columns)
+    return pd.DataFrame(session.exec(stmt).all(), columns=columns)
 
 
 # ------------------------------------------------------------------------------------------ figures (pure frames)
@@ -327,8 +326,9 @@ def publication(r: Rollup) -> pd.DataFrame:
 
 def dimension_points(r: Rollup, code: str) -> pd.DataFrame:
     """One row per organisation and dimension of round `code`: org_id, dimension, result (scored ones only)."""
-    rows = [(s.org_id, int(d), v[0]) for s in r.summaries[r.summaries["code"] == code].itertuples()
-            for d, v in s.dimensions.items() if v[0] is not None]
+    mine = r.summaries[r.summaries["code"] == code]
+    rows = [(org, d, v) for d in DIMENSIONS for org, v in zip(mine["org_id"], mine[f"dim{d}_result"], strict=True)
+            if v is not None and not pd.isna(v)]
     return pd.DataFrame(rows, columns=["org_id", "dimension", "result"]).sort_values(["dimension", "result"])
 
 
@@ -364,10 +364,7 @@ def item_statuses(r: Rollup, code: str) -> dict[str, int]:
     """Round `code`'s items by status over every organisation, and the not-possible ones' reasons (reason_*)."""
     mine = r.summaries[r.summaries["code"] == code]
     out = {s: int(mine[s].sum()) for s in [*STATUSES, "not_scored"]}
-    for reasons in mine["reasons"]:
-        for k, v in reasons.items():
-            out[f"reason_{k}"] = out.get(f"reason_{k}", 0) + int(v)
-    return out
+    return out | {f"reason_{k}": n for k in [*REASONS, "unstated"] if (n := int(mine[f"reason_{k}"].sum()))}
 
 
 DRILLS = ("no_plan", "no_rounds", "not_published", "late", "on_time", "dimension", "not_started", "not_possible",

@@ -194,8 +194,8 @@ def drill_options(r: rollup.Rollup, codes: list[str], lang: str) -> dict[str, st
     for code in codes:
         for key in ("not_published", "late", "on_time", "not_started", "not_possible"):
             out[f"{key}:{code}"] = t(f"drill_{key}", lang, code=code)
-        for n in sorted({int(d) for ds in r.summaries.loc[r.summaries["code"] == code, "dimensions"] for d in ds}):
-            out[f"dimension:{code}:{n}"] = t("drill_dimension", lang, code=code, n=n)
+        for n in sorted(set(rollup.dimension_points(r, code)["dimension"])):
+            out[f"dimension:{code}:{n}"] = t("drill_dimension", lang, code=code, n=int(n))
     for fy in sorted(set(r.yearly["fiscal_year_be"]), reverse=True):
         out[f"ita_below:{fy}"] = t("drill_ita_below", lang, fy=fmt.fiscal_year_short(int(fy), lang))
         out[f"ita_missing:{fy}"] = t("drill_ita_missing", lang, fy=fmt.fiscal_year_short(int(fy), lang))
