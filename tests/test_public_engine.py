@@ -42,6 +42,35 @@ def test_public_sqlite_engine_reads_a_read_only_file_in_a_read_only_folder(read_
         assert len(s.exec(select(PlanItem)).all()) == 30
 
 
+STRESS = """
+import sys, threading
+from sqlalchemy import text
+from acplan.db import make_engine
+engine = make_engine(sys.argv[1], read_only=True)
+def read():
+    for _ in range(150):
+        with engine.connect() as conn:
+            conn.execute(text("SELECT count(*) FROM project p JOIN budgetline b ON b.project_id = p.id")).scalar()
+threads = [threading.Thread(target=read) for _ in range(16)]
+for t in threads: t.start()
+for t in threads: t.join()
+print(type(engine.pool).__name__)
+"""
+
+
+def test_public_sqlite_engine_serves_many_sessions_at_once(read_only_sqlite):
+    """Sixteen threads reading at once, as Streamlit runs sixteen viewers' scripts: found by bench/ws_load.py, the
+    public engine's pool closed connections other threads were using and the process died (SIGSEGV); in a child
+    process so that a crash fails this test instead of the test run."""
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", STRESS, read_only_sqlite[0]], capture_output=True, text=True, timeout=120,
+                          cwd=PLAN_FILE.parent.parent)
+    assert done.returncode == 0, (done.returncode, done.stderr[-500:])
+    assert done.stdout.strip() == "QueuePool"
+
+
 @pytest.mark.parametrize("statement", [*WRITES, "ATTACH DATABASE 'x.db' AS x", "PRAGMA journal_mode=WAL"])
 def test_public_sqlite_engine_refuses_writes_and_attach(tmp_path, statement, monkeypatch):
     path = tmp_path / "acplan.db"

@@ -8,6 +8,7 @@ from alembic import command
 from alembic.config import Config
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, event, inspect
+from sqlalchemy.pool import QueuePool
 from sqlmodel import create_engine
 
 from acplan import settings
@@ -65,7 +66,10 @@ def _read_only_engine(url: str) -> Engine:
             conn = sqlite3.connect(f"file:{quote(str(path))}?mode=ro", uri=True, check_same_thread=False)
             conn.set_authorizer(_deny_writes)
             return conn
-        return create_engine("sqlite://", creator=connect, hide_parameters=True)
+        # A pool of whole connections, each used by one thread at a time. Not SQLAlchemy's default for a "sqlite://"
+        # URL (SingletonThreadPool, meant for :memory:), which closes connections other threads are still using once
+        # more than five threads read at once: the public site crashed (SIGSEGV in libsqlite3) under ten viewers.
+        return create_engine("sqlite://", creator=connect, poolclass=QueuePool, hide_parameters=True)
     engine = create_engine(url, hide_parameters=True)
     event.listen(engine, "checkout", _pg_reset_read_only)
     return engine
