@@ -134,7 +134,7 @@ def plan_bundle() -> PlanBundle | None:
     return plan_bundle_of(org_code())
 
 
-@cache.shared()
+@cache.shared(immutable=True)  # read several times a run; pages derive frames from it (pandas copies on write)
 def plan_bundle_of(org: str | None) -> PlanBundle | None:
     with Session(engine()) as session:
         plan = queries.get_plan(session=session, org_code=org)
@@ -228,7 +228,7 @@ def evaluation(plan_id: int, actor: Actor) -> tuple[list, pd.DataFrame]:
     return _evaluation(plan_id, viewer(actor))
 
 
-@cache.shared()
+@cache.shared(immutable=True)  # pages derive their frames from it, never change it
 def _evaluation(plan_id: int, viewer: Actor) -> tuple[list, pd.DataFrame]:
     with Session(engine()) as session:
         visible = ev.list_visible_rounds(session=session, actor=viewer, plan_id=plan_id)
