@@ -56,10 +56,10 @@ async def interaction(ws, page: str, query: str) -> float:
 
 
 async def viewer(url: str, spec: tuple[str, str, str], loaded: asyncio.Event, go_on: asyncio.Event,
-                 times: dict[str, list[float]], sockets: list) -> None:
+                 times: dict[str, list[float]], sockets: list, agent: str) -> None:
     from websockets.asyncio.client import connect
 
-    ws = await connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=WAIT_S)
+    ws = await connect(url, subprotocols=["streamlit"], max_size=None, open_timeout=WAIT_S, user_agent_header=agent)
     sockets.append(ws)
     page, first, second = spec
     times["load"].append(await interaction(ws, page, first))
@@ -68,16 +68,19 @@ async def viewer(url: str, spec: tuple[str, str, str], loaded: asyncio.Event, go
     times["filter"].append(await interaction(ws, page, second))
 
 
-async def wave(base: str, pid: int, spec: tuple[str, str, str], n: int) -> dict:
+async def wave(base: str, pid: int | None, spec: tuple[str, str, str], n: int, agent: str = "acplan-bench-{n}") -> dict:
+    """`n` viewers at once against `base`; each sends the User-Agent `agent` (with its number for {n}), so that a proxy
+    that hashes on it spreads them. `pid`: the server whose memory to measure (None: not measured)."""
     url = base.replace("http", "ws", 1) + "/_stcore/stream"
     times: dict[str, list[float]] = {"load": [], "filter": []}
     sockets: list = []
-    before = rss_kib(pid)
+    before = rss_kib(pid) if pid else 0
     go_on = asyncio.Event()
     events = [asyncio.Event() for _ in range(n)]
-    tasks = [asyncio.create_task(viewer(url, spec, events[i], go_on, times, sockets)) for i in range(n)]
+    tasks = [asyncio.create_task(viewer(url, spec, events[i], go_on, times, sockets, agent.format(n=i)))
+             for i in range(n)]
     await asyncio.gather(*(e.wait() for e in events))
-    after = rss_kib(pid)
+    after = rss_kib(pid) if pid else 0
     go_on.set()
     await asyncio.gather(*tasks)
     for ws in sockets:

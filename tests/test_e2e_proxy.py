@@ -2,12 +2,15 @@
 websocket upgrade and the session route pass through it, a person signs in and works through it, and clients are
 spread over both processes (sticky: each stays on one)."""
 
+import asyncio
 import re
 import shutil
 import socket
 import subprocess
 import time
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
@@ -54,10 +57,34 @@ http {{
 """
 
 
-def test_the_nginx_recipe_carries_the_app_and_spreads_clients_over_two_processes(pg_url, browser, tmp_path):
+@contextmanager
+def nginx_in_front(ports: tuple[str, str], folder: Path):
+    """The recipe's nginx on loopback in front of the two app ports; yields its base URL."""
     nginx = shutil.which("nginx") or "/usr/sbin/nginx"
     if not Path(nginx).exists():
         need("nginx is not installed; run: apt-get install -y nginx-light")
+    listen = free_port()
+    conf = folder / "nginx.conf"
+    conf.write_text(recipe_config(ports, listen, folder))
+    proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(folder), "-g", "daemon off;"],
+                            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    try:
+        deadline = time.monotonic() + 20
+        while True:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{listen}/_stcore/health", timeout=2).close()
+                break
+            except OSError:
+                if proc.poll() is not None or time.monotonic() > deadline:
+                    raise AssertionError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}") from None
+                time.sleep(0.1)
+        yield f"http://127.0.0.1:{listen}"
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+
+
+def _store(pg_url: str) -> dict:
     engine = make_engine(pg_url)
     init_store(engine, PLAN_FILE, actor=OPERATOR)
     from sqlmodel import Session
@@ -65,25 +92,14 @@ def test_the_nginx_recipe_carries_the_app_and_spreads_clients_over_two_processes
         user(s, "sec", "secretary")
         s.commit()
     engine.dispose()
-    env = {"ACPLAN_DATABASE_URL": pg_url, "ACPLAN_TODAY": "2026-11-27", "ACPLAN_CLIENT_IP_HEADER": "X-Real-IP"}
+    return {"ACPLAN_DATABASE_URL": pg_url, "ACPLAN_TODAY": "2026-11-27", "ACPLAN_CLIENT_IP_HEADER": "X-Real-IP"}
+
+
+def test_the_nginx_recipe_carries_the_app_and_spreads_clients_over_two_processes(pg_url, browser, tmp_path):
+    env = _store(pg_url)
     with streamlit_server(env, tmp_path / "a.log") as a, streamlit_server(env, tmp_path / "b.log") as b:
         ports = (a.rsplit(":", 1)[1], b.rsplit(":", 1)[1])
-        listen = free_port()
-        conf = tmp_path / "nginx.conf"
-        conf.write_text(recipe_config(ports, listen, tmp_path))
-        proc = subprocess.Popen([nginx, "-c", str(conf), "-p", str(tmp_path), "-g", "daemon off;"],
-                                stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-        proxy = f"http://127.0.0.1:{listen}"
-        try:
-            deadline = time.monotonic() + 20
-            while True:
-                try:
-                    urllib.request.urlopen(f"http://127.0.0.1:{listen}/_stcore/health", timeout=2).close()
-                    break
-                except OSError:
-                    if proc.poll() is not None or time.monotonic() > deadline:
-                        raise AssertionError(f"nginx did not start: {proc.stderr.read().decode()[-500:]}") from None
-                    time.sleep(0.1)
+        with nginx_in_front(ports, tmp_path) as proxy:
             used = set()
             for n in range(12):  # clients with different browsers land on different processes, each on one only
                 context = browser.new_context(user_agent=f"acplan-test-client-{n}")
@@ -106,6 +122,21 @@ def test_the_nginx_recipe_carries_the_app_and_spreads_clients_over_two_processes
             wait_idle(page)
             expect(page.get_by_role("button", name="บันทึกผลรายปี")).to_be_visible()
             page.context.close()
-        finally:
-            proc.terminate()
-            proc.wait(timeout=10)
+
+
+def test_forty_viewers_at_once_through_the_proxy_are_all_served_by_both_processes(pg_url, tmp_path):
+    """bench/ws_load.py's viewers (Streamlit's own websocket protocol) through the recipe: forty arrive at once, each
+    loads the overview and changes a filter; every one is answered, by both processes (the figures are the bench's
+    to report, not this test's)."""
+    from bench.ws_load import PAGES, wave
+
+    env = _store(pg_url)
+    with streamlit_server(env, tmp_path / "a.log") as a, streamlit_server(env, tmp_path / "b.log") as b:
+        ports = (a.rsplit(":", 1)[1], b.rsplit(":", 1)[1])
+        with nginx_in_front(ports, tmp_path) as proxy:
+            with ThreadPoolExecutor(1) as pool:  # a thread of its own: Playwright's loop may run in this one
+                result = pool.submit(asyncio.run, wave(proxy, None, PAGES["overview"], 40, agent="acplan-load-{n}")).result()
+        lines = (tmp_path / "access.log").read_text().splitlines()
+    assert len(result["times"]["load"]) == len(result["times"]["filter"]) == 40
+    streams = {line.split(" ")[-1] for line in lines if line.startswith("acplan-load-")}
+    assert streams == {f"127.0.0.1:{p}" for p in ports}
