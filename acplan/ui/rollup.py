@@ -156,9 +156,9 @@ def _spread_table(points: pd.DataFrame, lang: str) -> pd.DataFrame:
     for dim, group in points.groupby("dimension"):
         v = group["result"]
         rows.append({t("col_dimension", lang): t("dimension_n", lang, n=int(dim)), t("col_orgs", lang): len(v),
-                     t("col_median", lang): round(float(v.median()), 2),
+                     t("col_median", lang): f"{v.median():.2f}",
                      t("col_quartiles", lang): f"{v.quantile(0.25):.2f}–{v.quantile(0.75):.2f}",
-                     t("col_lowest", lang): round(float(v.min()), 2), t("col_highest", lang): round(float(v.max()), 2)})
+                     t("col_lowest", lang): f"{v.min():.2f}", t("col_highest", lang): f"{v.max():.2f}"})
     return pd.DataFrame(rows)
 
 
