@@ -15,7 +15,7 @@ from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 PUBLIC_PAGES = ["/", "/projects", "/project?no=1", "/budget", "/risks", "/targets", "/results", "/findings",
-                "/?present=1"]
+                "/?present=1", "/rollup"]
 PRIVATE_PAGES = ["/login", "/score", "/rounds"]
 XSS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">', '<svg onload="window.__xss=3">',
        '[คลิกที่นี่](https://evil.example/steal)', 'javascript:window.__xss=4',

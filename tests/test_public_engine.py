@@ -214,3 +214,21 @@ def test_secrets_file_is_read_and_its_placeholder_refused(tmp_path, monkeypatch)
     assert settings.reload().database_url.startswith("postgresql+psycopg://acplan_app:")
     with pytest.raises(settings.InsecureConfiguration):
         make_engine()
+
+
+def test_the_roll_up_reads_through_the_public_roles_views(pg_read_only_url):
+    """The roll-up as the public PostgreSQL role reads it: the published round's stored summary only (the open
+    round's entries are not in its views and have no summary)."""
+    from datetime import date
+
+    from acplan.access import Actor
+    from acplan.monitoring import rollup
+
+    engine = make_engine(pg_read_only_url, read_only=True)
+    with Session(engine) as s:
+        r = rollup.read(session=s, actor=Actor.anonymous(), filters=rollup.Filters(), today=date(2026, 12, 1))
+        with pytest.raises((ProgrammingError, OperationalError, DatabaseError)):
+            s.execute(text("DELETE FROM round_summary"))
+    engine.dispose()
+    assert rollup.counts(r) == {"orgs": 1, "with_plan": 1, "with_rounds": 1}
+    assert list(r.summaries["code"]) == ["2567-1"] and r.summaries["items_scored"].tolist() == [1]
