@@ -45,6 +45,7 @@ TYPE_NAMES = {"sao": "อบต.", "subdistrict_municipality": "เทศบา�
 STATUSES = ("not_started", "in_progress", "completed", "not_possible")
 REASONS = ("no_budget", "policy_change", "staffing", "other")
 ENTRY_BATCH = 20_000
+ORG_BATCH = 250
 Progress = Callable[[str, int, int], None]
 
 
@@ -143,42 +144,57 @@ def load(*, session: Session, actor: Actor, n_orgs: int, n_rounds: int, n_member
     shipped.pop("organisation", None)
     templates_data = [shipped, plan_workbook.read(example_workbook.read_bytes()).data]
     hashed = rehash(secrets.token_urlsafe(32))  # one unusable password for every demo account
-    org_rows, plan_ids = [], []
-    templates: list[tuple[int, dict]] = []
-    next_id: dict[str, int] = {}
+    drawn = []
     for i in range(n_orgs):
         number = first + i
         province = int(rng.integers(1, PROVINCES + 1))
         kind = TYPES[int(rng.choice(len(TYPES), p=[p for _, p in TYPES]))][0]
-        org = orgs.add_org(session=session, actor=actor, code=f"{PREFIX}{number:05d}", org_in=orgs.parse_org({
+        drawn.append((f"{PREFIX}{number:05d}", orgs.parse_org({
             "name_th": f"{TYPE_NAMES[kind]}ตัวอย่าง {number} (ข้อมูลสมมติ)", "name_en": f"Demo {number} (fictional)",
             "org_type": kind, "province_th": f"จังหวัดตัวอย่าง {province:02d}",
-            "district_th": f"อำเภอตัวอย่าง {province:02d}-{int(rng.integers(1, 16))}"}))
-        if len(templates) < len(templates_data):  # the first ones through the ordinary, checked importer
-            plan = plans.import_plan(session=session, actor=actor, org_code=org.code,
-                                     data=templates_data[len(templates)], sha256=f"demo-template-{len(templates)}")
-            templates.append((plan.id, _template_rows(session, plan.id)))
-            plan_ids.append((plan.id, 0))
-        else:
-            if not next_id:
-                next_id = _next_ids(session)
-            src_plan, rows = templates[i % len(templates)]
-            source = session.get(m.Plan, src_plan)
-            copy = m.Plan(**source.model_dump(exclude={"id", "organisation_id", "loaded_at", "data_sha256"}),
-                          organisation_id=org.id, loaded_at=now, data_sha256=f"demo-{number}")
-            session.add(copy)
-            session.flush()
-            _copy_plan(session, rows, copy.id, float(rng.uniform(0.5, 1.8)), next_id)
-            plan_ids.append((copy.id, i % len(templates)))
-        org_rows.append(org)
-        if (i + 1) % 25 == 0 or i + 1 == n_orgs:
-            tell("demo_step_plans", i + 1, n_orgs)
+            "district_th": f"อำเภอตัวอย่าง {province:02d}-{int(rng.integers(1, 16))}"})))
+    org_rows: list[tuple[int, str]] = []
+    plan_ids: list[int] = []
+    templates: list[tuple[dict, dict]] = []
+    for code, org_in in drawn[:len(templates_data)]:  # the first ones through the ordinary, checked importer
+        org = orgs.add_org(session=session, actor=actor, code=code, org_in=org_in)
+        plan = plans.import_plan(session=session, actor=actor, org_code=code, data=templates_data[len(templates)],
+                                 sha256=f"demo-template-{len(templates)}")
+        templates.append((plan.model_dump(exclude={"id", "organisation_id", "loaded_at", "data_sha256"}),
+                          _template_rows(session, plan.id)))
+        org_rows.append((org.id, code))
+        plan_ids.append(plan.id)
+    tell("demo_step_plans", len(org_rows), n_orgs)
+    next_id = _next_ids(session)
+    rest = drawn[len(templates_data):]
+    for start in range(0, len(rest), ORG_BATCH):  # the others in bulk: no query per organisation
+        batch = rest[start:start + ORG_BATCH]
+        made = [m.Organisation(code=code, **{k: (v.value if hasattr(v, "value") else v)
+                                             for k, v in org_in.model_dump().items() if v is not None})
+                for code, org_in in batch]
+        session.add_all(made)
+        session.flush()
+        copies = []
+        for k, org in enumerate(made):
+            template, _rows = templates[(len(org_rows) + k) % len(templates)]
+            copies.append(m.Plan(**template, organisation_id=org.id, loaded_at=now, data_sha256=f"demo-{org.code}"))
+        session.add_all(copies)
+        session.flush()
+        for k, copy in enumerate(copies):
+            _copy_plan(session, templates[(len(org_rows) + k) % len(templates)][1], copy.id,
+                       float(rng.uniform(0.5, 1.8)), next_id)
+        org_rows += [(o.id, o.code) for o in made]
+        plan_ids += [c.id for c in copies]
+        session.expunge_all()  # nothing here is read again through the session
+        tell("demo_step_plans", len(org_rows), n_orgs)
     _reset_sequences(session, [t.name for t in _plan_tables() if "id" in t.c])
+    _analyze(session)
     members = _members(session, org_rows, n_members, hashed, now)
     made_rounds = _rounds(session, plan_ids, n_rounds, rng, today)
     tell("demo_step_rounds", 1, 1)
     entries = _entries(session, made_rounds, members, rng, now, tell)
     found = _findings_and_results(session, made_rounds, rng, today, now)
+    _analyze(session)  # the summaries read the entries round by round
     rollup.refresh_all(session, progress=lambda done, total: tell("demo_step_summaries", done, total))
     seconds = (datetime.now(UTC) - started).total_seconds()
     result = DemoResult(n_orgs, len(made_rounds), entries, found, seconds)
@@ -193,16 +209,26 @@ def _first_free_number(session: Session) -> int:
     return max((int(c[len(PREFIX):]) for c in codes if c[len(PREFIX):].isdigit()), default=0) + 1
 
 
-def _members(session: Session, org_rows: list[m.Organisation], n: int, hashed: str, now: datetime) -> dict[int, list[int]]:
-    users = [AppUser(organisation_id=o.id, username=f"{o.code}-m{j}", display_name=f"กรรมการตัวอย่าง {j}",
+def _members(session: Session, org_rows: list[tuple[int, str]], n: int, hashed: str,
+             now: datetime) -> dict[int, list[int]]:
+    users = [AppUser(organisation_id=org_id, username=f"{code}-m{j}", display_name=f"กรรมการตัวอย่าง {j}",
                      role=Role.COMMITTEE, password_hash=hashed, created_at=now, updated_at=now)
-             for o in org_rows for j in range(1, n + 1)]
+             for org_id, code in org_rows for j in range(1, n + 1)]
     session.add_all(users)
     session.flush()
     out: dict[int, list[int]] = {}
     for u in users:
         out.setdefault(u.organisation_id, []).append(u.id)
+    session.expunge_all()
     return out
+
+
+def _analyze(session: Session) -> None:
+    """PostgreSQL: refresh the planner's statistics of the tables this transaction filled (otherwise it plans for
+    the empty tables it last saw, and reads a million rows for each organisation's query)."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.flush()
+        session.connection().exec_driver_sql("ANALYZE")
 
 
 @dataclass
@@ -214,21 +240,25 @@ class _Round:
     quality: float  # the organisation's tendency (scores drawn around it)
 
 
-def _rounds(session: Session, plan_ids: list[tuple[int, int]], n_rounds: int, rng, today: date) -> list[_Round]:
+def _rounds(session: Session, plan_ids: list[int], n_rounds: int, rng, today: date) -> list[_Round]:
     made = []
-    plans_by_id = {p.id: p for p in session.exec(select(m.Plan).where(m.Plan.id.in_([p for p, _ in plan_ids])))}
-    items = {}
-    for plan_id, _ in plan_ids:
-        rows = session.exec(select(m.PlanItem.id, m.PlanItem.from_fy_be, m.PlanItem.until_fy_be)
-                            .where(m.PlanItem.plan_id == plan_id).order_by(m.PlanItem.number)).all()
-        budget = dict(((p, y), a) for p, y, a in session.exec(
+    plans_by_id, items, budget = {}, {}, {}
+    for start in range(0, len(plan_ids), 1000):  # a few queries for all plans, none per plan
+        chunk = plan_ids[start:start + 1000]
+        plans_by_id |= {p.id: (p.organisation_id, p.start_fy_be, p.end_fy_be)
+                        for p in session.exec(select(m.Plan).where(m.Plan.id.in_(chunk)))}
+        for plan_id, item_id, first, last in session.exec(
+                select(m.PlanItem.plan_id, m.PlanItem.id, m.PlanItem.from_fy_be, m.PlanItem.until_fy_be)
+                .where(m.PlanItem.plan_id.in_(chunk)).order_by(m.PlanItem.plan_id, m.PlanItem.number)):
+            items.setdefault(plan_id, []).append((item_id, first, last))
+        budget |= {(p, y): a for p, y, a in session.exec(
             select(m.BudgetLine.project_id, m.BudgetLine.fiscal_year_be, m.BudgetLine.amount_thb)
-            .join(m.PlanItem, m.PlanItem.id == m.BudgetLine.project_id).where(m.PlanItem.plan_id == plan_id)))
-        items[plan_id] = (rows, budget)
-    for plan_id, _ in plan_ids:
-        plan = plans_by_id[plan_id]
+            .join(m.PlanItem, m.PlanItem.id == m.BudgetLine.project_id).where(m.PlanItem.plan_id.in_(chunk)))}
+    session.expunge_all()
+    for plan_id in plan_ids:
+        organisation_id, start_fy, end_fy = plans_by_id[plan_id]
         quality = float(rng.uniform(2.0, 4.5))
-        years = range(plan.start_fy_be, plan.end_fy_be + 1)
+        years = range(start_fy, end_fy + 1)
         codes = [(fy, no) for fy in years for no in (1, 2)][:n_rounds]
         for fy, no in codes:
             start, end = rounds.period(fy, no)
@@ -242,9 +272,8 @@ def _rounds(session: Session, plan_ids: list[tuple[int, int]], n_rounds: int, rn
             row = EvaluationRound(plan_id=plan_id, fiscal_year_be=fy, round_no=no, period_start=start, period_end=end,
                                   status=status, opened_at=datetime.combine(start, time(3, 0), tzinfo=UTC),
                                   closed_at=at, published_at=at)
-            rows, budget = items[plan_id]
-            listed = [r for r in rows if m.in_year(r[1], r[2], fy)]
-            made.append(_Round(row, plan.organisation_id, np.array([r[0] for r in listed], dtype=np.int64),
+            listed = [r for r in items.get(plan_id, []) if m.in_year(r[1], r[2], fy)]
+            made.append(_Round(row, organisation_id, np.array([r[0] for r in listed], dtype=np.int64),
                                np.array([budget.get((r[0], fy), 0) for r in listed], dtype=np.int64), quality))
     session.add_all([r.row for r in made])
     session.flush()
