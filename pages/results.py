@@ -45,8 +45,8 @@ st.dataframe(view["items"], hide_index=True, width="stretch",
                             t("col_name", lang): st.column_config.TextColumn(width="large", pinned=True)})
 if flagged := view["flagged"]:  # said beside the table, not only in its last column
     st.warning(t("results_checks", lang, n=len(flagged)), icon=":material/warning:")
-    for number, note in flagged:
-        st.text(t("results_check_line", lang, no=number, note=note))
+    # one element, a line per item (plain text): thirty elements would cost every viewer thirty messages a run
+    st.text("\n".join(t("results_check_line", lang, no=number, note=note) for number, note in flagged))
 
 reports = state.unit_reports(rnd.id, actor)
 if not reports.empty:
