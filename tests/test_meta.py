@@ -10,7 +10,7 @@ import pytest
 from acplan import settings
 from acplan.access import Permission, Role
 from acplan.i18n import catalog
-from acplan.monitoring import board, chain, rounds, unitreports, unitsheet
+from acplan.monitoring import board, chain, rollup, rounds, unitreports, unitsheet
 from acplan.monitoring import models as mon
 from acplan.monitoring.scoresheet import workbook
 from acplan.monitoring.scoresheet.workbook import MAX_UPLOAD_MB
@@ -122,6 +122,7 @@ DERIVED = {f"{prefix}{v.value}" for prefix, enum in ENUM_KEYS.items() for v in e
     {f"amend_field_{f}" for f in (*amend.ITEM_FIELDS, *amend.TARGET_FIELDS, "added", "removed", "items")} | \
     {f"item_{k}_outside_plan" for k in ("from_fy_be", "until_fy_be")} | \
     {f"col_activity_{c}" for c in ("text_th", "start_on", "end_on", "place_th", "count")} | {"report_state_none"} | \
+    {f"drill_{d}" for d in rollup.DRILLS} | {"reason_unstated"} | \
     {f"col_unit_progress_{c}" for c in unitreports.PROGRESS_COLUMNS} | \
     {f"col_board_{c}" for c in (*board.UNIT_COLUMNS, *board.MEMBER_COLUMNS, *board.ITEM_COLUMNS)} | \
     {f"us_sheet_{k}" for k in (*unitsheet.SHEETS, "about")} | \
