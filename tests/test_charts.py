@@ -131,3 +131,24 @@ def test_the_status_chart_writes_each_count_on_its_bar():
     assert [layer["mark"]["type"] for layer in spec["layer"]] == ["bar", "text"]
     assert spec["layer"][1]["encoding"]["text"]["field"] == "items"
 
+
+
+@pytest.mark.parametrize("orgs", [40, 8000])
+def test_the_roll_up_spread_shows_every_organisation_up_to_a_size_then_how_many_share_a_value(orgs):
+    """#16: a nation's 8,000 organisations × 4 dimensions made the chart refuse its data (Altair's 5,000-row limit) and
+    the page fail; each dot is an organisation up to ROLLUP_DOTS_MAX, then a count of those sharing a tenth."""
+    import numpy as np
+
+    rng = np.random.default_rng(7)
+    df = pd.DataFrame({"dimension": np.repeat([1, 2, 3, 4], orgs), "result": np.round(rng.uniform(1.2, 4.9, 4 * orgs), 2),
+                       "org": [f"อบต.ตัวอย่าง {i}" for i in range(4 * orgs)]})
+    spec = charts.rollup_dimensions(df, lang="th").to_dict()
+    rows = {name: len(values) for name, values in spec["datasets"].items()}
+    assert max(rows.values()) <= charts.ROLLUP_DOTS_MAX
+    box = next(v for v in spec["datasets"].values() if v and "q1" in v[0])
+    assert [b["median"] for b in box] == pytest.approx([df[df["dimension"] == d]["result"].median() for d in (1, 2, 3, 4)])
+    dots = [v for v in spec["datasets"].values() if v and ("org" in v[0] or "orgs" in v[0])][0]
+    if orgs * 4 <= charts.ROLLUP_DOTS_MAX:
+        assert len(dots) == 4 * orgs and dots[0]["org"].startswith("อบต.ตัวอย่าง")
+    else:
+        assert sum(d["orgs"] for d in dots) == 4 * orgs and len(dots) <= 4 * 41

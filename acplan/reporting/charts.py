@@ -201,19 +201,40 @@ def planned_vs_spent_by_dimension(df: pd.DataFrame, *, lang: str, present: bool 
     return _finish(alt.layer(bars, labels), t("chart_planned_vs_spent_year", lang), present)
 
 
+ROLLUP_DOTS_MAX = 2000  # organisations × dimensions drawn one dot each; above, dots stand for how many share a value
+
+
 def rollup_dimensions(df: pd.DataFrame, *, lang: str, present: bool = False) -> alt.Chart:
-    """Across organisations: each dimension's results (1–5) as a box (quartiles, median) with every organisation
-    as a point over it, so the spread shows and not only a mean. `df`: dimension, result, org (its name)."""
-    data = df.assign(dimension_label=[t("dimension_n", lang, n=n) for n in df["dimension"]],
-                     result_text=[f"{v:.2f}" for v in df["result"]])
-    order = [t("dimension_n", lang, n=n) for n in DIMENSIONS]
+    """Across organisations: each dimension's results (1–5) as a box (lowest–highest line, quartile box, median tick)
+    with the organisations as dots over it, so the spread shows and not only a mean. Up to ROLLUP_DOTS_MAX dots each
+    is one organisation (its name in the tooltip); beyond, a dot stands for the organisations whose result rounds to
+    the same tenth, sized by how many (a nation's 8,000 would not fit a chart one by one). `df`: dimension, result,
+    org (its name)."""
+    label = {n: t("dimension_n", lang, n=n) for n in DIMENSIONS}
+    order = [label[n] for n in DIMENSIONS]
+    stats = df.groupby("dimension")["result"].quantile([0, 0.25, 0.5, 0.75, 1]).unstack()
+    stats.columns = ["low", "q1", "median", "q3", "high"]
+    boxes = stats.reset_index().assign(dimension_label=lambda d: [label[int(n)] for n in d["dimension"]])
     x = alt.X("dimension_label:N", title=None, sort=order, axis=alt.Axis(labelAngle=0))
-    y = alt.Y("result:Q", title=t("col_result", lang), scale=alt.Scale(domain=[1, 5]), axis=alt.Axis(tickCount=5))
-    box = alt.Chart(data).mark_boxplot(extent="min-max", size=60, opacity=0.35, color=PLANNED_COLOUR,
-                                       median={"color": TEXT_COLOUR, "strokeWidth": 3}).encode(x=x, y=y)
-    points = alt.Chart(data).mark_circle(size=70, opacity=0.8, color=ACTUAL_COLOUR).encode(
-        x=x, y=y, xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
-        tooltip=[alt.Tooltip("org:N", title=t("col_org", lang)), alt.Tooltip("dimension_label:N", title=""),
-                 alt.Tooltip("result_text:N", title=t("col_result", lang))]
-    ).transform_calculate(jitter="sqrt(-2*log(random()))*cos(2*PI*random()) / 4")
-    return _finish(alt.layer(box, points), t("chart_rollup_dimensions", lang), present)
+    y_scale = alt.Scale(domain=[1, 5])
+    base = alt.Chart(boxes).encode(x=x)
+    whisker = base.mark_rule(color=TEXT_COLOUR).encode(
+        y=alt.Y("low:Q", title=t("col_result", lang), scale=y_scale, axis=alt.Axis(tickCount=5)), y2="high:Q")
+    box = base.mark_bar(size=60, opacity=0.35, color=PLANNED_COLOUR).encode(y=alt.Y("q1:Q", scale=y_scale), y2="q3:Q")
+    median = base.mark_tick(size=60, thickness=3, color=TEXT_COLOUR).encode(y=alt.Y("median:Q", scale=y_scale))
+    if len(df) <= ROLLUP_DOTS_MAX:
+        dots = df.assign(dimension_label=[label[int(n)] for n in df["dimension"]],
+                         result_text=[f"{v:.2f}" for v in df["result"]])
+        points = alt.Chart(dots).mark_circle(size=70, opacity=0.8, color=ACTUAL_COLOUR).encode(
+            x=x, y=alt.Y("result:Q", scale=y_scale), xOffset=alt.XOffset("jitter:Q", scale=alt.Scale(domain=[-1, 1])),
+            tooltip=[alt.Tooltip("org:N", title=t("col_org", lang)), alt.Tooltip("dimension_label:N", title=""),
+                     alt.Tooltip("result_text:N", title=t("col_result", lang))]
+        ).transform_calculate(jitter="sqrt(-2*log(random()))*cos(2*PI*random()) / 4")
+    else:
+        binned = (df.assign(result=df["result"].round(1)).groupby(["dimension", "result"]).size().rename("orgs")
+                  .reset_index().assign(dimension_label=lambda d: [label[int(n)] for n in d["dimension"]]))
+        points = alt.Chart(binned).mark_circle(opacity=0.7, color=ACTUAL_COLOUR).encode(
+            x=x, y=alt.Y("result:Q", scale=y_scale), size=alt.Size("orgs:Q", title=t("col_orgs", lang)),
+            tooltip=[alt.Tooltip("dimension_label:N", title=""), alt.Tooltip("result:Q", title=t("col_result", lang)),
+                     alt.Tooltip("orgs:Q", title=t("col_orgs", lang))])
+    return _finish(alt.layer(whisker, box, median, points), t("chart_rollup_dimensions", lang), present)
