@@ -89,9 +89,11 @@ with st.expander(t("sheet_section", lang), icon=":material/table_view:"):
                        mime="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", key="template",
                        on_click="ignore")
     upload = st.file_uploader(t("upload_sheet", lang), type=["xlsx"], key="upload_sheet", max_upload_size=MAX_UPLOAD_MB)
+    # asked for this file: a file chosen after a refused one waits for its own click (it used to open the dialog
+    # unasked, since the refused file's request was still remembered)
     if upload is not None and st.button(t("import_button", lang), key="import_sheet"):
-        actions.ask("import_confirm", code)
-    if upload is not None and actions.asked("import_confirm") == code:
+        actions.ask("import_confirm", (code, upload.file_id))
+    if upload is not None and actions.asked("import_confirm") == (code, upload.file_id):
         with Session(state.engine()) as s:
             rows, issues, warnings = scoresheet.preview(session=s, actor=actor, data=upload.getvalue(),
                                                         rnd=s.merge(rnd), member=s.get(AppUser, actor.user_id))

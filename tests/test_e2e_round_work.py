@@ -90,6 +90,8 @@ def test_a_member_reimports_the_rounds_own_sheet_and_the_page_shows_what_was_imp
     page.locator("[data-testid='stFileUploaderDropzoneInput']").last.set_input_files(str(filled))
     # the new file has replaced the first (uploaded: it can be removed) before the import is asked for
     expect(page.get_by_role("button", name="Remove filled.xlsx")).to_be_visible(timeout=30_000)
+    wait_idle(page)
+    assert page.get_by_role("dialog").count() == 0  # a new file is not imported, nor asked about, before its click
     page.get_by_role("button", name="นำเข้า", exact=True).click()
     dialog = page.get_by_role("dialog")
     expect(dialog).to_be_visible(timeout=30_000)
