@@ -14,8 +14,7 @@ from acplan.ui.widgets import url_choice
 lang = state.lang()
 bundle = state.require_plan()
 actor = session.require(Permission.SCORE)
-with Session(state.engine()) as s:
-    open_rounds = rounds.list_rounds(session=s, actor=actor, plan_id=bundle.plan.id, statuses=(RoundStatus.OPEN,))
+open_rounds = [r for r in state.rounds_of(bundle.plan.id, actor) if r.status == RoundStatus.OPEN]
 frame.header(t("nav_score", lang))
 actions.show_flash()
 if not open_rounds:

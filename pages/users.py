@@ -20,8 +20,7 @@ admin = session.require(Permission.MANAGE_USERS)
 plan_units = sorted(bundle.projects["unit"].unique())
 frame.header(t("users_page_title", lang))
 actions.show_flash()
-with Session(state.engine()) as s:
-    accounts = users.list_users(session=s, actor=admin)
+accounts = state.accounts(admin)
 st.dataframe({t("col_username", lang): [u.username for u in accounts],
               t("col_display_name", lang): [u.display_name for u in accounts],
               t("col_role", lang): [t(f"role_{u.role}", lang) for u in accounts],

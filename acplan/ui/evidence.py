@@ -9,16 +9,14 @@ from acplan.access import Actor
 from acplan.errors import AcplanError
 from acplan.i18n import t
 from acplan.monitoring import evidence
-from acplan.ui import actions, state
+from acplan.ui import actions, cache, state
 
 
 def show(subject: str, subject_id: int, actor: Actor, lang: str, *, writable: bool = False) -> None:
     """The record's files; with `writable`, a box to attach more and a way to withdraw one with a reason."""
     key = f"ev_{subject}_{subject_id}"
     try:
-        with Session(state.engine()) as s:
-            shown, thumbs = evidence.listed_with_thumbnails(session=s, actor=actor, subject=subject,
-                                                            subject_id=subject_id)
+        shown, thumbs = _listed(actor, subject, subject_id)
     except AcplanError:
         return  # not the actor's to see
     st.caption(t("evidence_heading", lang, n=len(shown)))
@@ -55,3 +53,11 @@ def show(subject: str, subject_id: int, actor: Actor, lang: str, *, writable: bo
 def _bytes(evidence_id: int, actor: Actor) -> bytes:
     with Session(state.engine()) as s:
         return evidence.read(session=s, actor=actor, evidence_id=evidence_id)[0]
+
+
+@cache.shared(maxsize=500, immutable=True)
+def _listed(actor: Actor, subject: str, subject_id: int):
+    """The record's files and their thumbnails as `actor` may see them, read through the app's cache (dropped after
+    every write: an attach or a withdrawal shows on the next run)."""
+    with Session(state.engine()) as s:
+        return evidence.listed_with_thumbnails(session=s, actor=actor, subject=subject, subject_id=subject_id)

@@ -272,6 +272,31 @@ def project_audit(plan_id: int, number: int, actor: Actor, lang: str) -> pd.Data
                          t("col_detail", lang): [audit.change_text(r.before, r.after) for r in rows]})
 
 
+@dataclass(frozen=True)
+class AccountRow:
+    """An account as the users page lists and edits it (never its password hash)."""
+
+    id: int
+    username: str
+    display_name: str
+    role: str
+    is_active: bool
+    position_th: str
+    committee_duty: str | None
+    email: str
+
+
+@cache.shared(maxsize=100, immutable=True)
+def accounts(actor: Actor) -> tuple[AccountRow, ...]:
+    """The accounts the administrator `actor` manages (users.list_users), read through the cache."""
+    from acplan.monitoring import users
+
+    with Session(engine()) as session:
+        return tuple(AccountRow(u.id, u.username, u.display_name, u.role, u.is_active, u.position_th, u.committee_duty,
+                                u.email)
+                     for u in users.list_users(session=session, actor=actor))
+
+
 @cache.shared(maxsize=200, immutable=True)
 def rounds_of(plan_id: int, actor: Actor) -> tuple[EvaluationRound, ...]:
     """The plan's rounds as `actor` may list them (rounds.list_rounds), read through the cache: detached records that

@@ -83,8 +83,9 @@ def chart_block(builder: str, data: pd.DataFrame, table: pd.DataFrame, *, key: s
     numeric = [c for c in table.columns if pd.api.types.is_numeric_dtype(table[c])]
     spec = cache.chart_spec(lambda: getattr(charts, builder)(data, lang=lang, present=present).to_dict(),
                             builder, lang, present, cache.frame_key(data))
-    return {"spec": spec, "table": table,
-            "numeric": numeric, "csv": table.map(csv_cell).to_csv(index=False).encode("utf-8-sig"), "key": key, "present": present}
+    shown = table.assign(**{c: [_figure(v) for v in table[c]] for c in numeric})  # the numbers as people read them
+    return {"spec": spec, "table": table, "shown": shown, "numeric": numeric,
+            "csv": table.map(csv_cell).to_csv(index=False).encode("utf-8-sig"), "key": key, "present": present}
 
 
 def show_chart(block: dict) -> None:
@@ -96,8 +97,7 @@ def show_block(block: dict, lang: str) -> None:
     """The chart, its figures in a table beneath it, and the table as a CSV download."""
     show_chart(block)
     st.caption(t("table_of_chart", lang))
-    shown = block["table"].assign(**{c: [_figure(v) for v in block["table"][c]] for c in block["numeric"]})
-    st.dataframe(shown, hide_index=True, width="stretch",
+    st.dataframe(block["shown"], hide_index=True, width="stretch",
                  column_config={c: st.column_config.TextColumn(alignment="right") for c in block["numeric"]})
     st.download_button(t("download_csv", lang), block["csv"], file_name=f"{block['key']}.csv", mime="text/csv",
                        key=f"csv_{block['key']}", icon=":material/download:")
