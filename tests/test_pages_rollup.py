@@ -78,7 +78,7 @@ def test_the_public_sees_published_figures_across_organisations():
 
 def test_each_figure_drills_down_to_its_organisations_with_links_and_the_address_keeps_it():
     at = run_page(PAGE)
-    at.selectbox(key="rollup_show").select("late:2567-1").run()
+    at.selectbox(key="url_show").select("late:2567-1").run()
     assert not at.exception and at.query_params["show"] == "late:2567-1"
     table = at.dataframe[-1].value
     assert list(table["องค์กร"]) == ["เทศบาลตำบลเชียงม่วน"] and list(table["จังหวัด"]) == ["เชียงใหม่"]
@@ -91,7 +91,7 @@ def test_each_figure_drills_down_to_its_organisations_with_links_and_the_address
 
 def test_filters_are_kept_in_the_address_and_an_unknown_value_there_is_ignored():
     at = run_page(PAGE)
-    at.selectbox(key="rollup_province").select("จังหวัดตัวอย่าง").run()
+    at.selectbox(key="url_province").select("จังหวัดตัวอย่าง").run()
     assert not at.exception and at.query_params["province"] == "จังหวัดตัวอย่าง"
     assert metrics(at)["องค์กร"] == "1" and "ยังไม่มีองค์กรใดเผยแพร่ผลการติดตาม" in texts(at)
     typed = run_page(PAGE, type="sao")
@@ -105,7 +105,7 @@ def test_an_oversight_account_reads_its_province_with_the_rounds_held():
     assert not at.exception
     assert metrics(at) == {"องค์กร": "1", "มีแผนในระบบ (จาก 1)": "1", "จัดรอบติดตามแล้ว (จาก 1)": "1"}
     assert "ขอบเขต: จังหวัดตัวอย่าง" in texts(at)
-    box = at.selectbox(key="rollup_province")
+    box = at.selectbox(key="url_province")
     assert box.options == ["ทั้งหมด", "จังหวัดตัวอย่าง"] and box.placeholder == "ทั้งหมด"
 
 
@@ -113,7 +113,7 @@ def test_in_english():
     at = run_page(PAGE, lang="en")
     assert not at.exception and at.header[0].value == "Plan monitoring across organisations"
     assert metrics(at)["Holding rounds (of 2)"] == "1"
-    at.selectbox(key="rollup_show").select("late:2567-1").run()
+    at.selectbox(key="url_show").select("late:2567-1").run()
     assert list(at.dataframe[-1].value["Open the organisation"]) == ["./?org=tt-chiang-muan&lang=en"]
 
 

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 import pandas as pd
 from pydantic import field_validator
-from sqlalchemy import update
+from sqlalchemy import and_, update
 from sqlmodel import Field, Session, SQLModel, select
 
 from acplan import format as fmt
@@ -26,6 +26,11 @@ ISSUE_CODES = {"text": "text_too_long", "severity": "severity_invalid", "status"
                "visibility": "visibility_invalid", "due_date": "due_date_invalid", "recommendation": "text_too_long",
                "responsible_unit": "text_too_long", "unit_response": "text_too_long"}
 OPEN_STATUSES = (FindingStatus.OPEN, FindingStatus.IN_PROGRESS)
+
+
+def overdue(today: date):
+    """SQL: a finding still open (or in progress) past its due date, as the reminders and the roll-up count it."""
+    return and_(Finding.due_date.is_not(None), Finding.due_date < today, Finding.status.in_(OPEN_STATUSES))
 
 
 def _text(**kw):

@@ -21,14 +21,13 @@ from acplan.access import Actor, Permission, Role
 from acplan.errors import InvalidInput, Issue
 from acplan.i18n import t
 from acplan.monitoring import board as boards
-from acplan.monitoring import unitreports
+from acplan.monitoring import findings, unitreports
 from acplan.monitoring.auth import authorize, org_of
 from acplan.monitoring.models import (
     AccountUnit,
     AppUser,
     EvaluationRound,
     Finding,
-    FindingStatus,
     ReminderLog,
     RoundStatus,
 )
@@ -79,9 +78,7 @@ def due(*, session: Session, actor: Actor, plan_id: int, today: date, days_befor
                     out.append(_make(person, "members_due", f"{code}:{rnd.members_due_on}", rnd, link,
                                      due=rnd.members_due_on, n=missing))
     rounds = select(EvaluationRound.id).where(EvaluationRound.plan_id == plan_id)
-    overdue = session.exec(select(Finding).where(Finding.round_id.in_(rounds), Finding.due_date.is_not(None),
-                                                 Finding.due_date < today,
-                                                 Finding.status.in_((FindingStatus.OPEN, FindingStatus.IN_PROGRESS)))).all()
+    overdue = session.exec(select(Finding).where(Finding.round_id.in_(rounds), findings.overdue(today))).all()
     for finding in overdue:
         for person in people:
             if person.role in (Role.SECRETARY, Role.ADMIN):

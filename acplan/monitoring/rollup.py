@@ -24,14 +24,13 @@ from sqlalchemy import and_, delete, func
 from sqlmodel import Session, select
 
 from acplan.access import Actor, Permission, Role
-from acplan.monitoring import scoring
+from acplan.monitoring import findings, scoring
 from acplan.monitoring.auth import authorize
 from acplan.monitoring.models import (
     AppUser,
     EntryState,
     EvaluationRound,
     Finding,
-    FindingStatus,
     ImplementationStatus,
     NotPossibleReason,
     RoundStatus,
@@ -90,15 +89,11 @@ def summarise(session: Session, rounds: list[EvaluationRound]) -> list[RoundSumm
     if not rounds:
         return []
     items = _item_figures(_entries(session, [r.id for r in rounds]), _listed_items(session, rounds))
-    ids = items["round_id"].to_numpy()
-    firsts = {int(rid): i for rid, i in zip(*np.unique(ids, return_index=True), strict=True)}
-    bounds = sorted(firsts.values()) + [len(ids)]
-    ends = {int(ids[a]): b for a, b in zip(bounds, bounds[1:], strict=False)}
+    ids = items["round_id"].to_numpy()  # sorted: each round's items are one slice
     cols = {c: items[c].to_numpy() for c in ("dimension", "mean_exact", "status", "reason", "spent_thb", "planned_thb")}
     out = []
     for rnd in rounds:
-        a = firsts.get(rnd.id, 0)
-        b = ends.get(rnd.id, 0)
+        a, b = np.searchsorted(ids, rnd.id, "left"), np.searchsorted(ids, rnd.id, "right")
         out.append(_summary(rnd, **{c: v[a:b] for c, v in cols.items()}))
     return out
 
@@ -284,7 +279,7 @@ def read(*, session: Session, actor: Actor, filters: Filters, today: date) -> Ro
                    .where(YearlyTarget.plan_id.in_(plan_ids)), plan_ids,
                    ["plan_id", "fiscal_year_be", "ita_target", "ita_actual"])
     yearly["org_id"] = yearly["plan_id"].map(by_plan)
-    late = [Finding.status.in_([FindingStatus.OPEN, FindingStatus.IN_PROGRESS]), Finding.due_date < today]
+    late = [findings.overdue(today)]
     if not internal:
         late += [Finding.visibility == Visibility.PUBLIC, EvaluationRound.status == RoundStatus.PUBLISHED]
     overdue = _rows(session, select(EvaluationRound.plan_id, func.count()).select_from(Finding).join(

@@ -15,8 +15,7 @@ from acplan.i18n import t
 from acplan.monitoring import rollup
 from acplan.monitoring.models import ImplementationStatus
 from acplan.ui import cache, frame, state, views
-
-PARAMS = {"province": "rollup_province", "district": "rollup_district", "type": "rollup_type"}
+from acplan.ui.widgets import url_choice, url_select
 
 
 @cache.shared(maxsize=200, immutable=True)  # the pure figure functions never change what they are given
@@ -25,36 +24,20 @@ def read(actor: Actor, filters: rollup.Filters, today: date) -> rollup.Rollup:
         return rollup.read(session=session, actor=actor, filters=filters, today=today)
 
 
-def _pick(label: str, options: list, param: str, key: str, fmt_option=None):
-    """A select box whose choice is kept in the address (`?param=`), so a view can be shared or bookmarked; a value
-    in the address that is not among the options is ignored."""
-    wanted = st.query_params.get(param)
-    if key not in st.session_state:
-        st.session_state[key] = wanted if wanted in options else None
-    elif st.session_state[key] not in options:
-        st.session_state[key] = None
-    show = fmt_option or (lambda v: t("rollup_all", state.lang()) if v is None else str(v))
-    # "all" is both the first option (to go back to it) and the placeholder (a None choice shows the placeholder)
-    chosen = st.selectbox(label, [None, *options], key=key, format_func=show, placeholder=show(None))
-    if chosen is None:
-        st.query_params.pop(param, None)
-    else:
-        st.query_params[param] = str(chosen)
-    return chosen
-
-
 def filters(scope: pd.DataFrame, lang: str) -> rollup.Filters:
+    """The filters, each kept in the address (?province=, ?district=, ?type=) as the items page keeps its own."""
+    every = t("rollup_all", lang)
     c1, c2, c3 = st.columns(3)
     with c1:
-        province = _pick(t("rollup_filter_province", lang), sorted(set(scope["province_th"]) - {""}), "province",
-                         PARAMS["province"])
+        province = url_select("province", t("rollup_filter_province", lang), sorted(set(scope["province_th"]) - {""}),
+                              str, every)
     in_province = scope if province is None else scope[scope["province_th"] == province]
     with c2:
-        district = _pick(t("rollup_filter_district", lang), sorted(set(in_province["district_th"]) - {""}), "district",
-                         PARAMS["district"])
+        district = url_select("district", t("rollup_filter_district", lang), sorted(set(in_province["district_th"]) - {""}),
+                              str, every)
     with c3:
-        kind = _pick(t("rollup_filter_type", lang), sorted(set(scope["org_type"])), "type", PARAMS["type"],
-                     lambda v: t("rollup_all", lang) if v is None else t(f"org_type_{v}", lang))
+        kind = url_select("type", t("rollup_filter_type", lang), sorted(set(scope["org_type"])),
+                          lambda v: t(f"org_type_{v}", lang), every)
     return rollup.Filters(province, district, kind)
 
 
@@ -83,8 +66,8 @@ def page(actor: Actor, lang: str) -> None:
     else:
         st.dataframe(head["publication"], hide_index=True, width="stretch")
         st.caption(t("rollup_publication_note", lang, days=rollup.PUBLISH_WITHIN_DAYS))
-        code = _pick(t("rollup_round", lang), codes, "round", "rollup_round",
-                     lambda v: t("rollup_latest", lang, code=codes[0]) if v is None else v) or codes[0]
+        code = url_choice("round", t("rollup_round", lang), codes[::-1], placeholder=t("choose_round", lang),
+                          not_offered=t("round_not_offered", lang, codes=", ".join(codes)))  # the latest by default
         round_section(round_figures(actor, chosen, today, code, lang), code, lang)
     year_sections(head, lang)
     drill_section(actor, chosen, today, head["drills"], lang)
@@ -207,8 +190,7 @@ def drill_options(r: rollup.Rollup, codes: list[str], lang: str) -> dict[str, st
 
 def drill_section(actor: Actor, chosen: rollup.Filters, today: date, options: dict[str, str], lang: str) -> None:
     st.subheader(t("rollup_drill", lang))
-    key = _pick(t("rollup_drill_hint", lang), list(options), "show", "rollup_show",
-                lambda v: t("rollup_drill_hint", lang) if v is None else options[v])
+    key = url_select("show", t("rollup_drill_hint", lang), list(options), options.get, t("rollup_drill_hint", lang))
     if key is not None:
         st.dataframe(drill_table(actor, chosen, today, key, lang), hide_index=True, width="stretch",
                      column_config={t("rollup_open", lang): st.column_config.LinkColumn(display_text=t("rollup_open", lang))})

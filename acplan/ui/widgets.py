@@ -16,13 +16,16 @@ def _sync(key: str) -> None:
 
 
 def url_select(key: str, label: str, options: Sequence, format_func: Callable, all_label: str):
-    """A selectbox bound to ?key=; None (shown as `all_label`) means "no filter"."""
+    """A selectbox bound to ?key=; None (shown as `all_label`) means "no filter". A value in the address that is not
+    among the options (mistyped, or left behind by another filter) is dropped from it, not kept as if it applied."""
     values = [None, *options]
     as_text = [None if v is None else str(v) for v in values]
     current = st.query_params.get(key)
+    if current not in as_text:
+        st.query_params.pop(key, None)
     index = as_text.index(current) if current in as_text else 0
     return st.selectbox(label, values, index=index, key=f"url_{key}", on_change=_sync, args=(key,),
-                        format_func=lambda v: all_label if v is None else format_func(v))
+                        format_func=lambda v: all_label if v is None else format_func(v), placeholder=all_label)
 
 
 def url_text(key: str, label: str, help_text: str) -> str:
