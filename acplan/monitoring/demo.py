@@ -10,6 +10,7 @@ gives the same store); entries go in by PostgreSQL COPY, or in batches on SQLite
 are then computed as a publish computes them, and one audit row records what was added.
 """
 
+import functools
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -58,12 +59,13 @@ class DemoResult:
     seconds: float
 
 
-def _plan_tables() -> list[Table]:
+@functools.cache
+def _plan_tables() -> tuple[Table, ...]:
     """The tables a plan's content lives in, parents first (the organisation, plan and amendments excepted)."""
     mine = {c.__table__.name for c in vars(m).values()
             if isinstance(c, type) and issubclass(c, SQLModel) and hasattr(c, "__table__") and c.__module__ == m.__name__}
     mine -= {"organisation", "plan", "planamendment"}
-    return [t for t in SQLModel.metadata.sorted_tables if t.name in mine]
+    return tuple(t for t in SQLModel.metadata.sorted_tables if t.name in mine)
 
 
 def _template_rows(session: Session, plan_id: int) -> dict[str, list[dict]]:
@@ -75,7 +77,7 @@ def _template_rows(session: Session, plan_id: int) -> dict[str, list[dict]]:
         fk = next(fk for fk in table.foreign_keys if fk.column.table.name in taken
                   and (fk.parent.name == "plan_id" or "plan_id" not in table.c))
         ids = taken[fk.column.table.name]
-        rows = [dict(r) for r in session.connection().execute(select(table)).mappings() if r[fk.parent.name] in ids]
+        rows = [dict(r) for r in session.connection().execute(select(table).where(fk.parent.in_(ids))).mappings()]
         out[table.name] = rows
         if "id" in table.c:
             taken[table.name] = {r["id"] for r in rows}
@@ -83,8 +85,8 @@ def _template_rows(session: Session, plan_id: int) -> dict[str, list[dict]]:
 
 
 def _copy_plan(session: Session, template: dict[str, list[dict]], plan_id: int, scale: float,
-               next_id: dict[str, int]) -> dict[str, dict[int, int]]:
-    """Insert a copy of `template`'s rows as plan `plan_id`'s, with budgets scaled; old -> new ids per table."""
+               next_id: dict[str, int]) -> None:
+    """Insert a copy of `template`'s rows as plan `plan_id`'s, with budgets scaled; new ids from `next_id` (advanced)."""
     moved: dict[str, dict[int, int]] = {}
     conn = session.connection()
     for table in _plan_tables():
@@ -109,7 +111,6 @@ def _copy_plan(session: Session, template: dict[str, list[dict]], plan_id: int, 
                 new["amount_thb"] = int(round(row["amount_thb"] * scale / 1000) * 1000)
             copies.append(new)
         conn.execute(insert(table), copies)
-    return moved
 
 
 def _next_ids(session: Session) -> dict[str, int]:
