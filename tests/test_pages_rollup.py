@@ -109,6 +109,17 @@ def test_an_oversight_account_reads_its_province_with_the_rounds_held():
     assert box.options == ["ทั้งหมด", "จังหวัดตัวอย่าง"] and box.placeholder == "ทั้งหมด"
 
 
+def test_the_roll_up_offers_no_presentation_nor_an_organisation_of_its_own():
+    """Presenting shows one organisation's plan; from the roll-up it led to the list of organisations, with no menu."""
+    at = run_page("pages/overview.py", org="tt-chiang-muan")  # an organisation chosen earlier in the session
+    at.switch_page(PAGE)
+    at.run()
+    assert not at.exception
+    labels = [b.label for b in at.button]
+    assert "โหมดนำเสนอ" not in labels and "เลือกองค์กรอื่น" not in labels
+    assert "โหมดนำเสนอ" in [b.label for b in run_page(None, org="tt-chiang-muan").button]  # an organisation's page
+
+
 def test_in_english():
     at = run_page(PAGE, lang="en")
     assert not at.exception and at.header[0].value == "Plan monitoring across organisations"

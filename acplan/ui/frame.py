@@ -39,17 +39,20 @@ def lang_params(**params: object) -> dict[str, str]:
     return out
 
 
-def header(title: str, caption: str | None = None) -> None:
-    """Page title at the left; language switch and presentation toggle at the right."""
+def header(title: str, caption: str | None = None, *, of_organisation: bool = True) -> None:
+    """Page title at the left; language switch and presentation toggle at the right. A page `of_organisation` (all
+    but the roll-up across organisations) also names the organisation shown, with the way back to the list; the
+    roll-up has neither that nor the presentation, which presents one organisation's plan."""
     left, switch, present = st.columns([6, 1.6, 1.4], vertical_alignment="center")
     with left:
         st.header(title)
     with switch:
         state.language_switch()
     with present:
-        if st.button(t("present_toggle", state.lang()), icon=":material/slideshow:", key="present_on", width="stretch"):
+        if of_organisation and st.button(t("present_toggle", state.lang()), icon=":material/slideshow:",
+                                         key="present_on", width="stretch"):
             st.switch_page("pages/present.py", query_params=lang_params(present=1))
-    org = state.current_org() if len(state.organisations()) > 1 else None
+    org = state.current_org() if of_organisation and len(state.organisations()) > 1 else None
     if org is None:
         if caption:
             st.caption(caption)

@@ -42,7 +42,7 @@ def filters(scope: pd.DataFrame, lang: str) -> rollup.Filters:
 
 
 def page(actor: Actor, lang: str) -> None:
-    frame.header(t("rollup_title", lang))
+    frame.header(t("rollup_title", lang), of_organisation=False)
     today = clock.today()
     everything = read(actor, rollup.Filters(), today)
     scope = everything.scope_province or t("rollup_scope_all", lang)
