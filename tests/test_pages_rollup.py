@@ -126,6 +126,7 @@ def test_in_english():
     assert metrics(at)["Holding rounds (of 2)"] == "1"
     at.selectbox(key="url_show").select("late:2567-1").run()
     assert list(at.dataframe[-1].value["Open the organisation"]) == ["./?org=tt-chiang-muan&lang=en"]
+    assert "(BE 25" in at.dataframe[-1].value["Value"].iloc[0]  # the day it was published, read in English
 
 
 def test_one_organisation_has_no_roll_up_in_its_menu_and_the_page_still_answers(loaded_engine, monkeypatch):

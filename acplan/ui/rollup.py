@@ -212,15 +212,15 @@ def drill_table(actor: Actor, chosen: rollup.Filters, today: date, key: str, lan
         t("col_province", lang): orgs["province_th"], t("col_district", lang): orgs["district_th"],
         t("col_org", lang): orgs["name_en"].where((orgs["name_en"] != "") & (lang == "en"), orgs["name_th"]),
         t("col_org_type", lang): [t(f"org_type_{v}", lang) for v in orgs["org_type"]],
-        t("col_value", lang): [_value(v) for v in orgs["value"]],
+        t("col_value", lang): [_value(v, lang) for v in orgs["value"]],
         t("rollup_open", lang): [f"./?org={c}&lang={lang}" for c in orgs["code"]]})
 
 
-def _value(v) -> str:
+def _value(v, lang: str) -> str:
     if v is None or (isinstance(v, float) and pd.isna(v)):
         return ""
-    if isinstance(v, date):
-        return fmt.date_short(v)
+    if isinstance(v, date):  # a publication day, in the Buddhist Era either way
+        return fmt.date_short(v) if lang == "th" else fmt.date_long(v, lang)
     if isinstance(v, float) and not v.is_integer():
         return f"{v:.2f}"
     return fmt.number(int(v))
