@@ -219,3 +219,23 @@ def test_oversight_reads_its_province_with_rounds_held_and_the_public_reads_publ
     ita = rollup.ita_by_year(again).set_index("fiscal_year_be").loc[2567]
     assert (ita["recorded"], ita["below"]) == (1, 1)
     assert list(rollup.drill(again, "ita_below", fiscal_year=2567)["code"]) == [a]
+
+
+def test_the_upgrade_fills_the_summaries_of_rounds_published_before_it(two_orgs, loaded_engine):
+    """Migration 0016 on a store whose rounds were published before it: their summaries, as a publish writes them."""
+    from alembic import command
+
+    from acplan.db.engine import alembic_config, migrate
+
+    s, pids, members = two_orgs
+    a = next(iter(pids))
+    score_round(s, pids[a], "2567-1", members[a])
+    finish(s, pids[a], "2567-1")
+    s.commit()
+    kept = {r.round_id: rollup.as_dict(r) for r in s.exec(select(RoundSummary))}
+    s.close()
+    command.downgrade(alembic_config(loaded_engine), "0015")  # the store as it stood before: no summaries
+    migrate(loaded_engine)
+    with Session(loaded_engine) as fresh:
+        assert {r.round_id: rollup.as_dict(r) for r in fresh.exec(select(RoundSummary))} == kept != {}
+        assert rollup.check(fresh) == []
