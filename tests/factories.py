@@ -1,6 +1,7 @@
 """Small deterministic factories for the tests: actors, accounts, rounds, entries."""
 
 from datetime import date
+from pathlib import Path
 
 from sqlmodel import Session
 
@@ -40,3 +41,19 @@ def project_id(session: Session, number: int) -> int:
 
 def entry_values(score: int = 4, status: str = "in_progress", progress: int = 50, spent: int = 0, **extra) -> dict:
     return {"status": status, "progress_pct": progress, "score": score, "spent_thb": spent, "comment": "", **extra}
+
+
+EXAMPLE_WORKBOOK = Path(__file__).resolve().parent.parent / "data" / "examples" / "plan-sao-example-2569-2573.xlsx"
+
+
+def example_org(session: Session, **fields: str):
+    """Organisation `sao-example` (an อบต. in จังหวัดตัวอย่าง unless `fields` say otherwise) with the example workbook's
+    plan imported, as a second organisation of a store."""
+    from acplan.monitoring import orgs, plans
+    from acplan.plan import workbook
+
+    org = orgs.add_org(session=session, actor=OPERATOR, code="sao-example", org_in=orgs.parse_org(
+        {"name_th": "อบต.ตัวอย่าง", "org_type": "sao", "province_th": "จังหวัดตัวอย่าง", **fields}))
+    plans.import_plan(session=session, actor=OPERATOR, org_code=org.code,
+                      data=workbook.read(EXAMPLE_WORKBOOK.read_bytes()).data, sha256="x")
+    return org

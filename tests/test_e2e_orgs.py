@@ -7,14 +7,12 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from acplan.db import make_engine
-from acplan.monitoring import orgs, plans
-from acplan.plan import workbook as plan_workbook
+from acplan.monitoring import orgs
 from acplan.plan.load import init_store
 from tests.conftest import PLAN_FILE
-from tests.factories import OPERATOR
+from tests.factories import OPERATOR, example_org
 from tests.server import ROOT, choose, see, streamlit_server, wait_idle
 from tests.test_e2e_dashboard import assert_healthy
-from tests.test_plan_workbook import EXAMPLE
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 EXAMPLE_NAME = "องค์การบริหารส่วนตำบลหนองข้าวหอม (ตัวอย่างสมมติ)"
@@ -29,11 +27,8 @@ def orgs_app(tmp_path_factory):
     with Session(engine) as s:
         orgs.set_org(session=s, actor=OPERATOR, code="tt-chiang-muan",
                      org_in=orgs.parse_org({"province_th": "พะเยา", "district_th": "เชียงม่วน"}))
-        org = orgs.add_org(session=s, actor=OPERATOR, code="sao-example", org_in=orgs.parse_org(
-            {"name_th": EXAMPLE_NAME, "name_en": "Nong Khao Hom SAO (fictional example)", "org_type": "sao",
-             "province_th": "จังหวัดตัวอย่าง", "district_th": "อำเภอตัวอย่าง"}))
-        plans.import_plan(session=s, actor=OPERATOR, org_code=org.code, data=plan_workbook.read(EXAMPLE.read_bytes()).data,
-                          sha256="x")
+        example_org(s, name_th=EXAMPLE_NAME, name_en="Nong Khao Hom SAO (fictional example)",
+                    district_th="อำเภอตัวอย่าง")
         s.commit()
     engine.dispose()
     with streamlit_server({"ACPLAN_DATABASE_URL": url, "ACPLAN_TODAY": "2026-11-27"}, tmp / "streamlit.log") as app:

@@ -5,14 +5,12 @@ import pytest
 from sqlmodel import Session
 
 from acplan.db import make_engine
-from acplan.monitoring import orgs, plans, users
-from acplan.plan import workbook as plan_workbook
+from acplan.monitoring import users
 from acplan.plan.load import init_store
 from tests.apptest import clear_caches, run_page, signed_in, texts
 from tests.conftest import PLAN_FILE
-from tests.factories import OPERATOR, open_round, user
+from tests.factories import OPERATOR, example_org, open_round, user
 from tests.test_pages import PAGES
-from tests.test_plan_workbook import EXAMPLE
 
 EXAMPLE_NAME = "องค์การบริหารส่วนตำบลหนองข้าวหอม (ตัวอย่างสมมติ)"
 
@@ -27,10 +25,7 @@ def two_orgs(tmp_path_factory):
     with Session(engine) as s:
         user(s, "sec1", "secretary")
         open_round(s, "2567-1")
-        org = orgs.add_org(session=s, actor=OPERATOR, code="sao-example", org_in=orgs.parse_org(
-            {"name_th": EXAMPLE_NAME, "org_type": "sao", "province_th": "จังหวัดตัวอย่าง"}))
-        book = plan_workbook.read(EXAMPLE.read_bytes())
-        plans.import_plan(session=s, actor=OPERATOR, org_code=org.code, data=book.data, sha256="x")
+        org = example_org(s, name_th=EXAMPLE_NAME)
         users.add_user(session=s, actor=OPERATOR, username="b-admin", display_name="ผู้ดูแล อบต.", role="admin",
                        password="b-admin-password-1", organisation_id=org.id)
         for name, province in (("ov-all", ""), ("ov-sample", "จังหวัดตัวอย่าง")):

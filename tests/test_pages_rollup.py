@@ -6,14 +6,12 @@ import pytest
 from sqlmodel import Session
 
 from acplan.db import make_engine
-from acplan.monitoring import orgs, plans, users
+from acplan.monitoring import orgs, users
 from acplan.plan import queries
-from acplan.plan import workbook as plan_workbook
 from acplan.plan.load import init_store
 from tests.apptest import clear_caches, run_page, signed_in, texts
 from tests.conftest import PLAN_FILE
-from tests.factories import OPERATOR
-from tests.test_plan_workbook import EXAMPLE
+from tests.factories import OPERATOR, example_org
 from tests.test_rollup import finish, score_round
 
 PAGE = "pages/rollup.py"
@@ -30,10 +28,7 @@ def store(tmp_path_factory):
         a = orgs.sole_org(session=s)
         orgs.set_org(session=s, actor=OPERATOR, code=a.code, org_in=orgs.parse_org(
             {"province_th": "เชียงใหม่", "district_th": "เชียงม่วน"}))
-        b = orgs.add_org(session=s, actor=OPERATOR, code="sao-example", org_in=orgs.parse_org(
-            {"name_th": "อบต.ตัวอย่าง", "org_type": "sao", "province_th": "จังหวัดตัวอย่าง"}))
-        plans.import_plan(session=s, actor=OPERATOR, org_code=b.code, data=plan_workbook.read(EXAMPLE.read_bytes()).data,
-                          sha256="x")
+        b = example_org(s)
         for org in (a, b):
             members = [users.add_user(session=s, actor=OPERATOR, username=f"{org.code}-{n}", display_name=n,
                                       role="committee", password="a-long-password-9x", organisation_id=org.id)

@@ -8,16 +8,14 @@ import pytest
 from sqlmodel import Session, select
 
 from acplan.access import Actor
-from acplan.monitoring import amendments, entries, evaluation, findings, orgs, plans, rollup, rounds, scoring, users
+from acplan.monitoring import amendments, entries, evaluation, findings, orgs, rollup, rounds, scoring, users
 from acplan.monitoring.entries import read_entries
 from acplan.monitoring.models import EvaluationRound, RoundStatus, RoundSummary
 from acplan.monitoring.yearly import parse_yearly, set_yearly_result
 from acplan.plan import models as m
 from acplan.plan import queries
-from acplan.plan import workbook as plan_workbook
-from tests.factories import OPERATOR, TODAY, as_actor, entry_values
+from tests.factories import OPERATOR, TODAY, as_actor, entry_values, example_org
 from tests.test_amendments import DETAILS, amended_plan
-from tests.test_plan_workbook import EXAMPLE
 
 SCORES = {  # member -> (score, status, reason) by item number; members differ so that modes and ties are exercised
     "m1": {1: (4, "completed", None), 2: (2, "not_possible", "no_budget"), 3: (1, "not_started", None)},
@@ -100,10 +98,7 @@ def two_orgs(loaded_engine):
     """The shipped plan's municipality (province เชียงราย… as loaded) and a second organisation with the example
     plan, each with three committee members."""
     with Session(loaded_engine) as s:
-        b = orgs.add_org(session=s, actor=OPERATOR, code="sao-example", org_in=orgs.parse_org(
-            {"name_th": "อบต.ตัวอย่าง", "org_type": "sao", "province_th": "จังหวัดตัวอย่าง", "district_th": "อำเภอหนึ่ง"}))
-        plans.import_plan(session=s, actor=OPERATOR, org_code=b.code, data=plan_workbook.read(EXAMPLE.read_bytes()).data,
-                          sha256="x")
+        b = example_org(s, district_th="อำเภอหนึ่ง")
         a = s.exec(select(m.Organisation).where(m.Organisation.code != b.code)).one()
         members = {}
         for org in (a, b):
