@@ -53,19 +53,33 @@ def fresh_settings(tmp_path, monkeypatch):
 
 
 @cache
-def _template(tmp_root: str) -> Path:
-    """A store migrated to head with the shipped plan loaded, built once per test process."""
-    path = Path(tmp_root) / "template.db"
+def _template(tmp_root: str, loaded: bool = True) -> Path:
+    """A store migrated to head (with the shipped plan loaded, unless `loaded` is False), built once per test process."""
+    path = Path(tmp_root) / ("template.db" if loaded else "migrated.db")
     engine = make_engine(f"sqlite:///{path}")
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    init_store(engine, PLAN_FILE if loaded else None, actor=OPERATOR)
     engine.dispose()
     return path
 
 
-def loaded_store(path: Path, tmp_root: Path) -> str:
-    """Copy the loaded template store to `path`; returns its URL."""
-    shutil.copyfile(_template(str(tmp_root)), path)
+def loaded_store(path: Path, tmp_root: Path, *, loaded: bool = True) -> str:
+    """Copy the loaded (or only migrated) template store to `path`; returns its URL."""
+    shutil.copyfile(_template(str(tmp_root), loaded), path)
     return f"sqlite:///{path}"
+
+
+def store_url(request, kind: str, *, loaded: bool = True) -> str:
+    """A store of this test's own, migrated to head and (unless `loaded` is False) holding the shipped plan: a copy
+    of a template built once per test process, on SQLite (`kind` "sqlite") or in a PostgreSQL database made from a
+    template database (`kind` "postgresql"; dropped after the test). The same store `init_store` would build."""
+    if kind == "sqlite":
+        path = request.getfixturevalue("tmp_path") / "acplan.db"
+        return loaded_store(path, request.getfixturevalue("template_root"), loaded=loaded)
+    template = request.getfixturevalue("pg_templates")(loaded)
+    database = fresh_pg_database(template=template)
+    url = database.__enter__()
+    request.addfinalizer(lambda: database.__exit__(None, None, None))
+    return url
 
 
 @pytest.fixture(scope="session")
@@ -108,23 +122,60 @@ def app_engine(loaded_engine, monkeypatch):
     clear_caches()
 
 
-@contextmanager
-def fresh_pg_database():
-    """A fresh PostgreSQL database (no schema yet), dropped afterwards; its URL."""
+def _pg_admin():
     try:
         admin = make_engine(PG_ADMIN_URL)
         with admin.connect() as conn:
             conn.execute(text("SELECT 1"))
     except Exception as exc:  # noqa: BLE001  (any connection failure means "no PostgreSQL here")
         need(f"PostgreSQL not reachable at {PG_ADMIN_URL} ({type(exc).__name__}); install and start PostgreSQL")
-    name = f"acplan_test_{uuid.uuid4().hex[:10]}"
+    return admin
+
+
+def _pg_ddl(admin, statement: str) -> None:
     with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(statement))
+
+
+def _pg_url(name: str) -> str:
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+
+
+@contextmanager
+def fresh_pg_database(template: str | None = None):
+    """A fresh PostgreSQL database (no schema yet, or a copy of database `template`), dropped afterwards; its URL."""
+    admin = _pg_admin()
+    name = f"acplan_test_{uuid.uuid4().hex[:10]}"
+    _pg_ddl(admin, f'CREATE DATABASE "{name}"' + (f' TEMPLATE "{template}"' if template else ""))
     try:
-        yield PG_ADMIN_URL.rsplit("/", 1)[0] + f"/{name}"
+        yield _pg_url(name)
     finally:
-        with admin.connect().execution_options(isolation_level="AUTOCOMMIT") as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        _pg_ddl(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def pg_templates():
+    """Template databases built once per test process on first use: migrated, and migrated with the shipped plan
+    loaded (`pg_templates(loaded)` gives the name); dropped at the end of the session."""
+    built: dict[bool, str] = {}
+
+    def template(loaded: bool) -> str:
+        if loaded not in built:
+            admin = _pg_admin()
+            name = f"acplan_template_{uuid.uuid4().hex[:10]}"
+            _pg_ddl(admin, f'CREATE DATABASE "{name}"')
+            built[loaded] = name
+            engine = make_engine(_pg_url(name))
+            init_store(engine, PLAN_FILE if loaded else None, actor=OPERATOR)
+            engine.dispose()  # a template database takes no connection while it is copied
+            admin.dispose()
+        return built[loaded]
+    yield template
+    if built:
+        admin = _pg_admin()
+        for name in built.values():
+            _pg_ddl(admin, f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
         admin.dispose()
 
 
@@ -133,6 +184,12 @@ def pg_url():
     """A fresh PostgreSQL schema-less database for one test, dropped afterwards."""
     with fresh_pg_database() as url:
         yield url
+
+
+@pytest.fixture
+def pg_loaded_url(request) -> str:
+    """A PostgreSQL database of this test's own, migrated and holding the shipped plan (copied from a template)."""
+    return store_url(request, "postgresql")
 
 
 @pytest.fixture

@@ -16,9 +16,7 @@ from acplan.monitoring.models import AuditLog, EvaluationRound
 from acplan.plan import amend, queries, workbook
 from acplan.plan import models as m
 from acplan.plan.dump import export_plan
-from acplan.plan.load import init_store
 from acplan.plan.queries import list_item_refs
-from tests.conftest import PLAN_FILE
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
 from tests.test_plan_workbook import EXAMPLE
 
@@ -289,10 +287,9 @@ def test_a_dropped_item_can_be_restored_by_a_later_amendment(store):
     assert amendments.item_history(session=store, plan_id=pid, number=4) == []
 
 
-def test_amendments_on_postgresql(pg_url, monkeypatch):
+def test_amendments_on_postgresql(pg_loaded_url, monkeypatch):
     monkeypatch.setenv("ACPLAN_TODAY", "2025-01-15")
-    engine = make_engine(pg_url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    engine = make_engine(pg_loaded_url)
     with Session(engine) as s:
         pid = plan_id(s)
         before = export_plan(session=s, plan_id=pid)

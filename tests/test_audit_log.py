@@ -9,14 +9,14 @@ from sqlmodel import Session, select
 from acplan.db import make_engine, migrate
 from acplan.monitoring import audit, chain
 from acplan.monitoring.models import AuditLog
+from tests.conftest import store_url
 
 REFUSED = (DatabaseError, ProgrammingError, InternalError)
 
 
 def chained_store(url: str):
-    """A migrated store whose audit log holds five rows written by `audit.record`."""
+    """The migrated store at `url`, its audit log given five rows written by `audit.record`."""
     eng = make_engine(url)
-    migrate(eng)
     with Session(eng) as session:
         for i in range(1, 6):
             audit.record(session, actor="tester", action="test.write", entity="test", entity_id=i, after={"value": i})
@@ -26,7 +26,7 @@ def chained_store(url: str):
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request):
-    eng = chained_store(request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url"))
+    eng = chained_store(store_url(request, request.param, loaded=False))
     yield eng
     eng.dispose()
 
@@ -69,9 +69,9 @@ def test_database_refuses_changing_audit_rows(engine, statement):
     "VALUES (1, CURRENT_TIMESTAMP, 'x', 'x', 'x', 'x')",
     "REPLACE INTO audit_log (id, at, actor, action, entity, entity_id) VALUES (1, CURRENT_TIMESTAMP, 'x', 'x', 'x', 'x')",
 ], ids=["insert-or-replace", "replace-into"])
-def test_sqlite_refuses_replacing_an_audit_row(sqlite_url, statement):
+def test_sqlite_refuses_replacing_an_audit_row(request, statement):
     """REPLACE deletes the old row without firing DELETE triggers (PostgreSQL has no such statement)."""
-    engine = chained_store(sqlite_url)
+    engine = chained_store(store_url(request, "sqlite", loaded=False))
     with pytest.raises(REFUSED, match="append-only"):
         with engine.begin() as conn:
             conn.execute(text(statement))

@@ -13,18 +13,16 @@ from acplan.errors import InvalidInput
 from acplan.monitoring import entries, findings, rounds
 from acplan.monitoring.models import AppUser, ScoreEntry
 from acplan.monitoring.yearly import parse_yearly, set_yearly_result
-from acplan.plan.load import init_store
-from tests.conftest import PLAN_FILE
+from tests.conftest import loaded_store, store_url
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 from tests.test_store import snapshot as table_rows
 
 
 @pytest.fixture
-def busy_store(tmp_path):
+def busy_store(tmp_path, template_root):
     """A store with users, a published round with entries and findings, an open round, results and an audit trail."""
-    url = f"sqlite:///{tmp_path / 'live.db'}"
+    url = loaded_store(tmp_path / "live.db", template_root)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         m1, sec = user(s, "m1"), user(s, "sec", "secretary")
         rnd = open_round(s, "2567-1")
@@ -191,9 +189,7 @@ def test_backups_taken_while_the_app_writes_all_restore(request, db, tmp_path):
     from sqlmodel import select
 
     from acplan.monitoring.models import AppUser, EvaluationRound
-    url = request.getfixturevalue("sqlite_url" if db == "sqlite" else "pg_url")
-    engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    engine = make_engine(store_url(request, db))
     with Session(engine) as s:
         user(s, "m1")
         open_round(s, "2567-1")

@@ -6,17 +6,14 @@ from sqlmodel import Session
 
 from acplan.db import make_engine
 from acplan.plan import figures
-from acplan.plan.load import init_store
 from acplan.plan.queries import get_plan, list_budget_lines, list_projects
 from acplan.reporting import charts
-from tests.conftest import PLAN_FILE
-from tests.factories import OPERATOR
+from tests.conftest import loaded_store
 
 
 @pytest.fixture(scope="module")
-def frames(tmp_path_factory):
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('charts') / 'c.db'}")
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+def frames(tmp_path_factory, template_root):
+    engine = make_engine(loaded_store(tmp_path_factory.mktemp("charts") / 'c.db', template_root))
     with Session(engine) as session:
         plan = get_plan(session=session)
         return list_projects(session=session, plan_id=plan.id), list_budget_lines(session=session, plan_id=plan.id)

@@ -10,15 +10,13 @@ from acplan.errors import Conflict
 from acplan.monitoring import entries
 from acplan.monitoring.models import AppUser, EvaluationRound, ScoreEntry
 from acplan.plan.load import init_store
-from tests.conftest import PLAN_FILE
+from tests.conftest import PLAN_FILE, store_url
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, project_id, user
 
 
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request):
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    eng = make_engine(url)
-    init_store(eng, PLAN_FILE, actor=OPERATOR)
+    eng = make_engine(store_url(request, request.param))
     with Session(eng) as s:
         open_round(s)
         user(s, "member1")

@@ -8,9 +8,8 @@ from sqlmodel import Session
 from acplan.db import make_engine
 from acplan.monitoring import amendments
 from acplan.plan.dump import export_plan
-from acplan.plan.load import init_store
-from tests.conftest import PLAN_FILE
-from tests.factories import OPERATOR, plan_id, user
+from tests.conftest import loaded_store
+from tests.factories import plan_id, user
 from tests.server import ROOT, edit_cell, open_as, see, streamlit_server, wait_idle
 from tests.test_e2e_dashboard import assert_healthy
 
@@ -18,11 +17,10 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def editor_app(tmp_path_factory):
+def editor_app(tmp_path_factory, template_root):
     tmp = tmp_path_factory.mktemp("e2e-amend")
-    url = f"sqlite:///{tmp / 'amend.db'}"
+    url = loaded_store(tmp / "amend.db", template_root)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         user(s, "admin1", "admin")
         s.commit()

@@ -6,6 +6,7 @@ import pytest
 from openpyxl import load_workbook
 from playwright.sync_api import expect
 
+from tests.conftest import loaded_store
 from tests.server import ROOT, edit_score, open_as, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
@@ -112,19 +113,16 @@ def test_presentation_mode_toggle_and_steps(app_url, browser):
 
 
 @pytest.fixture(scope="module")
-def scoring_app(tmp_path_factory):
+def scoring_app(tmp_path_factory, template_root):
     """A running app whose store has a committee member and an open round 2570-1."""
     from sqlmodel import Session
 
     from acplan.db import make_engine
-    from acplan.plan.load import init_store
-    from tests.conftest import PLAN_FILE
-    from tests.factories import OPERATOR, open_round, user
+    from tests.factories import open_round, user
 
     tmp = tmp_path_factory.mktemp("e2e-score")
-    url = f"sqlite:///{tmp / 'score.db'}"
+    url = loaded_store(tmp / "score.db", template_root)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         user(s, "m1", "committee")
         user(s, "sec", "secretary")

@@ -8,8 +8,7 @@ from sqlmodel import Session
 
 from acplan.db import make_engine
 from acplan.monitoring import orgs
-from acplan.plan.load import init_store
-from tests.conftest import PLAN_FILE
+from tests.conftest import loaded_store
 from tests.factories import OPERATOR, example_org
 from tests.server import ROOT, choose, see, streamlit_server, wait_idle
 from tests.test_e2e_dashboard import assert_healthy
@@ -19,11 +18,10 @@ EXAMPLE_NAME = "องค์การบริหารส่วนตำบล�
 
 
 @pytest.fixture(scope="module")
-def orgs_app(tmp_path_factory):
+def orgs_app(tmp_path_factory, template_root):
     tmp = tmp_path_factory.mktemp("e2e-orgs")
-    url = f"sqlite:///{tmp / 'orgs.db'}"
+    url = loaded_store(tmp / "orgs.db", template_root)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         orgs.set_org(session=s, actor=OPERATOR, code="tt-chiang-muan",
                      org_in=orgs.parse_org({"province_th": "พะเยา", "district_th": "เชียงม่วน"}))

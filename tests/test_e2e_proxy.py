@@ -17,9 +17,8 @@ import pytest
 from playwright.sync_api import expect
 
 from acplan.db import make_engine
-from acplan.plan.load import init_store
-from tests.conftest import PLAN_FILE, need
-from tests.factories import OPERATOR, user
+from tests.conftest import need
+from tests.factories import user
 from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
@@ -85,8 +84,8 @@ def nginx_in_front(ports: tuple[str, str], folder: Path):
 
 
 def _store(pg_url: str) -> dict:
+    """The loaded database at `pg_url` given a secretary; the servers' environment."""
     engine = make_engine(pg_url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     from sqlmodel import Session
     with Session(engine) as s:
         user(s, "sec", "secretary")
@@ -95,8 +94,8 @@ def _store(pg_url: str) -> dict:
     return {"ACPLAN_DATABASE_URL": pg_url, "ACPLAN_TODAY": "2026-11-27", "ACPLAN_CLIENT_IP_HEADER": "X-Real-IP"}
 
 
-def test_the_nginx_recipe_carries_the_app_and_spreads_clients_over_two_processes(pg_url, browser, tmp_path):
-    env = _store(pg_url)
+def test_the_nginx_recipe_carries_the_app_and_spreads_clients_over_two_processes(pg_loaded_url, browser, tmp_path):
+    env = _store(pg_loaded_url)
     with streamlit_server(env, tmp_path / "a.log") as a, streamlit_server(env, tmp_path / "b.log") as b:
         ports = (a.rsplit(":", 1)[1], b.rsplit(":", 1)[1])
         with nginx_in_front(ports, tmp_path) as proxy:
@@ -124,13 +123,13 @@ def test_the_nginx_recipe_carries_the_app_and_spreads_clients_over_two_processes
             page.context.close()
 
 
-def test_forty_viewers_at_once_through_the_proxy_are_all_served_by_both_processes(pg_url, tmp_path):
+def test_forty_viewers_at_once_through_the_proxy_are_all_served_by_both_processes(pg_loaded_url, tmp_path):
     """bench/ws_load.py's viewers (Streamlit's own websocket protocol) through the recipe: forty arrive at once, each
     loads the overview and changes a filter; every one is answered, by both processes (the figures are the bench's
     to report, not this test's)."""
     from bench.ws_load import PAGES, wave
 
-    env = _store(pg_url)
+    env = _store(pg_loaded_url)
     with streamlit_server(env, tmp_path / "a.log") as a, streamlit_server(env, tmp_path / "b.log") as b:
         ports = (a.rsplit(":", 1)[1], b.rsplit(":", 1)[1])
         with nginx_in_front(ports, tmp_path) as proxy:

@@ -8,8 +8,7 @@ from sqlmodel import Session
 
 from acplan.db import make_engine
 from acplan.monitoring import entries, findings, rounds, users
-from acplan.plan.load import init_store
-from tests.conftest import PLAN_FILE
+from tests.conftest import loaded_store
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id
 from tests.server import ROOT, see, sign_in, streamlit_server, wait_idle
 
@@ -23,10 +22,9 @@ XSS = ['<script>window.__xss=1</script>', '<img src=x onerror="window.__xss=2">'
 MEMBER_NAME = "สมชาย ทดสอบลับ"
 
 
-def seed(url: str) -> None:
+def seed(url: str) -> None:  # `url`: a loaded store
     """A published round 2567-1 (public and internal findings, XSS payloads in every free-text field) and an open 2567-2."""
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         member = users.add_user(session=s, actor=OPERATOR, username="somchai", display_name=MEMBER_NAME, role="committee",
                                 password="somchai-password-1")
@@ -52,10 +50,10 @@ def seed(url: str) -> None:
 
 
 @pytest.fixture(scope="module")
-def public_site(tmp_path_factory):
+def public_site(tmp_path_factory, template_root):
     folder = tmp_path_factory.mktemp("public")
     db = folder / "acplan.db"
-    seed(f"sqlite:///{db}")
+    seed(loaded_store(db, template_root))
     db.chmod(stat.S_IRUSR | stat.S_IRGRP | stat.S_IROTH)
     folder.chmod(stat.S_IRUSR | stat.S_IXUSR | stat.S_IRGRP | stat.S_IXGRP)
     before = hashlib.sha256(db.read_bytes()).hexdigest()
@@ -115,10 +113,10 @@ def test_findings_with_payloads_render_as_text(public_site, browser):
     page.close()
 
 
-def test_internal_pages_render_payloads_as_text(tmp_path_factory, browser):
+def test_internal_pages_render_payloads_as_text(tmp_path_factory, template_root, browser):
     """Signed in as council: member comments, names and findings with payloads appear as text only."""
     folder = tmp_path_factory.mktemp("internal")
-    seed(f"sqlite:///{folder / 'acplan.db'}")
+    seed(loaded_store(folder / "acplan.db", template_root))
     env = {"ACPLAN_DATABASE_URL": f"sqlite:///{folder / 'acplan.db'}"}
     with streamlit_server(env, folder / "streamlit.log") as url:
         page = browser.new_page(viewport={"width": 1280, "height": 720})

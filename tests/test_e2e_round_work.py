@@ -12,23 +12,21 @@ from sqlmodel import Session, select
 from acplan.db import make_engine
 from acplan.monitoring import entries, rounds
 from acplan.monitoring.models import AppUser, EvaluationRound, ScoreEntry
+from tests.conftest import loaded_store
 from tests.server import ROOT, choose, clipboard_page, edit_score, open_as, see, sign_in, streamlit_server, wait_idle
 
 SHOTS = ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def work_app(tmp_path_factory):
+def work_app(tmp_path_factory, template_root):
     """A running app: m1 scored every item of round 2570-1 (in progress, 40 %) and it was closed; round 2570-2 is
     open and pre-filled from it (30 carried drafts for m1, none for m2); a secretary and an administrator."""
-    from acplan.plan.load import init_store
-    from tests.conftest import PLAN_FILE
     from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 
     tmp = tmp_path_factory.mktemp("e2e-work")
-    url = f"sqlite:///{tmp / 'work.db'}"
+    url = loaded_store(tmp / "work.db", template_root)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         m1 = user(s, "m1")
         for name, role in (("m2", "committee"), ("sec", "secretary"), ("admin1", "admin")):

@@ -7,17 +7,14 @@ from playwright.sync_api import expect
 from sqlmodel import Session
 
 from acplan.db import make_engine
-from acplan.plan.load import init_store
-from tests.conftest import PLAN_FILE
-from tests.factories import OPERATOR, user
+from tests.factories import user
 from tests.server import see, sign_in, streamlit_server, wait_idle
 
 pytestmark = pytest.mark.browser
 
 
-def test_a_sign_in_a_write_and_wrong_guesses_through_one_process_hold_on_the_other(pg_url, browser, tmp_path):
-    engine = make_engine(pg_url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+def test_a_sign_in_a_write_and_wrong_guesses_through_one_process_hold_on_the_other(pg_loaded_url, browser, tmp_path):
+    engine = make_engine(pg_url := pg_loaded_url)
     with Session(engine) as s:
         user(s, "sec", "secretary")
         s.commit()

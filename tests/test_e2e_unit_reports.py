@@ -7,8 +7,7 @@ from sqlmodel import Session, select
 from acplan.db import make_engine
 from acplan.monitoring import unitreports
 from acplan.monitoring.models import EvaluationRound
-from acplan.plan.load import init_store
-from tests.conftest import PLAN_FILE
+from tests.conftest import loaded_store
 from tests.factories import OPERATOR
 from tests.server import ROOT, open_as, see, streamlit_server, wait_idle
 from tests.test_e2e_dashboard import assert_healthy
@@ -19,11 +18,10 @@ SHOTS = ROOT / "artifacts" / "screenshots"
 
 
 @pytest.fixture(scope="module")
-def unit_app(tmp_path_factory):
+def unit_app(tmp_path_factory, template_root):
     tmp = tmp_path_factory.mktemp("e2e-unit")
-    url = f"sqlite:///{tmp / 'unit.db'}"
+    url = loaded_store(tmp / "unit.db", template_root)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         unit_round(s)
     with streamlit_server({"ACPLAN_DATABASE_URL": url, "ACPLAN_TODAY": "2025-01-15"}, tmp / "streamlit.log") as app:

@@ -17,10 +17,9 @@ from acplan.cells import csv_cell
 from acplan.db import make_engine
 from acplan.monitoring import entries, findings, rounds, scoresheet
 from acplan.monitoring.users import get_user
-from acplan.plan.load import init_store
 from acplan.reporting import build_report
 from acplan.xlsx import append_row
-from tests.conftest import PLAN_FILE, need
+from tests.conftest import loaded_store, need
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, open_round, plan_id, project_id, user
 
 # OWASP's CSV-injection examples and a few more; every one is stored as typed (none starts with blank space,
@@ -38,10 +37,9 @@ PAYLOADS = [
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
+def store(tmp_path_factory, template_root):
     """Round 2567-1 published: each payload is a member's comment on an item and a public finding's texts."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('safe') / 's.db'}")
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    engine = make_engine(loaded_store(tmp_path_factory.mktemp("safe") / 's.db', template_root))
     with Session(engine) as s:
         member, sec = user(s, "somchai"), user(s, "sec", "secretary")
         rnd = open_round(s, "2567-1")

@@ -8,10 +8,11 @@ from argon2 import PasswordHasher
 from sqlalchemy import func
 from sqlmodel import Session, select
 
-from acplan.db import make_engine, migrate
+from acplan.db import make_engine
 from acplan.monitoring import signin, users
 from acplan.monitoring.models import AuditLog, LoginThrottle
 from tests.apptest import clear_caches, run_page
+from tests.conftest import store_url
 from tests.factories import OPERATOR, user
 
 NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
@@ -20,9 +21,7 @@ NOW = datetime(2026, 11, 27, 12, 0, tzinfo=UTC)
 @pytest.fixture(params=["sqlite", "postgresql"])
 def engine(request):
     """An empty migrated store (SQLite or PostgreSQL) with one committee member m1 and a disabled account gone1."""
-    url = request.getfixturevalue("sqlite_url" if request.param == "sqlite" else "pg_url")
-    eng = make_engine(url)
-    migrate(eng)
+    eng = make_engine(store_url(request, request.param, loaded=False))
     with Session(eng) as s:
         user(s, "m1")
         user(s, "gone1")

@@ -17,10 +17,10 @@ ACCOUNT_ROLES = ("admin", "secretary", "committee", "council", "unit")
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
+def store(tmp_path_factory, template_root):
     """test_permissions' store (organisation A with rounds in every state) plus organisation B with its own plan
     and one account per role."""
-    engine = perm.make_store(tmp_path_factory.mktemp("isolation"))
+    engine = perm.make_store(tmp_path_factory.mktemp("isolation"), template_root)
     with Session(engine) as s:
         org = orgs.add_org(session=s, actor=OPERATOR, code="sao-example", org_in=orgs.parse_org(
             {"name_th": "อบต.ตัวอย่าง", "org_type": "sao", "province_th": "จังหวัดตัวอย่าง"}))

@@ -6,9 +6,8 @@ from sqlmodel import Session
 
 from acplan.db import make_engine
 from acplan.monitoring import users
-from acplan.plan.load import init_store
 from tests.apptest import clear_caches, run_page, signed_in, texts
-from tests.conftest import PLAN_FILE
+from tests.conftest import loaded_store
 from tests.factories import OPERATOR, example_org, open_round, user
 from tests.test_pages import PAGES
 
@@ -16,12 +15,11 @@ EXAMPLE_NAME = "องค์การบริหารส่วนตำบล�
 
 
 @pytest.fixture(scope="module", autouse=True)
-def two_orgs(tmp_path_factory):
+def two_orgs(tmp_path_factory, template_root):
     """เชียงม่วน with an open round and its secretary; the example อบต. with its plan and its administrator."""
     mp = pytest.MonkeyPatch()
-    url = f"sqlite:///{tmp_path_factory.mktemp('orgs') / 'acplan.db'}"
+    url = loaded_store(tmp_path_factory.mktemp("orgs") / 'acplan.db', template_root)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         user(s, "sec1", "secretary")
         open_round(s, "2567-1")

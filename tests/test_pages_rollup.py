@@ -8,9 +8,8 @@ from sqlmodel import Session
 from acplan.db import make_engine
 from acplan.monitoring import orgs, users
 from acplan.plan import queries
-from acplan.plan.load import init_store
 from tests.apptest import clear_caches, run_page, signed_in, texts
-from tests.conftest import PLAN_FILE
+from tests.conftest import loaded_store
 from tests.factories import OPERATOR, example_org
 from tests.test_rollup import finish, score_round
 
@@ -18,12 +17,11 @@ PAGE = "pages/rollup.py"
 
 
 @pytest.fixture(scope="module", autouse=True)
-def store(tmp_path_factory):
+def store(tmp_path_factory, template_root):
     """เชียงม่วน (เชียงใหม่) with round 2567-1 published late; the example อบต. (จังหวัดตัวอย่าง) with a round open."""
     mp = pytest.MonkeyPatch()
-    url = f"sqlite:///{tmp_path_factory.mktemp('rollup') / 'acplan.db'}"
+    url = loaded_store(tmp_path_factory.mktemp("rollup") / 'acplan.db', template_root)
     engine = make_engine(url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         a = orgs.sole_org(session=s)
         orgs.set_org(session=s, actor=OPERATOR, code=a.code, org_in=orgs.parse_org(

@@ -28,8 +28,9 @@ from acplan.monitoring import (
     yearly,
 )
 from acplan.monitoring.models import AppUser, EvaluationRound, RoundStatus
-from acplan.plan.load import init_store, load_plan
+from acplan.plan.load import load_plan
 from acplan.plan.models import PlanItem, Unit
+from tests.conftest import loaded_store
 from tests.factories import OPERATOR, TODAY, as_actor, entry_values, plan_id, project_id, user
 
 README = Path(__file__).resolve().parent.parent / "README.md"
@@ -62,19 +63,17 @@ def test_readme_table_is_the_code_matrix():
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    engine = make_store(tmp_path_factory.mktemp("perm"))
+def store(tmp_path_factory, template_root):
+    engine = make_store(tmp_path_factory.mktemp("perm"), template_root)
     yield engine
     engine.dispose()
 
 
-def make_store(directory):
+def make_store(directory, template_root):
     """A loaded store with one account per role and rounds 2567-1 published, 2567-2 closed, 2568-1 open."""
     from acplan.db import make_engine
-    from tests.conftest import PLAN_FILE
 
-    engine = make_engine(f"sqlite:///{directory / 'acplan.db'}")
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    engine = make_engine(loaded_store(directory / "acplan.db", template_root))
     with Session(engine) as s:
         for role in ("admin", "secretary", "committee", "council", "oversight", "unit"):
             user(s, role, role)

@@ -11,9 +11,8 @@ from sqlmodel import Session, select
 from acplan import settings
 from acplan.db import make_engine
 from acplan.monitoring import entries, rounds
-from acplan.plan.load import init_store
 from acplan.plan.models import PlanItem
-from tests.conftest import PLAN_FILE
+from tests.conftest import PLAN_FILE, loaded_store
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 
 WRITES = ["UPDATE project SET name_th = 'x'", "DELETE FROM budgetline", "INSERT INTO organisation (code, name_th, name_en, "
@@ -22,11 +21,10 @@ WRITES = ["UPDATE project SET name_th = 'x'", "DELETE FROM budgetline", "INSERT 
 
 
 @pytest.fixture
-def read_only_sqlite(tmp_path):
+def read_only_sqlite(tmp_path, template_root):
     path = tmp_path / "public" / "acplan.db"
     path.parent.mkdir()
-    engine = make_engine(f"sqlite:///{path}")
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    engine = make_engine(loaded_store(path, template_root))
     engine.dispose()
     path.chmod(stat.S_IRUSR | stat.S_IRGRP)
     path.parent.chmod(stat.S_IRUSR | stat.S_IXUSR)
@@ -72,9 +70,9 @@ def test_public_sqlite_engine_serves_many_sessions_at_once(read_only_sqlite):
 
 
 @pytest.mark.parametrize("statement", [*WRITES, "ATTACH DATABASE 'x.db' AS x", "PRAGMA journal_mode=WAL"])
-def test_public_sqlite_engine_refuses_writes_and_attach(tmp_path, statement, monkeypatch):
+def test_public_sqlite_engine_refuses_writes_and_attach(tmp_path, template_root, statement, monkeypatch):
     path = tmp_path / "acplan.db"
-    init_store(make_engine(f"sqlite:///{path}"), PLAN_FILE, actor=OPERATOR)
+    loaded_store(path, template_root)
     monkeypatch.chdir(tmp_path)
     engine = make_engine(f"sqlite:///{path}", read_only=True)
     with pytest.raises(DatabaseError, match="not authorized|readonly|read-only"):
@@ -85,9 +83,9 @@ def test_public_sqlite_engine_refuses_writes_and_attach(tmp_path, statement, mon
         assert conn.execute(text("SELECT count(*) FROM project")).scalar() == 30
 
 
-def test_public_sqlite_orm_write_fails_at_the_database(tmp_path):
+def test_public_sqlite_orm_write_fails_at_the_database(tmp_path, template_root):
     path = tmp_path / "acplan.db"
-    init_store(make_engine(f"sqlite:///{path}"), PLAN_FILE, actor=OPERATOR)
+    loaded_store(path, template_root)
     engine = make_engine(f"sqlite:///{path}", read_only=True)
     with Session(engine) as s:
         project = s.exec(select(PlanItem).where(PlanItem.number == 1)).one()
@@ -98,10 +96,10 @@ def test_public_sqlite_orm_write_fails_at_the_database(tmp_path):
 
 
 @pytest.fixture
-def pg_read_only_url(pg_url, cli):
+def pg_read_only_url(pg_loaded_url, cli):
+    pg_url = pg_loaded_url
     """A loaded database with a published round, a draft round and accounts; a public role set up by `grant-roles`."""
     engine = make_engine(pg_url)
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
     with Session(engine) as s:
         member = user(s, "m1")
         for code in ("2567-1", "2567-2"):

@@ -17,9 +17,8 @@ from acplan.access import Actor
 from acplan.db import make_engine
 from acplan.errors import InvalidInput
 from acplan.monitoring import entries, findings, rounds
-from acplan.plan.load import init_store
 from acplan.reporting import build_report
-from tests.conftest import PLAN_FILE, need
+from tests.conftest import loaded_store, need
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 
 TODAY = date(2026, 11, 27)
@@ -27,10 +26,9 @@ ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
-def seeded(tmp_path_factory):
+def seeded(tmp_path_factory, template_root):
     """Round 2567-1 with two members' submitted scores and findings; round 2567-2 open with no scores."""
-    engine = make_engine(f"sqlite:///{tmp_path_factory.mktemp('report') / 'r.db'}")
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    engine = make_engine(loaded_store(tmp_path_factory.mktemp("report") / 'r.db', template_root))
     with Session(engine) as s:
         a, b, sec = user(s, "somchai"), user(s, "somsri"), user(s, "sec", "secretary")
         rnd = open_round(s, "2567-1")

@@ -7,10 +7,11 @@ from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session
 
 from acplan import settings
-from acplan.db import make_engine, migrate
+from acplan.db import make_engine
 from acplan.errors import InvalidInput
 from acplan.monitoring import auth, users
 from acplan.monitoring.models import AppUser
+from tests.conftest import store_url
 from tests.factories import OPERATOR, user
 
 
@@ -58,8 +59,7 @@ def test_adding_an_account_with_a_weak_password_lists_every_problem_and_writes_n
 
 @pytest.mark.parametrize("db", ["sqlite", "postgresql"])
 def test_a_failed_write_of_an_account_never_shows_its_password_hash(request, db, caplog):
-    engine = make_engine(request.getfixturevalue("sqlite_url" if db == "sqlite" else "pg_url"))
-    migrate(engine)
+    engine = make_engine(store_url(request, db, loaded=False))
     with Session(engine) as s:
         existing = user(s, "m1")
         s.commit()

@@ -18,10 +18,9 @@ from sqlmodel import Session, select
 from acplan.db import make_engine
 from acplan.monitoring import entries, evidence, findings, rounds, unitreports, users
 from acplan.monitoring.models import AppUser
-from acplan.plan.load import init_store
 from acplan.plan.models import PlanItem
 from acplan.site import publish_site
-from tests.conftest import PLAN_FILE
+from tests.conftest import loaded_store
 from tests.factories import OPERATOR, as_actor, entry_values, open_round, plan_id, project_id, user
 from tests.test_evidence import jpeg, pdf
 
@@ -34,7 +33,7 @@ ORG = "tt-chiang-muan"
 
 
 def seed(engine) -> None:
-    init_store(engine, PLAN_FILE, actor=OPERATOR)
+    """Rounds, findings, reports and evidence in the loaded store `engine`."""
     with Session(engine) as s:
         pid = plan_id(s)
         member = users.add_user(session=s, actor=OPERATOR, username="somchai", display_name=MEMBER, role="committee",
@@ -71,14 +70,14 @@ def seed(engine) -> None:
 
 
 @pytest.fixture(scope="module")
-def built(tmp_path_factory):
+def built(tmp_path_factory, template_root):
     """(engine, site folder, evidence folder, build result) — the store and its evidence stay for the module."""
     folder = tmp_path_factory.mktemp("site")
     with pytest.MonkeyPatch.context() as mp:
         mp.setenv("ACPLAN_EVIDENCE_DIR", str(folder / "evidence-store"))
         from acplan import settings
         settings.get.cache_clear()
-        engine = make_engine(f"sqlite:///{folder / 'acplan.db'}")
+        engine = make_engine(loaded_store(folder / "acplan.db", template_root))
         seed(engine)
         with Session(engine) as s:
             result = publish_site(session=s, org_code=ORG, out=folder / "site")
@@ -251,12 +250,12 @@ def test_publish_site_from_the_command_line_reports_what_it_wrote(built, cli, tm
     assert code == 2 and "th" in err
 
 
-def test_a_postgresql_store_gives_the_same_website(built, pg_url, tmp_path, monkeypatch):
+def test_a_postgresql_store_gives_the_same_website(built, pg_loaded_url, tmp_path, monkeypatch):
     """The same rounds, findings, reports and evidence in PostgreSQL: every page, table and evidence file is the same
     byte for byte as from SQLite (the round packs print the audit chain's head, which differs by store)."""
     _e, site, _ev, _r = built
     monkeypatch.setenv("ACPLAN_EVIDENCE_DIR", str(tmp_path / "evidence"))
-    engine = make_engine(pg_url)
+    engine = make_engine(pg_loaded_url)
     try:
         seed(engine)
         with Session(engine) as s:

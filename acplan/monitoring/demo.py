@@ -11,6 +11,7 @@ are then computed as a publish computes them, and one audit row records what was
 """
 
 import functools
+import json
 import secrets
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -18,7 +19,7 @@ from datetime import UTC, date, datetime, time, timedelta
 from pathlib import Path
 
 import numpy as np
-from sqlalchemy import Table, func, insert
+from sqlalchemy import JSON, Table, func, insert
 from sqlmodel import Session, SQLModel, select
 
 from acplan import clock
@@ -84,11 +85,11 @@ def _template_rows(session: Session, plan_id: int) -> dict[str, list[dict]]:
     return out
 
 
-def _copy_plan(session: Session, template: dict[str, list[dict]], plan_id: int, scale: float,
-               next_id: dict[str, int]) -> None:
-    """Insert a copy of `template`'s rows as plan `plan_id`'s, with budgets scaled; new ids from `next_id` (advanced)."""
+def _copy_plan(template: dict[str, list[dict]], plan_id: int, scale: float, next_id: dict[str, int],
+               out: dict[str, list[dict]]) -> None:
+    """Add to `out` a copy of `template`'s rows as plan `plan_id`'s, with budgets scaled; new ids from `next_id`
+    (advanced)."""
     moved: dict[str, dict[int, int]] = {}
-    conn = session.connection()
     for table in _plan_tables():
         rows = template[table.name]
         if not rows:
@@ -99,7 +100,7 @@ def _copy_plan(session: Session, template: dict[str, list[dict]], plan_id: int, 
             next_id[table.name] += max(r["id"] for r in rows) - low + 1
             moved[table.name] = {r["id"]: r["id"] + delta for r in rows}
         fks = {fk.parent.name: fk.column.table.name for fk in table.foreign_keys}
-        copies = []
+        copies = out.setdefault(table.name, [])
         for row in rows:
             new = dict(row)
             if "id" in new:
@@ -110,7 +111,26 @@ def _copy_plan(session: Session, template: dict[str, list[dict]], plan_id: int, 
             if table.name == "budgetline":
                 new["amount_thb"] = int(round(row["amount_thb"] * scale / 1000) * 1000)
             copies.append(new)
-        conn.execute(insert(table), copies)
+
+
+def _insert_plans(session: Session, rows: dict[str, list[dict]]) -> None:
+    """Insert the plans' rows `_copy_plan` gathered, table by table (parents first): by COPY on PostgreSQL, each
+    value as the column's type would bind it."""
+    conn = session.connection()
+    dialect = conn.dialect
+    for table in _plan_tables():
+        batch = rows.get(table.name)
+        if not batch:
+            continue
+        if dialect.name != "postgresql":
+            conn.execute(insert(table), batch)
+            continue
+        columns = tuple(batch[0])
+        binders = [json.dumps if isinstance(table.c[c].type, JSON) else table.c[c].type.bind_processor(dialect)
+                   for c in columns]  # (psycopg's JSON binder leaves the dict to a cast COPY has not)
+        _copy(session, table.name, columns,
+              [tuple(v if b is None or v is None else b(v) for v, b in zip((r[c] for c in columns), binders, strict=True))
+               for r in batch])
 
 
 def _next_ids(session: Session) -> dict[str, int]:
@@ -181,9 +201,11 @@ def load(*, session: Session, actor: Actor, n_orgs: int, n_rounds: int, n_member
             copies.append(m.Plan(**template, organisation_id=org.id, loaded_at=now, data_sha256=f"demo-{org.code}"))
         session.add_all(copies)
         session.flush()
+        rows: dict[str, list[dict]] = {}
         for k, copy in enumerate(copies):
-            _copy_plan(session, templates[(len(org_rows) + k) % len(templates)][1], copy.id,
-                       float(rng.uniform(0.5, 1.8)), next_id)
+            _copy_plan(templates[(len(org_rows) + k) % len(templates)][1], copy.id, float(rng.uniform(0.5, 1.8)),
+                       next_id, rows)
+        _insert_plans(session, rows)
         org_rows += [(o.id, o.code) for o in made]
         plan_ids += [c.id for c in copies]
         session.expunge_all()  # nothing here is read again through the session
