@@ -227,4 +227,4 @@ def test_backups_taken_while_the_app_writes_all_restore(request, db, tmp_path):
     engine.dispose()
 
 
-BACKUPS_UNDER_WRITES = 6  # bench/backup_under_writes.py takes 25 of each for README's figure
+BACKUPS_UNDER_WRITES = 3  # bench/backup_under_writes.py takes 25 of each for README's figure

@@ -69,7 +69,7 @@ def test_a_visitor_reads_the_roll_up_and_follows_a_figure_to_an_organisation(nat
                   if v["impact"] in ("serious", "critical")]
     assert violations == []
 
-    box = page.get_by_label("เลือกตัวเลขที่ต้องการ")
+    box = page.get_by_role("combobox", name="เลือกตัวเลขที่ต้องการ")  # (the open list carries the label too)
     box.click()
     box.press_sequentially("ล่าช้า")
     box.press("Enter")
