@@ -76,7 +76,10 @@ def sign_in(page, base_url: str, username: str, password: str) -> None:
     wait_idle(page)
     page.get_by_label("ชื่อผู้ใช้").fill(username)
     page.get_by_label("รหัสผ่าน").fill(password)
-    page.get_by_role("button", name="เข้าสู่ระบบ").click()
+    # A sign-in sends the browser through the session route and back (a new page load, a new Streamlit session):
+    # wait for that load, or the next click could land on the page being replaced and be lost.
+    with page.expect_navigation(timeout=60_000):
+        page.get_by_role("button", name="เข้าสู่ระบบ").click()
     wait_idle(page)
     _wait_for_session_cookie(page)
 
@@ -137,8 +140,7 @@ def edit_score(page, row: int, value: str) -> None:
 def edit_cell(page, grid, row: int, right: int, value: str, *, x: int = 20) -> None:
     """Type `value` into a data editor's cell as a person would with the keyboard: click the first visible row `x`
     pixels in, go to the first row, down to `row` (1-based), `right` cells to the right, Enter, type, Enter."""
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + x, box["y"] + 44 + 22)
+    grid.click(position={"x": x, "y": 44 + 22})  # once the grid is visible and has stopped moving
     page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
     page.keyboard.press("Control+ArrowUp")  # the first row, wherever the grid was scrolled
     for _ in range(row - 1):

@@ -72,9 +72,7 @@ def test_filter_changes_url_and_count_then_a_row_opens_the_project(app_url, brow
     wait_idle(page)
     see(page, "พบ 3 จาก 30 รายการ")
     grid = page.locator("[data-testid='stDataFrame']").first
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
-    page.mouse.click(box["x"] + 16, box["y"] + 44 + 22)  # selection checkbox of the first row (item 1)
+    grid.click(position={"x": 16, "y": 44 + 22})  # selection checkbox of the first row (item 1), once settled
     page.wait_for_url("**/project?no=1*", timeout=30_000)
     wait_idle(page)
     expect(page.get_by_role("heading", name="โครงการพัฒนาความรู้ด้านกฎหมาย").first).to_be_visible()

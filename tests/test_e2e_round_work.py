@@ -147,10 +147,11 @@ def grid_copied(page, index: int) -> list[list[str]]:
     """The cells of the `index`-th table on the page as a person copies them (click, select all, copy): the grid
     draws on a canvas, so its clipboard is how its shown text can be read."""
     grid = page.locator("[data-testid='stDataFrame']").nth(index)
-    grid.scroll_into_view_if_needed()
-    box = grid.bounding_box()
     page.evaluate("navigator.clipboard.writeText('')")
-    page.mouse.click(box["x"] + 60, box["y"] + 35 + 17)  # a cell of the first row
+    # a cell of the first row, below the 35-pixel header; the grid is one canvas, so a place in it is how a cell is
+    # clicked. Playwright places the click when the grid is visible and has stopped moving (measured before, a
+    # layout still settling on a loaded machine could take the click elsewhere)
+    grid.click(position={"x": 60, "y": 35 + 17})
     page.wait_for_function("document.activeElement?.closest(\"[data-testid='stDataFrame']\") != null")
     page.keyboard.press("Control+a")
     page.keyboard.press("Control+c")
