@@ -213,10 +213,9 @@ def test_screens_offer_only_what_is_allowed_and_an_account_disabled_can_be_enabl
     page = browser.new_page(viewport={"width": 1280, "height": 720})
     open_as(page, app, "admin1", "ผู้ใช้")
     expect(page.get_by_placeholder("เลือกบทบาท")).to_be_visible()  # no role until one is chosen
-    page.get_by_label("ผู้ใช้", exact=True).click()
-    page.get_by_role("option", name="m2", exact=True).click()
+    choose(page, page.get_by_label("ผู้ใช้", exact=True), "m2")
     wait_idle(page)
-    role_box = page.locator("[data-testid='stSelectbox']").filter(has_text="บทบาท").nth(1)  # the change form's
+    role_box = page.locator(".st-key-uc_role_m2")  # the change form's, by its key (the add form has a role too)
     expect(role_box.locator("input")).to_have_value("กรรมการ")  # m2's own role, not a default (administrator)
     page.get_by_role("button", name="ระงับการใช้งาน").click()
     see(page, "บันทึกแล้ว")
@@ -309,8 +308,11 @@ def test_a_members_place_on_the_committee_survives_a_reload_and_a_duty_can_be_ta
         wait_idle(page)
 
     pick_m1()
-    position = page.get_by_label("ตำแหน่ง", exact=True).nth(1)  # the change form's (the add form has one too)
-    duty = page.get_by_label("หน้าที่ในคณะกรรมการ", exact=True).nth(1)  # the change form's
+    # the change form, found by its own button (the add form above has a position and a duty too)
+    place = page.get_by_test_id("stForm").filter(has=page.get_by_role("button", name="บันทึกตำแหน่งและหน้าที่"))
+    position = place.get_by_label("ตำแหน่ง", exact=True)
+    duty = place.get_by_label("หน้าที่ในคณะกรรมการ", exact=True)
+    expect(position).to_be_editable()
     position.fill("ผู้แทนประชาคมหมู่บ้าน")
     choose(page, duty, "ประธานกรรมการ")
     page.get_by_role("button", name="บันทึกตำแหน่งและหน้าที่").click()
@@ -320,7 +322,7 @@ def test_a_members_place_on_the_committee_survives_a_reload_and_a_duty_can_be_ta
     page.reload()  # a new session: the form is drawn from the store again
     wait_idle(page)
     pick_m1()
-    expect(page.get_by_label("ตำแหน่ง", exact=True).nth(1)).to_have_value("ผู้แทนประชาคมหมู่บ้าน")
+    expect(position).to_have_value("ผู้แทนประชาคมหมู่บ้าน")
     expect(duty).to_have_value("ประธานกรรมการ")
     choose(page, duty, "ไม่ระบุ (กรรมการหรือเลขานุการตามบทบาท)")
     page.get_by_role("button", name="บันทึกตำแหน่งและหน้าที่").click()
