@@ -6,8 +6,9 @@ plans are imported through the ordinary importer (the shipped municipality's pla
 checked and audited as any import); the others are copies of those two made in bulk, each with its own budget
 scale, so that a thousand plans load in seconds rather than the import's minutes. Rounds follow each plan's fiscal
 years; members' submitted scores, findings and yearly ITA results are drawn from a seeded generator (the same seed
-gives the same store); entries go in by PostgreSQL COPY, or in batches on SQLite. The round summaries of the roll-up
-are then computed as a publish computes them, and one audit row records what was added.
+gives the same store); the copied plans' rows and the entries go in by PostgreSQL COPY, or in batches on SQLite.
+The round summaries of the roll-up are then computed as a publish computes them, and one audit row records what was
+added.
 """
 
 import functools
